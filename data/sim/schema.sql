@@ -1,0 +1,136 @@
+-- The simulated workspace's tables. Catalog `sim` stands in for Databricks' `system`
+-- catalog (DuckDB reserves that name) and for the ledger's `main` catalog. Column names
+-- and types follow shared/reference/databricks.md §1; nested types are DuckDB's STRUCT and
+-- MAP so that the same SQL (struct field access, map subscripts) runs on both engines.
+
+CREATE SCHEMA IF NOT EXISTS sim.lakeflow;
+CREATE SCHEMA IF NOT EXISTS sim.access;
+CREATE SCHEMA IF NOT EXISTS sim.billing;
+CREATE SCHEMA IF NOT EXISTS sim.release_cockpit;
+CREATE SCHEMA IF NOT EXISTS sim.sim_internal;
+
+CREATE TABLE IF NOT EXISTS sim.lakeflow.jobs (
+  account_id VARCHAR, workspace_id VARCHAR, job_id VARCHAR, name VARCHAR, description VARCHAR,
+  creator_id VARCHAR, tags MAP(VARCHAR, VARCHAR), change_time TIMESTAMP, delete_time TIMESTAMP,
+  run_as VARCHAR, trigger_type VARCHAR, run_as_user_name VARCHAR, creator_user_name VARCHAR,
+  paused BOOLEAN, timeout_seconds BIGINT,
+  health_rules STRUCT(metric VARCHAR, operator VARCHAR, value BIGINT)[],
+  deployment STRUCT(kind VARCHAR, metadata_file_path VARCHAR),
+  create_time TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS sim.lakeflow.job_tasks (
+  account_id VARCHAR, workspace_id VARCHAR, job_id VARCHAR, task_key VARCHAR,
+  depends_on_keys VARCHAR[], change_time TIMESTAMP, delete_time TIMESTAMP, timeout_seconds BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS sim.lakeflow.job_run_timeline (
+  account_id VARCHAR, workspace_id VARCHAR, job_id VARCHAR, run_id VARCHAR,
+  period_start_time TIMESTAMP, period_end_time TIMESTAMP, trigger_type VARCHAR, run_type VARCHAR,
+  run_name VARCHAR, compute_ids VARCHAR[], result_state VARCHAR, termination_code VARCHAR,
+  job_parameters MAP(VARCHAR, VARCHAR), source_task_run_id VARCHAR, root_task_run_id VARCHAR,
+  termination_type VARCHAR, setup_duration_seconds BIGINT, queue_duration_seconds BIGINT,
+  run_duration_seconds BIGINT, cleanup_duration_seconds BIGINT, execution_duration_seconds BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS sim.lakeflow.job_task_run_timeline (
+  account_id VARCHAR, workspace_id VARCHAR, job_id VARCHAR, run_id VARCHAR, job_run_id VARCHAR,
+  parent_run_id VARCHAR, period_start_time TIMESTAMP, period_end_time TIMESTAMP, task_key VARCHAR,
+  compute_ids VARCHAR[], result_state VARCHAR, termination_code VARCHAR, termination_type VARCHAR,
+  execution_duration_seconds BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS sim.lakeflow.pipelines (
+  account_id VARCHAR, workspace_id VARCHAR, pipeline_id VARCHAR, pipeline_type VARCHAR, name VARCHAR,
+  created_by VARCHAR, run_as VARCHAR, tags MAP(VARCHAR, VARCHAR),
+  settings STRUCT(photon BOOLEAN, development BOOLEAN, continuous BOOLEAN, serverless BOOLEAN, edition VARCHAR, channel VARCHAR),
+  configuration MAP(VARCHAR, VARCHAR), create_time TIMESTAMP, change_time TIMESTAMP, delete_time TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS sim.lakeflow.pipeline_update_timeline (
+  account_id VARCHAR, workspace_id VARCHAR, pipeline_id VARCHAR, update_id VARCHAR,
+  update_type VARCHAR, trigger_type VARCHAR,
+  trigger_details STRUCT(job_task STRUCT(job_id VARCHAR, job_task_run_id VARCHAR, performance_target VARCHAR)),
+  result_state VARCHAR, period_start_time TIMESTAMP, period_end_time TIMESTAMP,
+  refresh_selection VARCHAR[], full_refresh_selection VARCHAR[], request_id VARCHAR,
+  run_as_user_name VARCHAR, compute STRUCT(type VARCHAR, cluster_id VARCHAR)
+);
+
+CREATE TABLE IF NOT EXISTS sim.access.table_lineage (
+  account_id VARCHAR, metastore_id VARCHAR, workspace_id VARCHAR, entity_type VARCHAR,
+  entity_id VARCHAR, entity_run_id VARCHAR,
+  source_table_full_name VARCHAR, source_table_catalog VARCHAR, source_table_schema VARCHAR,
+  source_table_name VARCHAR, source_path VARCHAR, source_type VARCHAR,
+  target_table_full_name VARCHAR, target_table_catalog VARCHAR, target_table_schema VARCHAR,
+  target_table_name VARCHAR, target_path VARCHAR, target_type VARCHAR,
+  created_by VARCHAR, event_time TIMESTAMP, event_date DATE, record_id VARCHAR, event_id VARCHAR,
+  statement_id VARCHAR,
+  entity_metadata STRUCT(job_info STRUCT(job_id VARCHAR, job_run_id VARCHAR), dashboard_id VARCHAR,
+    legacy_dashboard_id VARCHAR, notebook_id VARCHAR, sql_query_id VARCHAR,
+    dlt_pipeline_info STRUCT(dlt_pipeline_id VARCHAR, dlt_update_id VARCHAR)),
+  direct_access BOOLEAN
+);
+
+CREATE TABLE IF NOT EXISTS sim.billing.usage (
+  account_id VARCHAR, workspace_id VARCHAR, record_id VARCHAR, sku_name VARCHAR, cloud VARCHAR,
+  usage_start_time TIMESTAMP, usage_end_time TIMESTAMP, usage_date DATE,
+  custom_tags MAP(VARCHAR, VARCHAR), usage_unit VARCHAR, usage_quantity DECIMAL(38, 18),
+  usage_metadata STRUCT(cluster_id VARCHAR, job_id VARCHAR, warehouse_id VARCHAR, job_run_id VARCHAR,
+    dlt_pipeline_id VARCHAR, dlt_update_id VARCHAR, run_name VARCHAR, job_name VARCHAR),
+  identity_metadata STRUCT(run_as VARCHAR, created_by VARCHAR, owned_by VARCHAR, run_by VARCHAR),
+  record_type VARCHAR, ingestion_date DATE, billing_origin_product VARCHAR,
+  product_features STRUCT(jobs_tier VARCHAR, dlt_tier VARCHAR, is_serverless BOOLEAN, is_photon BOOLEAN),
+  usage_type VARCHAR
+);
+
+-- The ledger (DESIGN §4), as `cockpit ledger init` creates it on DuckDB.
+CREATE TABLE IF NOT EXISTS sim.release_cockpit.release_events (
+  event_id VARCHAR, release_id VARCHAR, bundle VARCHAR, version VARCHAR, git_sha VARCHAR,
+  environment VARCHAR, kind VARCHAR, status VARCHAR, actor VARCHAR, at TIMESTAMP,
+  ticket VARCHAR, reason VARCHAR, run_id BIGINT, details VARCHAR
+);
+CREATE TABLE IF NOT EXISTS sim.release_cockpit.release_resources (
+  release_id VARCHAR, environment VARCHAR, resource_type VARCHAR, resource_key VARCHAR,
+  resource_id VARCHAR, name VARCHAR
+);
+-- Expectation results flattened to one row per (update, dataset, expectation). On Databricks
+-- `cockpit ledger init` creates this as a view over the pipeline event log system table
+-- (details:flow_progress.data_quality.expectations); the simulation fills it directly.
+CREATE TABLE IF NOT EXISTS sim.release_cockpit.expectation_results (
+  workspace_id VARCHAR, pipeline_id VARCHAR, update_id VARCHAR, dataset VARCHAR,
+  expectation VARCHAR, passed_records BIGINT, failed_records BIGINT, event_time TIMESTAMP
+);
+
+-- What only the simulation needs: its own state, people, ACLs, and work in progress.
+CREATE TABLE IF NOT EXISTS sim.sim_internal.meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS sim.sim_internal.workspaces (
+  workspace_id VARCHAR, environment VARCHAR, host_label VARCHAR
+);
+CREATE TABLE IF NOT EXISTS sim.sim_internal.users (
+  user_name VARCHAR, display_name VARCHAR, user_id VARCHAR, token VARCHAR, groups VARCHAR, role VARCHAR
+);
+-- One row per principal and object; principal_type is user, group or service_principal.
+CREATE TABLE IF NOT EXISTS sim.sim_internal.acls (
+  workspace_id VARCHAR, object_type VARCHAR, object_id VARCHAR, principal_type VARCHAR,
+  principal VARCHAR, permission_level VARCHAR, inherited BOOLEAN
+);
+-- Bundle metadata.json documents, as `bundle deploy` leaves them in the workspace.
+CREATE TABLE IF NOT EXISTS sim.sim_internal.workspace_files (
+  workspace_id VARCHAR, path VARCHAR, content VARCHAR, modified_at TIMESTAMP
+);
+-- Flow progress of pipeline updates: the rows the events API turns into flow_progress events.
+CREATE TABLE IF NOT EXISTS sim.sim_internal.flows (
+  workspace_id VARCHAR, pipeline_id VARCHAR, update_id VARCHAR, flow_name VARCHAR, dataset VARCHAR,
+  status VARCHAR, num_output_rows BIGINT, event_time TIMESTAMP
+);
+-- Runs and updates that have started but not ended at the simulation's "now". They move into
+-- the timeline tables when their planned end passes; until then the REST API shows them active.
+CREATE TABLE IF NOT EXISTS sim.sim_internal.in_flight (
+  workspace_id VARCHAR, kind VARCHAR, object_id VARCHAR, run_id VARCHAR, run_name VARCHAR,
+  start_time TIMESTAMP, planned_end TIMESTAMP, payload VARCHAR
+);
+-- run-now requests by idempotency token, so a retried request returns the same run.
+CREATE TABLE IF NOT EXISTS sim.sim_internal.run_requests (
+  idempotency_token VARCHAR, workspace_id VARCHAR, job_id VARCHAR, run_id VARCHAR,
+  requested_by VARCHAR, requested_at TIMESTAMP, job_parameters VARCHAR
+);

@@ -1,0 +1,170 @@
+// Package sim is the simulated Databricks workspace: a deterministic estate of bundles,
+// jobs, pipelines, runs, updates, expectations, lineage, cost and ledger events in DuckDB,
+// anchored to a clock so that time flows, and an HTTP server on 127.0.0.1 that answers the
+// Databricks REST API over it. The cockpit reaches it through the same data/warehouse and
+// data/workspace code as a real workspace; it is both the demo and the test bed.
+//
+// sim must not be imported by the production path: it needs cgo (DuckDB) and is left out
+// of builds with the nosim tag.
+package sim
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+//go:embed schema.sql
+var schemaSQL string
+
+// Catalog is the DuckDB catalog that stands in for Databricks' `system` and `main`.
+const Catalog = "sim"
+
+// Options says which estate to open and how.
+type Options struct {
+	// Path is the DuckDB file the estate lives in; empty keeps it in memory.
+	Path string
+	// Seed picks the estate; two opens with the same seed and clock hold the same data.
+	Seed int64
+	// Clock gives "now"; nil is the wall clock. A fixed clock freezes the estate (--demo-now).
+	Clock func() time.Time
+	// Days of history to generate on first open (default 90).
+	Days int
+	// Progress, if set, receives one line per generation step (shown on stderr by cmd).
+	Progress io.Writer
+}
+
+// Sim is an open simulated estate.
+type Sim struct {
+	db    *sql.DB
+	opts  Options
+	estate *estate
+	mu    sync.Mutex // serializes catch-up
+	// through is the instant up to which the estate has been generated.
+	through time.Time
+}
+
+// Workspace is one simulated workspace; environments may share one or have their own.
+type Workspace struct {
+	ID           string
+	Environments []string
+}
+
+// User is a person or service principal of the simulation, with the token that signs in as it.
+type User struct {
+	UserName    string
+	DisplayName string
+	ID          string
+	Token       string
+	Groups      []string
+	// Role is what the demo calls them: oncall, release-manager, lead, ci.
+	Role string
+}
+
+// Environments of the simulated estate, in promotion order.
+var Environments = []string{"dev", "staging", "prod"}
+
+// ErrVersion means the file on disk was written by an incompatible simulation.
+var ErrVersion = errors.New("simulated estate was written by another version")
+
+// Open opens (creating and generating on first use) the estate and catches it up to the
+// clock. Generation of 90 days takes seconds; later opens only add what time has passed.
+func Open(ctx context.Context, o Options) (*Sim, error) {
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Days <= 0 {
+		o.Days = 90
+	}
+	connector, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return nil, fmt.Errorf("starting the embedded DuckDB: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	path := ":memory:"
+	if o.Path != "" {
+		if err := os.MkdirAll(filepath.Dir(o.Path), 0o755); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("creating the directory of %s: %w", o.Path, err)
+		}
+		path = o.Path
+	}
+	if _, err := db.ExecContext(ctx, "ATTACH IF NOT EXISTS '"+strings.ReplaceAll(path, "'", "''")+"' AS "+Catalog); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening the simulated estate %s: %w", path, err)
+	}
+	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("creating the simulated tables: %w", err)
+	}
+	s := &Sim{db: db, opts: o}
+	if err := s.load(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.CatchUp(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// DB is the estate's database, to hand to data/warehouse in place of a SQL warehouse.
+func (s *Sim) DB() *sql.DB { return s.db }
+
+// Now is the simulation's clock.
+func (s *Sim) Now() time.Time { return s.opts.Clock().UTC() }
+
+// Seed is the estate's seed.
+func (s *Sim) Seed() int64 { return s.opts.Seed }
+
+// Close closes the database (checkpointing the file).
+func (s *Sim) Close() error { return s.db.Close() }
+
+// Tables maps the system and ledger table names to where the simulation keeps them; it is
+// the `tables:` configuration the cockpit uses against the simulation.
+func Tables() map[string]string {
+	return map[string]string{
+		"system.lakeflow.jobs":                   Catalog + ".lakeflow.jobs",
+		"system.lakeflow.job_tasks":              Catalog + ".lakeflow.job_tasks",
+		"system.lakeflow.job_run_timeline":       Catalog + ".lakeflow.job_run_timeline",
+		"system.lakeflow.job_task_run_timeline":  Catalog + ".lakeflow.job_task_run_timeline",
+		"system.lakeflow.pipelines":              Catalog + ".lakeflow.pipelines",
+		"system.lakeflow.pipeline_update_timeline": Catalog + ".lakeflow.pipeline_update_timeline",
+		"system.access.table_lineage":            Catalog + ".access.table_lineage",
+		"system.billing.usage":                   Catalog + ".billing.usage",
+	}
+}
+
+// LedgerSchema is where the simulation keeps the ledger (release_events, release_resources,
+// expectation_results).
+const LedgerSchema = Catalog + ".release_cockpit"
+
+// Workspaces lists the simulated workspaces: dev and staging share one, prod has its own.
+func (s *Sim) Workspaces() []Workspace {
+	return []Workspace{
+		{ID: WorkspaceID("dev"), Environments: []string{"dev", "staging"}},
+		{ID: WorkspaceID("prod"), Environments: []string{"prod"}},
+	}
+}
+
+// WorkspaceID is the workspace an environment lives in.
+func WorkspaceID(env string) string {
+	if env == "prod" {
+		return "7064161269292651"
+	}
+	return "6051921418418893"
+}
+
+// AccountID is the simulated account.
+const AccountID = "0b6f3d2e-5a41-4c8e-9d7a-3f1e2c4b5a60"

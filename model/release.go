@@ -1,0 +1,82 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Release is an immutable version of a bundle. Its id is "<bundle>@<version>".
+type Release struct {
+	Bundle  string
+	Version string
+	GitSHA  string
+}
+
+// ID returns the release id, "<bundle>@<version>".
+func (r Release) ID() string { return ReleaseID(r.Bundle, r.Version) }
+
+// ReleaseID joins a bundle and a version into a release id.
+func ReleaseID(bundle, version string) string { return bundle + "@" + version }
+
+// ParseReleaseID splits "<bundle>@<version>". The version is everything after the last '@'.
+func ParseReleaseID(id string) (bundle, version string, err error) {
+	i := strings.LastIndexByte(id, '@')
+	if i <= 0 || i == len(id)-1 {
+		return "", "", fmt.Errorf("release id %q is not of the form <bundle>@<version>", id)
+	}
+	return id[:i], id[i+1:], nil
+}
+
+// Deployment is a release landing in an environment at a time: one row of the release list.
+type Deployment struct {
+	ID          string // event_id of the deploy_succeeded ledger event
+	Release     Release
+	Environment string
+	DeployedAt  time.Time
+	DeployedBy  string
+	Ticket      string
+	// Window is the span of time whose runs, updates and expectations belong to this deployment.
+	Window Window
+	// Current is true for the newest deployment of the bundle in the environment.
+	Current bool
+	Health  Health
+	Checks  CheckCounts
+	Tags    []string
+}
+
+// Tags shown next to a deployment.
+const (
+	TagCurrent = "CURRENT"
+	TagPinned  = "PINNED"
+	TagVetoed  = "VETOED"
+)
+
+// Health is what the deployment's window holds: outcome counts of the job runs and
+// pipeline updates that started inside it and the expectation results of those updates.
+type Health struct {
+	RunsSucceeded  int
+	RunsFailed     int
+	RunsActive     int
+	UpdatesOK      int
+	UpdatesFailed  int
+	RecordsPassed  int64
+	RecordsFailed  int64
+	// BaselineRatio is the expectation failure ratio of the previous deployment of the
+	// same bundle in the same environment; negative when there is none.
+	BaselineRatio float64
+}
+
+// ExpectationFailureRatio is failed records over all records checked, 0 when nothing was checked.
+func (h Health) ExpectationFailureRatio() float64 {
+	total := h.RecordsPassed + h.RecordsFailed
+	if total == 0 {
+		return 0
+	}
+	return float64(h.RecordsFailed) / float64(total)
+}
+
+// HasData reports whether anything ran in the window.
+func (h Health) HasData() bool {
+	return h.RunsSucceeded+h.RunsFailed+h.UpdatesOK+h.UpdatesFailed > 0 || h.RecordsPassed+h.RecordsFailed > 0
+}
