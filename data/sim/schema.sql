@@ -86,7 +86,7 @@ CREATE TABLE IF NOT EXISTS sim.billing.usage (
 -- The ledger (DESIGN §4), as `cockpit ledger init` creates it on DuckDB.
 CREATE TABLE IF NOT EXISTS sim.release_cockpit.release_events (
   event_id VARCHAR, release_id VARCHAR, bundle VARCHAR, version VARCHAR, git_sha VARCHAR,
-  environment VARCHAR, kind VARCHAR, status VARCHAR, actor VARCHAR, at TIMESTAMP,
+  environment VARCHAR, kind VARCHAR, status VARCHAR, actor VARCHAR, "at" TIMESTAMP,
   ticket VARCHAR, reason VARCHAR, run_id BIGINT, details VARCHAR
 );
 CREATE TABLE IF NOT EXISTS sim.release_cockpit.release_resources (
@@ -134,3 +134,16 @@ CREATE TABLE IF NOT EXISTS sim.sim_internal.run_requests (
   idempotency_token VARCHAR, workspace_id VARCHAR, job_id VARCHAR, run_id VARCHAR,
   requested_by VARCHAR, requested_at TIMESTAMP, job_parameters VARCHAR
 );
+-- Definitions the generator derives rows from in SQL: what each resource reads and writes,
+-- the expectations of each pipeline's datasets, and the tasks of each job.
+CREATE TABLE IF NOT EXISTS sim.sim_internal.resource_io (
+  workspace_id VARCHAR, entity_type VARCHAR, entity_id VARCHAR, source VARCHAR, target VARCHAR, source_path VARCHAR
+);
+CREATE TABLE IF NOT EXISTS sim.sim_internal.expectation_defs (
+  workspace_id VARCHAR, pipeline_id VARCHAR, dataset VARCHAR, expectation VARCHAR, ordinal INTEGER
+);
+CREATE TABLE IF NOT EXISTS sim.sim_internal.task_defs (
+  workspace_id VARCHAR, job_id VARCHAR, task_key VARCHAR, ordinal INTEGER, n INTEGER
+);
+-- Usage records decided when a run ends, waiting for their arrival time (6-12 h later).
+CREATE TABLE IF NOT EXISTS sim.sim_internal.billing_pending AS SELECT *, CAST(NULL AS TIMESTAMP) AS arrives FROM sim.billing.usage LIMIT 0;

@@ -46,10 +46,11 @@ type Options struct {
 
 // Sim is an open simulated estate.
 type Sim struct {
-	db    *sql.DB
-	opts  Options
+	db     *sql.DB
+	opts   Options
 	estate *estate
-	mu    sync.Mutex // serializes catch-up
+	gen    *generator
+	mu     sync.Mutex // serializes catch-up
 	// through is the instant up to which the estate has been generated.
 	through time.Time
 }
@@ -135,14 +136,14 @@ func (s *Sim) Close() error { return s.db.Close() }
 // the `tables:` configuration the cockpit uses against the simulation.
 func Tables() map[string]string {
 	return map[string]string{
-		"system.lakeflow.jobs":                   Catalog + ".lakeflow.jobs",
-		"system.lakeflow.job_tasks":              Catalog + ".lakeflow.job_tasks",
-		"system.lakeflow.job_run_timeline":       Catalog + ".lakeflow.job_run_timeline",
-		"system.lakeflow.job_task_run_timeline":  Catalog + ".lakeflow.job_task_run_timeline",
-		"system.lakeflow.pipelines":              Catalog + ".lakeflow.pipelines",
+		"system.lakeflow.jobs":                     Catalog + ".lakeflow.jobs",
+		"system.lakeflow.job_tasks":                Catalog + ".lakeflow.job_tasks",
+		"system.lakeflow.job_run_timeline":         Catalog + ".lakeflow.job_run_timeline",
+		"system.lakeflow.job_task_run_timeline":    Catalog + ".lakeflow.job_task_run_timeline",
+		"system.lakeflow.pipelines":                Catalog + ".lakeflow.pipelines",
 		"system.lakeflow.pipeline_update_timeline": Catalog + ".lakeflow.pipeline_update_timeline",
-		"system.access.table_lineage":            Catalog + ".access.table_lineage",
-		"system.billing.usage":                   Catalog + ".billing.usage",
+		"system.access.table_lineage":              Catalog + ".access.table_lineage",
+		"system.billing.usage":                     Catalog + ".billing.usage",
 	}
 }
 

@@ -1,0 +1,190 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+)
+
+// runRec is one job run or pipeline update, decided in full when it is scheduled.
+type runRec struct {
+	env, ws    string
+	pipeline   bool
+	bundle     *bundleSpec
+	res        *resourceSpec
+	objectID   string // job id or pipeline id
+	runID      string // run id or update id
+	name       string
+	start, end time.Time
+	result     string // system-table vocabulary
+	termCode   string
+	trigger    string
+	updateType string
+	rows       int64
+	// firstRatio is the failure ratio of the pipeline's first expectation, the one a bad
+	// release breaks; the others' ratios are drawn in SQL from the update id.
+	firstRatio float64
+	runAs      string
+}
+
+// maxRunLength bounds how long any generated run lasts; catch-up looks back this far for runs
+// that end inside the interval it generates.
+const maxRunLength = 4 * time.Hour
+
+// activity enumerates every run and update scheduled to start in [from, to), in no
+// particular order, calling fn for each.
+func (g *generator) activity(from, to time.Time, fn func(*runRec)) {
+	for _, env := range Environments {
+		for _, b := range g.e.bundles {
+			for j := range b.jobs {
+				g.schedule(env, b, &b.jobs[j], j, from, to, fn)
+			}
+			for p := range b.pipes {
+				g.schedule(env, b, &b.pipes[p], p, from, to, fn)
+			}
+		}
+	}
+	for _, r := range g.storyRuns() {
+		if !r.start.Before(from) && r.start.Before(to) {
+			fn(r)
+		}
+	}
+}
+
+// schedule emits the runs of one resource: hourly at a fixed minute, or daily in the night.
+func (g *generator) schedule(env string, b *bundleSpec, res *resourceSpec, idx int, from, to time.Time, fn func(*runRec)) {
+	budgetJob, _ := g.st.budgetFailure(b.name, res.key, env, 0)
+	hourly := res.hourly || budgetJob
+	step := 24 * time.Hour
+	first := from.Truncate(24 * time.Hour).Add(time.Duration(1+(b.index+idx)%5)*time.Hour + time.Duration(res.offset)*time.Minute)
+	if hourly {
+		step = time.Hour
+		first = from.Truncate(time.Hour).Add(time.Duration(res.offset) * time.Minute)
+	}
+	for slot := first; slot.Before(to); slot = slot.Add(step) {
+		if slot.Before(from) {
+			continue
+		}
+		fn(g.run(env, b, res, idx, slot, hourly))
+	}
+}
+
+var failureCodes = []string{"RUN_EXECUTION_ERROR", "RUN_EXECUTION_ERROR", "RUN_EXECUTION_ERROR", "DRIVER_ERROR", "CLUSTER_ERROR", "STORAGE_ACCESS_ERROR"}
+
+// run decides one scheduled run or update. Its randomness is one splitmix stream seeded from
+// (seed, resource, environment, slot), drawn in a fixed order.
+func (g *generator) run(env string, b *bundleSpec, res *resourceSpec, idx int, slot time.Time, hourly bool) *runRec {
+	rnd := rng(g.resourceSeed(env, res) ^ uint64(slot.Unix())*0x9e3779b97f4a7c15)
+	r := &runRec{env: env, ws: WorkspaceID(env), pipeline: res.kind == "pipeline", bundle: b, res: res, name: resourceName(env, res.key), runAs: people[3].UserName}
+	r.start = slot.Add(time.Duration(rnd.between(5, 90)) * time.Second)
+	prof := profGood
+	forced := 0.0
+	if d := g.tl.at(b.name, env, r.start); d != nil {
+		prof, forced = d.profile, d.forceRatio
+	}
+	mins := float64(res.baseMinutes) * (0.75 + 0.5*rnd.unit())
+	long := rnd.unit()
+	if !hourly && res.baseMinutes >= 30 && long < 0.3 {
+		mins *= 4 // a long nightly run: several hourly slices in the timeline
+	}
+	if prof == profDegraded {
+		mins *= 1.4
+	}
+	r.end = r.start.Add(time.Duration(mins * float64(time.Minute)))
+	pFail := map[profile]float64{profGood: 0.004, profDegraded: 0.05, profBad: 0.22}[prof]
+	failed := rnd.unit() < pFail
+	if story, fail := g.st.budgetFailure(b.name, res.key, env, slot.Unix()/3600); story {
+		failed = fail && slot.After(g.st.anchor.Add(-28*24*time.Hour))
+	}
+	code, timeout := rnd.next(), rnd.unit()
+	if r.pipeline {
+		r.objectID = pipelineID(env, res.key)
+		r.runID = uuidOf("update", r.objectID, slot.Unix())
+		r.trigger, r.updateType = "JOB_TASK", "REFRESH"
+		r.result = "COMPLETED"
+		if failed {
+			r.result = "FAILED"
+			return r
+		}
+		r.rows = int64(rnd.between(20_000, 200_000))
+		if hourly {
+			r.rows /= 8
+		}
+		if b.name == "ecommerce_gold_reporting" && env == "prod" && !r.start.Before(g.st.anchor.Add(-incidentAge)) {
+			r.rows = int64(float64(r.rows) * incidentGoldRowDrop)
+		}
+		u := rnd.unit()
+		r.firstRatio = 0.0005 + 0.003*u
+		switch {
+		case forced > 0:
+			r.firstRatio = forced * (0.95 + 0.1*u)
+		case prof == profBad:
+			r.firstRatio = 0.12 + 0.08*u
+		case prof == profDegraded:
+			r.firstRatio = 0.01 + 0.02*u
+		}
+		return r
+	}
+	r.objectID = fmt.Sprint(jobID(env, b.index, idx))
+	r.runID = fmt.Sprint(slot.Unix()/60*1000 + globalJobIndex(env, b.index, idx))
+	r.trigger = "CRON"
+	r.result, r.termCode = "SUCCEEDED", "SUCCESS"
+	if failed {
+		r.result = "FAILED"
+		r.termCode = failureCodes[code%uint64(len(failureCodes))]
+		if r.termCode == "RUN_EXECUTION_ERROR" && timeout < 0.15 {
+			r.result = "TIMED_OUT"
+		}
+	}
+	return r
+}
+
+// resourceSeed is the per-(resource, environment) part of every run's random stream.
+func (g *generator) resourceSeed(env string, res *resourceSpec) uint64 {
+	k := env + "|" + res.key
+	if v, ok := g.seeds[k]; ok {
+		return v
+	}
+	if g.seeds == nil {
+		g.seeds = map[string]uint64{}
+	}
+	v := h64(g.seed, "run", k)
+	g.seeds[k] = v
+	return v
+}
+
+// planTasks splits a run into its tasks, one after the other; a failing run fails in its
+// last task, after the others succeeded.
+func planTasks(runID string, keys []string, start, end time.Time, result string) []TaskPlan {
+	out := make([]TaskPlan, len(keys))
+	span := end.Sub(start) / time.Duration(len(keys))
+	for i, k := range keys {
+		t := TaskPlan{TaskKey: k, RunID: fmt.Sprintf("%s%d", runID, i+1), Start: start.Add(time.Duration(i) * span), End: start.Add(time.Duration(i+1) * span), ResultState: "SUCCEEDED"}
+		if i == len(keys)-1 {
+			t.End = end
+			t.ResultState = result
+		}
+		out[i] = t
+	}
+	return out
+}
+
+// storyRuns are the runs the incident adds to its window: the update the deploy triggered,
+// with the failing expectation, and a refresh job that failed.
+func (g *generator) storyRuns() []*runRec {
+	A := g.st.anchor
+	b := g.e.byName[IncidentBundle]
+	deployedAt := A.Add(-incidentAge)
+	upd := g.run("prod", b, &b.pipes[0], 0, deployedAt.Add(3*time.Minute), true)
+	for i := 1; upd.result != "COMPLETED"; i++ { // the triggered update completes, with bad data
+		upd = g.run("prod", b, &b.pipes[0], 0, deployedAt.Add(3*time.Minute+time.Duration(i)*time.Second), true)
+	}
+	upd.runID = uuidOf("story-update", upd.objectID, A.Unix())
+	upd.trigger, upd.updateType = "API_CALL", "REFRESH"
+	upd.end = upd.start.Add(11 * time.Minute)
+	job := g.run("prod", b, &b.jobs[0], 0, deployedAt.Add(8*time.Minute), true)
+	job.runID = fmt.Sprint(job.start.Unix()/60*1000 + 999)
+	job.trigger = "ONETIME"
+	job.end = job.start.Add(8 * time.Minute)
+	job.result, job.termCode = "FAILED", "RUN_EXECUTION_ERROR"
+	return []*runRec{upd, job}
+}

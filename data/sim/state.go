@@ -1,0 +1,244 @@
+package sim
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// schemaVersion changes whenever the estate's shape or generation changes incompatibly.
+const schemaVersion = "1"
+
+// load reads the estate's meta, or on first open decides the anchor and writes the objects.
+func (s *Sim) load(ctx context.Context) error {
+	meta := map[string]string{}
+	rows, err := s.db.QueryContext(ctx, "SELECT key, value FROM sim.sim_internal.meta")
+	if err != nil {
+		return fmt.Errorf("reading the simulated estate: %w", err)
+	}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			rows.Close()
+			return err
+		}
+		meta[k] = v
+	}
+	rows.Close()
+	now := s.Now().Truncate(time.Second)
+	s.estate = newEstate()
+	if meta["seed"] == "" {
+		anchor := now
+		start := anchor.Add(-time.Duration(s.opts.Days) * 24 * time.Hour)
+		s.gen = &generator{seed: s.opts.Seed, e: s.estate, st: newStories(s.estate, s.opts.Seed, anchor), start: start}
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if err := clearEstate(ctx, conn); err != nil {
+			return err
+		}
+		if err := s.gen.writeObjects(ctx, conn); err != nil {
+			return err
+		}
+		// The meta goes in last: an estate without it is regenerated from scratch.
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		freeze, _ := json.Marshal(s.gen.st.freezeWindows())
+		for k, v := range map[string]string{
+			"version": schemaVersion, "seed": strconv.FormatInt(s.opts.Seed, 10), "anchor": anchor.Format(time.RFC3339Nano),
+			"start": start.Format(time.RFC3339Nano), "through": start.Format(time.RFC3339Nano), "freeze_windows": string(freeze),
+		} {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO sim.sim_internal.meta VALUES (?, ?)", k, v); err != nil {
+				return fmt.Errorf("writing the estate's meta: %w", err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		s.through = start
+		return nil
+	}
+	if meta["version"] != schemaVersion {
+		return fmt.Errorf("%w (format %s, this build reads %s): remove the file or pass another --demo-db", ErrVersion, meta["version"], schemaVersion)
+	}
+	if meta["seed"] != strconv.FormatInt(s.opts.Seed, 10) {
+		return fmt.Errorf("%w: this estate was generated with seed %s, not %d: pass --demo-seed %s or another --demo-db", ErrSeed, meta["seed"], s.opts.Seed, meta["seed"])
+	}
+	anchor, err1 := time.Parse(time.RFC3339Nano, meta["anchor"])
+	start, err2 := time.Parse(time.RFC3339Nano, meta["start"])
+	through, err3 := time.Parse(time.RFC3339Nano, meta["through"])
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return fmt.Errorf("the simulated estate's meta is damaged (%v): remove the file to regenerate it", err)
+	}
+	if now.Before(through) {
+		return fmt.Errorf("%w: the estate already runs to %s, later than the clock (%s): pass another --demo-db for an earlier --demo-now", ErrClock, through.Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	s.gen = &generator{seed: s.opts.Seed, e: s.estate, st: newStories(s.estate, s.opts.Seed, anchor), start: start}
+	s.through = through
+	return nil
+}
+
+// clearEstate empties every table, so a first generation that was interrupted starts clean.
+func clearEstate(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = '"+Catalog+"'")
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var sch, t string
+		if err := rows.Scan(&sch, &t); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, Catalog+"."+sch+"."+t)
+	}
+	rows.Close()
+	for _, t := range tables {
+		if _, err := conn.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+			return fmt.Errorf("clearing %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// Errors of opening an existing estate.
+var (
+	ErrSeed  = errors.New("simulated estate has another seed")
+	ErrClock = errors.New("simulated estate is ahead of the clock")
+)
+
+// Anchor is when the estate was first generated: the stories happen around it.
+func (s *Sim) Anchor() time.Time { return s.gen.st.anchor }
+
+// FreezeWindows are the change freezes the estate's policy has scheduled.
+func (s *Sim) FreezeWindows() []FreezeWindow { return s.gen.st.freezeWindows() }
+
+// CatchUp generates everything that has happened between the last catch-up and the clock:
+// runs that ended, usage that arrived, ledger events, and the work now in flight. It writes
+// a day at a time, each day in one transaction, so an interrupted catch-up resumes cleanly.
+func (s *Sim) CatchUp(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.Now().Truncate(time.Second)
+	if !now.After(s.through) {
+		return nil
+	}
+	g := s.gen
+	g.tl = buildTimeline(g.e, g.seed, g.start, now, g.st)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	st, err := openStage(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	// One transaction for the whole catch-up: an interrupted one leaves the estate as it was.
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	total := now.Sub(s.through)
+	report := s.opts.Progress != nil && total > 6*time.Hour
+	if report {
+		fmt.Fprintf(s.opts.Progress, "simulated workspace: generating %s of history (first start only)...\n", roundDays(total))
+	}
+	// Runs stream straight from the generator into the appenders: nothing is held in Go,
+	// and DuckDB derives the rest in a few set-based statements.
+	if err := g.stageInterval(st, s.through, now); err != nil {
+		return fmt.Errorf("generating %s..%s: %w", s.through.Format(time.RFC3339), now.Format(time.RFC3339), err)
+	}
+	if err := g.stageInFlight(st, now); err != nil {
+		return err
+	}
+	if err := s.stageFinishedRequests(ctx, conn, st, now); err != nil {
+		return err
+	}
+	if err := s.commitStage(ctx, tx, st, now); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("saving the simulated estate: %w", err)
+	}
+	if report {
+		fmt.Fprintf(s.opts.Progress, "simulated workspace: ready\n")
+	}
+	s.through = now
+	return nil
+}
+
+func roundDays(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", int(d.Hours()/24+0.5))
+	}
+	return d.Round(time.Minute).String()
+}
+
+// commitStage moves the staged rows into the estate, inside the catch-up's transaction, and
+// replaces the in-flight work.
+func (s *Sim) commitStage(ctx context.Context, tx *sql.Tx, st *stage, through time.Time) error {
+	if err := st.flush(); err != nil {
+		return err
+	}
+	stmts := append(append([]string(nil), moveSQL...), billSQL)
+	stmts = append(stmts, arriveSQL...)
+	stmts = append(stmts,
+		`DELETE FROM sim.sim_internal.in_flight WHERE run_id NOT IN (SELECT run_id FROM sim.sim_internal.run_requests) OR planned_end <= ?`,
+		`INSERT INTO sim.sim_internal.in_flight SELECT * FROM sim.sim_stage.st_flight`)
+	for _, q := range stmts {
+		var args []any
+		if strings.HasSuffix(q, "?") {
+			args = []any{through}
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("moving generated rows into the estate: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE sim.sim_internal.meta SET value = ? WHERE key = 'through'", through.Format(time.RFC3339Nano)); err != nil {
+		return err
+	}
+	return nil
+}
+
+// stageFinishedRequests turns run-now runs whose planned end has passed into timeline rows.
+func (s *Sim) stageFinishedRequests(ctx context.Context, conn *sql.Conn, st *stage, now time.Time) error {
+	rows, err := conn.QueryContext(ctx, `SELECT workspace_id, object_id, run_id, run_name, start_time, planned_end, payload
+		FROM sim.sim_internal.in_flight WHERE kind = 'job' AND planned_end <= ? AND run_id IN (SELECT run_id FROM sim.sim_internal.run_requests)`, now)
+	if err != nil {
+		return fmt.Errorf("reading finished run-now runs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ws, job, run, name, payload string
+		var start, end time.Time
+		if err := rows.Scan(&ws, &job, &run, &name, &start, &end, &payload); err != nil {
+			return err
+		}
+		var p FlightPlan
+		if err := json.Unmarshal([]byte(payload), &p); err != nil {
+			return fmt.Errorf("run %s has a damaged plan: %w", run, err)
+		}
+		code := p.TerminationCode
+		if code == "" {
+			code = "SUCCESS"
+		}
+		if err := st.add("st_runs", ws, job, run, name, start, end, p.ResultState, code, p.TriggerType, nil); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
