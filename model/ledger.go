@@ -35,7 +35,7 @@ type LedgerEvent struct {
 	At          time.Time
 	Ticket      string
 	Reason      string
-	RunID       int64 // 0 when none
+	RunID       int64  // 0 when none
 	Details     string // JSON
 }
 

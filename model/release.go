@@ -55,13 +55,13 @@ const (
 // Health is what the deployment's window holds: outcome counts of the job runs and
 // pipeline updates that started inside it and the expectation results of those updates.
 type Health struct {
-	RunsSucceeded  int
-	RunsFailed     int
-	RunsActive     int
-	UpdatesOK      int
-	UpdatesFailed  int
-	RecordsPassed  int64
-	RecordsFailed  int64
+	RunsSucceeded int
+	RunsFailed    int
+	RunsActive    int
+	UpdatesOK     int
+	UpdatesFailed int
+	RecordsPassed int64
+	RecordsFailed int64
 	// BaselineRatio is the expectation failure ratio of the previous deployment of the
 	// same bundle in the same environment; negative when there is none.
 	BaselineRatio float64

@@ -70,7 +70,10 @@ func TestWindowContains(t *testing.T) {
 }
 
 func TestParseReleaseID(t *testing.T) {
-	cases := []struct{ in, bundle, version string; ok bool }{
+	cases := []struct {
+		in, bundle, version string
+		ok                  bool
+	}{
 		{"ecommerce_silver@1.4.2", "ecommerce_silver", "1.4.2", true},
 		{"a@b@c", "a@b", "c", true},
 		{"nover@", "", "", false},
