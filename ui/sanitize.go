@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Clean makes a string from the workspace safe to draw: escape sequences (CSI, OSC, DCS,
+// ...) are removed whole, other C0 and C1 controls and DEL are dropped, tabs and line breaks
+// become spaces, bidirectional overrides (which can make text read other than it is) are
+// dropped, and invalid UTF-8 becomes U+FFFD. Job names, run messages and user names all
+// pass through here before they reach the terminal.
+func Clean(s string) string {
+	if isPlain(s) {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = ansi.Strip(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isPlain is the fast path: printable ASCII only.
+func isPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// Fit cleans s and cuts it to at most width terminal cells, ending in "…" when cut.
+func Fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	s = Clean(s)
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// Width is the number of terminal cells s takes.
+func Width(s string) int { return ansi.StringWidth(s) }
+
