@@ -56,4 +56,3 @@ func Fit(s string, width int) string {
 
 // Width is the number of terminal cells s takes.
 func Width(s string) int { return ansi.StringWidth(s) }
-
