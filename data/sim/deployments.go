@@ -152,7 +152,7 @@ func buildTimeline(e *estate, seed int64, start, until time.Time, st *stories) *
 					d.version, d.sha, d.created = t.version, t.sha, t.created
 				}
 				// A promotion never moves an environment back to an older version.
-				if cur != nil && d.action == "promote" && !d.created.After(cur.created) {
+				if cur != nil && !d.isStory() && d.action == "promote" && !d.created.After(cur.created) {
 					continue
 				}
 				if cur != nil {
@@ -211,6 +211,9 @@ func buildTimeline(e *estate, seed int64, start, until time.Time, st *stories) *
 }
 
 func (d *deployment) isStory() bool { return d.story != "" }
+
+// deployLead bounds how long before landing a deployment's first event (the request) is written.
+const deployLead = 15 * time.Minute
 
 // releasers promote to prod.
 var releasers = []string{"marco.bianchi@example.com", "dana.okafor@example.com", "lena.fischer@example.com"}

@@ -131,6 +131,10 @@ func newEstate() *estate {
 				expects:     pick(layerExpectations[min(b.layer, 2)], b.index+p, 2+(b.index+p)%2),
 				baseMinutes: 6 + (b.index*3+p*5)%20,
 			}
+			if b.name == "ecommerce_orders" && p == 0 {
+				// The incident's pipeline checks client ids first: that is what breaks.
+				r.expects = []string{"valid_client_id", "not_null_timestamp", "valid_status", "non_negative_amount"}
+			}
 			b.pipes = append(b.pipes, r)
 		}
 		for j := 0; j < nJobs; j++ {
@@ -195,7 +199,22 @@ func (b *bundleSpec) resources() []resourceSpec {
 	return append(append([]resourceSpec(nil), b.jobs...), b.pipes...)
 }
 
+// tableNames give the story chains and the seed bundles their real table names.
+var tableNames = map[string]string{
+	"ecommerce_ingest": "raw_orders", "ecommerce_orders": "orders_clean", "ecommerce_gold_reporting": "daily_revenue",
+	"executive_dashboards": "exec_kpis", "supply_chain_ingestion": "shipment_events", "supply_chain_analytics": "shipments_enriched",
+	"supply_chain_kpis": "supply_chain_kpis", "kafka_alerting": "kafka_raw_bronze", "client_events_silver": "silver_client_events",
+	"client_health_gold": "gold_client_summary", "logistics_cost_streaming": "logistics_costs", "tariff_analysis": "hs_code_tariff_impact",
+	"anomaly_detection_retraining": "anomaly_scores",
+}
+
 func tableStem(bundle string, p int) string {
+	if n, ok := tableNames[bundle]; ok {
+		if p > 0 {
+			return n + []string{"", "_backfill", "_quality"}[p]
+		}
+		return n
+	}
 	for _, suf := range []string{"_ingest", "_ingestion", "_streaming", "_retraining", "_reporting", "_gold", "_silver"} {
 		bundle = strings.TrimSuffix(bundle, suf)
 	}
@@ -254,3 +273,5 @@ func resourceName(env, key string) string {
 func bundleRoot(bundle, env string) string {
 	return "/Workspace/Users/" + people[3].UserName + "/.bundle/" + bundle + "/" + env
 }
+
+func fmtID(id int64) string { return fmt.Sprint(id) }

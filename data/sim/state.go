@@ -135,7 +135,9 @@ func (s *Sim) CatchUp(ctx context.Context) error {
 		return nil
 	}
 	g := s.gen
-	g.tl = buildTimeline(g.e, g.seed, g.start, now, g.st)
+	// The timeline runs a little past now: a deployment landing in a few minutes has already
+	// been requested and started, and those events belong to this catch-up.
+	g.tl = buildTimeline(g.e, g.seed, g.start, now.Add(deployLead), g.st)
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err

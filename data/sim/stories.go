@@ -62,6 +62,15 @@ func newStories(e *estate, seed int64, anchor time.Time) *stories {
 		}
 	}
 
+	// Each story that compares with, or returns to, an earlier prod release gets one, so the
+	// story stands whatever the seed generated before it.
+	prior := func(bundle string, at time.Time, n int) {
+		created := at.Add(-20 * time.Hour)
+		add("prior", bundle, "prod", storyVersion(created, n), at, "dana.okafor@example.com", profGood).created = created
+	}
+	prior(IncidentBundle, A.Add(-29*time.Hour), 5)
+	prior(PinnedBundle, A.Add(-20*time.Hour), 6)
+
 	// 1. The prod incident: a release 35 minutes old whose expectation failure ratio jumped
 	// and whose downstream gold table's row count fell.
 	v := storyVersion(A.Add(-26*time.Hour), 1)
