@@ -1,0 +1,163 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+
+	"github.com/release-cockpit/cockpit/model"
+)
+
+//go:embed runs.sql
+var runsSQL string
+
+//go:embed updates.sql
+var updatesSQL string
+
+//go:embed expectations.sql
+var expectationsSQL string
+
+// windowArgs are the scan bounds and window of a deployment, as the run and update
+// fragments and the window filter take them.
+func windowArgs(env Env, w model.Window) (scan []any, window []any) {
+	return []any{env.WorkspaceID, ts(w.Start.Add(-sliceMargin)), ts(scanTo(w.End))},
+		[]any{ts(w.Start), endParam(w.End)}
+}
+
+// DeploymentRuns returns the job runs of the deployment's jobs that started inside its
+// window, newest first, folded from their hourly slices.
+func (s *Store) DeploymentRuns(ctx context.Context, env Env, d model.Deployment) ([]model.JobRun, error) {
+	if err := env.validate(); err != nil {
+		return nil, err
+	}
+	scan, window := windowArgs(env, d.Window)
+	args := append(append([]any{d.Release.ID(), env.Name}, scan...), window...)
+	var out []model.JobRun
+	err := s.query(ctx, "listing the runs of "+d.Release.ID(), runsSQL, args, func(rows *sql.Rows) error {
+		var r model.JobRun
+		var name, result, termination sql.NullString
+		var end sql.NullTime
+		if err := rows.Scan(&r.WorkspaceID, &r.JobID, &r.RunID, &name, &r.Start, &end, &result, &termination); err != nil {
+			return err
+		}
+		r.RunName, r.ResultState, r.TerminationCode = name.String, result.String, termination.String
+		r.Start = r.Start.UTC()
+		if r.ResultState != "" { // an active run has slices but no end yet
+			r.End = timeOrZero(end)
+		}
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// DeploymentUpdates returns the updates of the deployment's pipelines that started inside
+// its window, newest first.
+func (s *Store) DeploymentUpdates(ctx context.Context, env Env, d model.Deployment) ([]model.PipelineUpdate, error) {
+	if err := env.validate(); err != nil {
+		return nil, err
+	}
+	scan, window := windowArgs(env, d.Window)
+	args := append(append([]any{d.Release.ID(), env.Name}, scan...), window...)
+	var out []model.PipelineUpdate
+	err := s.query(ctx, "listing the pipeline updates of "+d.Release.ID(), updatesSQL, args, func(rows *sql.Rows) error {
+		var u model.PipelineUpdate
+		var updateType, trigger, result sql.NullString
+		var end sql.NullTime
+		if err := rows.Scan(&u.WorkspaceID, &u.PipelineID, &u.UpdateID, &updateType, &trigger, &u.Start, &end, &result); err != nil {
+			return err
+		}
+		u.UpdateType, u.TriggerType, u.ResultState = updateType.String, trigger.String, result.String
+		u.Start = u.Start.UTC()
+		if u.ResultState != "" {
+			u.End = timeOrZero(end)
+		}
+		out = append(out, u)
+		return nil
+	})
+	return out, err
+}
+
+// ExpectationDelta is one expectation on one dataset across a deployment's pipeline updates,
+// next to the same expectation in the deployment before it. UpdateID is empty: the records
+// are summed over the window's updates.
+type ExpectationDelta struct {
+	model.ExpectationResult
+	// BaselineRatio is the previous deployment's failure ratio of this expectation; negative
+	// when the previous deployment checked no records of it (or there is none).
+	BaselineRatio float64
+	// BaselinePassed and BaselineFailed are the previous deployment's record counts.
+	BaselinePassed, BaselineFailed int64
+	// Dropped is true when only the previous deployment checked it: the expectation is gone
+	// or its updates have not run yet.
+	Dropped bool
+}
+
+// Regressed reports whether the failure ratio is at least factor times the baseline (or
+// fails records with no baseline at all).
+func (e ExpectationDelta) Regressed(factor float64) bool {
+	r := e.FailureRatio()
+	if e.Dropped || r == 0 {
+		return false
+	}
+	return e.BaselineRatio < 0 || r >= factor*e.BaselineRatio
+}
+
+// DeploymentExpectations returns the expectation results of the deployment's pipeline
+// updates per (dataset, expectation), with the previous deployment's ratios for the delta,
+// ordered by dataset and expectation.
+func (s *Store) DeploymentExpectations(ctx context.Context, env Env, d model.Deployment) ([]ExpectationDelta, error) {
+	if err := env.validate(); err != nil {
+		return nil, err
+	}
+	prev, ok, err := s.previousDeployment(ctx, env, d)
+	if err != nil {
+		return nil, err
+	}
+	start := d.Window.Start.UTC()
+	prevRelease, prevStart := "", start
+	if ok {
+		prevRelease, prevStart = prev.ReleaseID, prev.DeployedAt
+	}
+	from := prevStart.Add(-sliceMargin)
+	args := []any{
+		d.Release.ID(), ts(start), endParam(d.Window.End),
+		prevRelease, ts(prevStart), ts(start),
+		env.Name,
+		env.WorkspaceID, ts(from), ts(scanTo(d.Window.End)),
+		env.WorkspaceID, ts(from),
+	}
+	type key struct{ dataset, expectation string }
+	var out []ExpectationDelta
+	index := map[key]int{}
+	err = s.query(ctx, "reading the expectations of "+d.Release.ID(), expectationsSQL, args, func(rows *sql.Rows) error {
+		var side string
+		var r model.ExpectationResult
+		if err := rows.Scan(&side, &r.PipelineID, &r.Dataset, &r.Expectation, &r.PassedRecords, &r.FailedRecords); err != nil {
+			return err
+		}
+		k := key{r.Dataset, r.Expectation}
+		i, seen := index[k]
+		if !seen {
+			i = len(out)
+			index[k] = i
+			out = append(out, ExpectationDelta{
+				ExpectationResult: model.ExpectationResult{PipelineID: r.PipelineID, Dataset: r.Dataset, Expectation: r.Expectation},
+				BaselineRatio:     -1,
+				Dropped:           true,
+			})
+		}
+		e := &out[i]
+		if side == "current" {
+			e.ExpectationResult = r
+			e.Dropped = false
+			return nil
+		}
+		e.BaselinePassed, e.BaselineFailed = r.PassedRecords, r.FailedRecords
+		if r.PassedRecords+r.FailedRecords > 0 {
+			e.BaselineRatio = r.FailureRatio()
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,70 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"time"
+
+	"github.com/release-cockpit/cockpit/model"
+)
+
+//go:embed cost.sql
+var costSQL string
+
+//go:embed billing_freshness.sql
+var billingFreshnessSQL string
+
+// CostItem is the DBUs of one job run or pipeline update.
+type CostItem struct {
+	ResourceType string // job | pipeline
+	ResourceID   string // job id or pipeline id
+	RunID        string // run id or update id
+	DBUs         float64
+}
+
+// Cost is what a deployment's runs and updates consumed, most expensive first.
+type Cost struct {
+	Items []CostItem
+	DBUs  float64
+	// DataThrough is the latest usage_end_time of the workspace's DBU records since the
+	// window started; zero when none arrived. Billing is up to 12 hours late, so runs that
+	// ended after it may not be counted yet: say so.
+	DataThrough time.Time
+}
+
+// DeploymentCost returns the DBUs of each job run and pipeline update that started in the
+// deployment's window, from billing usage (job_run_id / dlt_update_id attribution).
+func (s *Store) DeploymentCost(ctx context.Context, env Env, d model.Deployment) (Cost, error) {
+	if err := env.validate(); err != nil {
+		return Cost{}, err
+	}
+	scan, window := windowArgs(env, d.Window)
+	from := date(d.Window.Start)
+	args := []any{d.Release.ID(), env.Name}
+	args = append(append(args, scan...), window...)
+	args = append(append(args, scan...), window...)
+	args = append(args, env.WorkspaceID, from, date(scanTo(d.Window.End)))
+	var c Cost
+	err := s.query(ctx, "reading the cost of "+d.Release.ID(), costSQL, args, func(rows *sql.Rows) error {
+		var it CostItem
+		if err := rows.Scan(&it.ResourceType, &it.ResourceID, &it.RunID, &it.DBUs); err != nil {
+			return err
+		}
+		c.Items = append(c.Items, it)
+		c.DBUs += it.DBUs
+		return nil
+	})
+	if err != nil {
+		return Cost{}, err
+	}
+	err = s.query(ctx, "reading how late billing is", billingFreshnessSQL, []any{env.WorkspaceID, from}, func(rows *sql.Rows) error {
+		var latest sql.NullTime
+		if err := rows.Scan(&latest); err != nil {
+			return err
+		}
+		c.DataThrough = timeOrZero(latest)
+		return nil
+	})
+	return c, err
+}

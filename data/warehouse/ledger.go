@@ -1,0 +1,189 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/release-cockpit/cockpit/model"
+)
+
+//go:embed previous_deployment.sql
+var previousDeploymentSQL string
+
+//go:embed checks.sql
+var checksSQL string
+
+//go:embed events.sql
+var eventsSQL string
+
+//go:embed append_event.sql
+var appendEventSQL string
+
+//go:embed append_resource.sql
+var appendResourceSQL string
+
+// previous is the deployment before another of the same bundle in the same environment.
+type previous struct {
+	ID         string
+	ReleaseID  string
+	DeployedAt time.Time
+}
+
+// previousDeployment finds the deployment before d; ok is false for the first one.
+func (s *Store) previousDeployment(ctx context.Context, env Env, d model.Deployment) (p previous, ok bool, err error) {
+	at := ts(d.DeployedAt)
+	args := []any{env.Name, d.Release.Bundle, at, at, d.ID}
+	err = s.query(ctx, "finding the deployment before "+d.ID, previousDeploymentSQL, args, func(rows *sql.Rows) error {
+		ok = true
+		if err := rows.Scan(&p.ID, &p.ReleaseID, &p.DeployedAt); err != nil {
+			return err
+		}
+		p.DeployedAt = p.DeployedAt.UTC()
+		return nil
+	})
+	return p, ok, err
+}
+
+// DeploymentChecks returns the checks of a deployment, oldest first: the post-deploy checks
+// reported inside its window and the pre-deploy checks of its release reported since the
+// previous deployment of the bundle landed (they precede the window: they ran before the
+// deploy). ListDeployments counts only those inside the window.
+func (s *Store) DeploymentChecks(ctx context.Context, env Env, d model.Deployment) ([]model.Check, error) {
+	if err := env.validate(); err != nil {
+		return nil, err
+	}
+	prev, ok, err := s.previousDeployment(ctx, env, d)
+	if err != nil {
+		return nil, err
+	}
+	from := epoch
+	if ok {
+		from = prev.DeployedAt
+	}
+	args := []any{d.Release.ID(), env.Name, ts(from), endParam(d.Window.End)}
+	var out []model.Check
+	err = s.query(ctx, "reading the checks of "+d.Release.ID(), checksSQL, args, func(rows *sql.Rows) error {
+		var status, details sql.NullString
+		var at time.Time
+		if err := rows.Scan(&status, &details, &at); err != nil {
+			return err
+		}
+		out = append(out, parseCheck(status.String, details.String, at))
+		return nil
+	})
+	return out, err
+}
+
+// checkDetails is the JSON of a check event's details column.
+type checkDetails struct {
+	Name      string          `json:"name"`
+	Phase     string          `json:"phase"`
+	Observed  json.RawMessage `json:"observed"`
+	Threshold json.RawMessage `json:"threshold"`
+	NoData    bool            `json:"no_data"`
+}
+
+// parseCheck builds a check from its ledger row. Details that do not parse leave the check
+// nameless rather than failing the whole list: the ledger is written by several tools.
+func parseCheck(status, details string, at time.Time) model.Check {
+	c := model.Check{Outcome: model.Outcome(status), At: at.UTC()}
+	var d checkDetails
+	if details != "" && json.Unmarshal([]byte(details), &d) == nil {
+		c.Name, c.Phase, c.NoData = d.Name, model.Phase(d.Phase), d.NoData
+		c.Observed, c.Threshold = jsonText(d.Observed), jsonText(d.Threshold)
+	}
+	return c
+}
+
+// jsonText renders a JSON scalar as text: strings unquoted, numbers and booleans as written.
+func jsonText(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
+
+// DeploymentEvents returns the ledger events of the deployment's release in the environment
+// (and its vetoes from anywhere), oldest first, each event once: the Audit tab.
+func (s *Store) DeploymentEvents(ctx context.Context, env Env, d model.Deployment) ([]model.LedgerEvent, error) {
+	if err := env.validate(); err != nil {
+		return nil, err
+	}
+	args := []any{d.Release.ID(), env.Name}
+	var out []model.LedgerEvent
+	err := s.query(ctx, "reading the ledger of "+d.Release.ID(), eventsSQL, args, func(rows *sql.Rows) error {
+		var e model.LedgerEvent
+		var kind string
+		var gitSHA, status, actor, ticket, reason, details sql.NullString
+		var runID sql.NullInt64
+		if err := rows.Scan(&e.EventID, &e.ReleaseID, &e.Bundle, &e.Version, &gitSHA, &e.Environment,
+			&kind, &status, &actor, &e.At, &ticket, &reason, &runID, &details); err != nil {
+			return err
+		}
+		e.Kind, e.At = model.EventKind(kind), e.At.UTC()
+		e.GitSHA, e.Status, e.Actor, e.Ticket, e.Reason, e.Details = gitSHA.String, status.String, actor.String, ticket.String, reason.String, details.String
+		e.RunID = runID.Int64
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// AppendEvents appends ledger events, each unless its event_id is already recorded. There
+// is no transaction (a SQL warehouse has none to offer): on error, retry the whole call;
+// events already written are skipped.
+func (s *Store) AppendEvents(ctx context.Context, events ...model.LedgerEvent) error {
+	text := s.sql(appendEventSQL)
+	for _, e := range events {
+		if e.EventID == "" || e.ReleaseID == "" || e.Environment == "" || e.Kind == "" || e.At.IsZero() {
+			return fmt.Errorf("%w: ledger event %q needs an event id, release, environment, kind and time", ErrInvalidInput, e.EventID)
+		}
+		var runID any // NULL when there is none
+		if e.RunID != 0 {
+			runID = e.RunID
+		}
+		var details any
+		if strings.TrimSpace(e.Details) != "" {
+			if !json.Valid([]byte(e.Details)) {
+				return fmt.Errorf("%w: details of ledger event %s are not JSON", ErrInvalidInput, e.EventID)
+			}
+			details = e.Details
+		}
+		_, err := s.db.ExecContext(ctx, text,
+			e.EventID, e.ReleaseID, e.Bundle, e.Version, e.GitSHA, e.Environment, string(e.Kind),
+			e.Status, e.Actor, ts(e.At), e.Ticket, e.Reason, runID, details,
+			e.EventID)
+		if err != nil {
+			return fmt.Errorf("appending %s event %s of %s: %w", e.Kind, e.EventID, e.ReleaseID, err)
+		}
+	}
+	return nil
+}
+
+// AppendResources records the jobs and pipelines a release deploys in an environment, each
+// (release, environment, type, key) once.
+func (s *Store) AppendResources(ctx context.Context, resources ...model.ReleaseResource) error {
+	text := s.sql(appendResourceSQL)
+	for _, r := range resources {
+		if r.ReleaseID == "" || r.Environment == "" || r.ResourceKey == "" || r.ResourceID == "" ||
+			(r.ResourceType != "job" && r.ResourceType != "pipeline") {
+			return fmt.Errorf("%w: release resource %+v needs a release, environment, key, id and type job or pipeline", ErrInvalidInput, r)
+		}
+		_, err := s.db.ExecContext(ctx, text,
+			r.ReleaseID, r.Environment, r.ResourceType, r.ResourceKey, r.ResourceID, r.Name,
+			r.ReleaseID, r.Environment, r.ResourceType, r.ResourceKey)
+		if err != nil {
+			return fmt.Errorf("recording %s %s of %s: %w", r.ResourceType, r.ResourceKey, r.ReleaseID, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"sort"
+
+	"github.com/release-cockpit/cockpit/model"
+)
+
+//go:embed lineage.sql
+var lineageSQL string
+
+// DeploymentLineage returns the tables the deployment's runs and updates read (upstream)
+// and wrote (hop 0), and the consumers of the written tables up to two hops: entities other
+// than the release's own jobs and pipelines that read a written table (hop 1, Table is what
+// they write, Via the table they read), and entities that read those (hop 2). A consumer
+// that only reads has an empty Table. Consumers are looked for from consumerLookback before
+// the window to its end, so a daily reader is found even in a young window. Rows come
+// upstream, written, then downstream by hop, table and consumer.
+func (s *Store) DeploymentLineage(ctx context.Context, env Env, d model.Deployment) ([]model.LineageTable, error) {
+	if err := env.validate(); err != nil {
+		return nil, err
+	}
+	scan, window := windowArgs(env, d.Window)
+	args := []any{d.Release.ID(), env.Name}
+	args = append(append(args, scan...), window...)
+	args = append(append(args, scan...), window...)
+	args = append(args, env.WorkspaceID, date(d.Window.Start.Add(-consumerLookback)), date(scanTo(d.Window.End)))
+	var out []model.LineageTable
+	err := s.query(ctx, "reading the lineage of "+d.Release.ID(), lineageSQL, args, func(rows *sql.Rows) error {
+		var t model.LineageTable
+		var direction string
+		var hops int64
+		var table, via, consumer sql.NullString
+		if err := rows.Scan(&direction, &hops, &table, &via, &consumer); err != nil {
+			return err
+		}
+		t.Direction, t.Hops = model.LineageDirection(direction), int(hops)
+		t.Table, t.Via, t.Consumer = table.String, via.String, consumer.String
+		out = append(out, t)
+		return nil
+	})
+	rank := map[model.LineageDirection]int{model.LineageUpstream: 0, model.LineageWritten: 1, model.LineageDownstream: 2}
+	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].Direction] < rank[out[j].Direction] })
+	return out, err
+}
+
+// BlastRadius counts the distinct consumers among a deployment's downstream lineage: the
+// jobs, pipelines, queries and dashboards its written tables reach within two hops.
+func BlastRadius(ts []model.LineageTable) int {
+	seen := map[string]bool{}
+	for _, t := range ts {
+		if t.Direction == model.LineageDownstream && t.Consumer != "" {
+			seen[t.Consumer] = true
+		}
+	}
+	return len(seen)
+}

@@ -1,0 +1,48 @@
+-- One page of deployments of an environment, newest first, keyset-paged on
+-- (deployed_at, event_id), with the facts the tags need.
+-- Parameters: the deployments fragment (environment, bundle, bundle); pins: environment;
+-- since; release id, release id; deployment id, deployment id;
+-- has cursor (0 or 1), cursor at, cursor at, cursor id; limit.
+WITH deploys AS (
+  SELECT e.event_id, MIN(e.release_id) AS release_id, MIN(e.bundle) AS bundle,
+    MIN(e.version) AS version, MIN(e.git_sha) AS git_sha, MIN(e.actor) AS actor,
+    MIN(e.ticket) AS ticket, MIN(e.at) AS deployed_at
+  FROM "sim"."release_cockpit"."release_events" AS e
+  WHERE e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
+  GROUP BY e.event_id
+),
+windowed AS (
+  SELECT d.event_id, d.release_id, d.bundle, d.version, d.git_sha, d.actor, d.ticket,
+    d.deployed_at,
+    LEAD(d.deployed_at) OVER bundle_order AS window_end,
+    LAG(d.event_id) OVER bundle_order AS previous_id,
+    LAG(d.release_id) OVER bundle_order AS previous_release_id,
+    LAG(d.deployed_at) OVER bundle_order AS previous_at
+  FROM deploys AS d
+  WINDOW bundle_order AS (PARTITION BY d.bundle ORDER BY d.deployed_at, d.event_id)
+),
+pins AS (
+  SELECT p.bundle, p.kind
+  FROM "sim"."release_cockpit"."release_events" AS p
+  WHERE p.environment = ? AND p.kind IN ('pinned', 'unpinned')
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY p.bundle ORDER BY p.at DESC, p.event_id DESC) = 1
+),
+vetoes AS (
+  SELECT DISTINCT v.release_id
+  FROM "sim"."release_cockpit"."release_events" AS v
+  WHERE v.kind = 'vetoed'
+)
+SELECT w.event_id, w.release_id, w.bundle, w.version, w.git_sha, w.actor, w.ticket,
+  w.deployed_at, w.window_end, w.previous_id, w.previous_at,
+  COALESCE(p.kind = 'pinned', FALSE) AS pinned,
+  vt.release_id IS NOT NULL AS vetoed
+FROM windowed AS w
+LEFT JOIN pins AS p ON p.bundle = w.bundle
+LEFT JOIN vetoes AS vt ON vt.release_id = w.release_id
+WHERE w.deployed_at >= CAST(? AS TIMESTAMP)
+  AND (? = '' OR w.release_id = ?)
+  AND (? = '' OR w.event_id = ?)
+  AND (? = 0 OR w.deployed_at < CAST(? AS TIMESTAMP)
+    OR (w.deployed_at = CAST(? AS TIMESTAMP) AND w.event_id < ?))
+ORDER BY w.deployed_at DESC, w.event_id DESC
+LIMIT ?
