@@ -207,3 +207,5 @@ func TestReopeningKeepsTheEstateAndRefusesAnotherSeed(t *testing.T) {
 		t.Error("opening with a clock before the estate's watermark must fail")
 	}
 }
+
+func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }

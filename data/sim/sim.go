@@ -53,6 +53,8 @@ type Sim struct {
 	mu     sync.Mutex // serializes catch-up
 	// through is the instant up to which the estate has been generated.
 	through time.Time
+	// commits is the commit last written to each bundle's metadata.json, by bundle|env.
+	commits map[string]string
 }
 
 // Workspace is one simulated workspace; environments may share one or have their own.

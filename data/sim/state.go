@@ -173,6 +173,9 @@ func (s *Sim) CatchUp(ctx context.Context) error {
 	if err := s.commitStage(ctx, tx, st, now); err != nil {
 		return err
 	}
+	if err := s.updateMetadata(ctx, tx, now); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("saving the simulated estate: %w", err)
 	}
@@ -212,6 +215,29 @@ func (s *Sim) commitStage(ctx context.Context, tx *sql.Tx, st *stage, through ti
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE sim.sim_internal.meta SET value = ? WHERE key = 'through'", through.Format(time.RFC3339Nano)); err != nil {
 		return err
+	}
+	return nil
+}
+
+// updateMetadata rewrites each bundle's metadata.json with the commit of its current
+// deployment, as `bundle deploy` does after a successful deploy.
+func (s *Sim) updateMetadata(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	g := s.gen
+	if s.commits == nil {
+		s.commits = map[string]string{}
+	}
+	for _, env := range Environments {
+		for _, b := range g.e.bundles {
+			d := g.tl.at(b.name, env, now)
+			if d == nil || s.commits[key(b.name, env)] == d.sha {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE sim.sim_internal.workspace_files SET content = ?, modified_at = ? WHERE workspace_id = ? AND path = ?`,
+				metadataDoc(b, env, d.sha), d.at, WorkspaceID(env), metadataPath(b.name, env)); err != nil {
+				return fmt.Errorf("updating the metadata.json of %s in %s: %w", b.name, env, err)
+			}
+			s.commits[key(b.name, env)] = d.sha
+		}
 	}
 	return nil
 }

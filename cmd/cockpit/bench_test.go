@@ -1,0 +1,26 @@
+package main
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkWarmStartReleases is `cockpit demo releases --env prod -o json` on an estate
+// generated beforehand (90 days): open the file, catch up (nothing to do), start the local
+// API servers, query the first day of prod deployments, judge and print them.
+// Run with: go test ./cmd/cockpit -run XXX -bench WarmStart -benchtime 5x
+func BenchmarkWarmStartReleases(b *testing.B) {
+	db := filepath.Join(b.TempDir(), "estate90.duckdb")
+	args := []string{"demo", "--demo-db", db, "--demo-now", testNow, "releases", "--env", "prod", "-o", "json"}
+	if code := run(context.Background(), args, io.Discard, io.Discard); code != 0 {
+		b.Fatalf("generating the estate: exit %d", code)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if code := run(context.Background(), args, io.Discard, io.Discard); code != 0 {
+			b.Fatalf("exit %d", code)
+		}
+	}
+}

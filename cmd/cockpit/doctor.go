@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/release-cockpit/cockpit/data/source"
+	"github.com/release-cockpit/cockpit/data/workspace"
+	"github.com/spf13/cobra"
+)
+
+func newDoctorCommand(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "doctor",
+		Short: "Check sign-in, warehouse, table access, ledger and deployer permissions",
+		Long: `Check, per environment, everything the cockpit needs: that the workspace accepts your
+credentials, that the SQL warehouse answers and can read the ledger and system tables,
+and whether you may run the environment's deployer job. Each problem comes with the
+step that fixes it. Exits 1 when anything is missing.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runDoctor(cmd.Context(), g) },
+	}
+}
+
+// errDoctor is returned when a check failed; the checks themselves were already printed.
+var errDoctor = errors.New("some checks failed: see above")
+
+func runDoctor(ctx context.Context, g *globals) error {
+	src, err := g.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	fmt.Fprintf(g.stdout, "Release Cockpit doctor · %s\n", src.Label())
+	failed := false
+	check := func(ok bool, what, fix string) {
+		mark := "✓"
+		if !ok {
+			mark, failed = "✗", true
+		}
+		fmt.Fprintf(g.stdout, "  %s %s\n", mark, what)
+		if !ok && fix != "" {
+			fmt.Fprintf(g.stdout, "      → %s\n", fix)
+		}
+	}
+	for _, name := range src.Environments() {
+		e, _ := src.Environment(name)
+		fmt.Fprintf(g.stdout, "\n%s\n", name)
+		doctorEnvironment(ctx, src, e, check)
+	}
+	if failed {
+		return errDoctor
+	}
+	fmt.Fprintln(g.stdout, "\nall checks passed")
+	return nil
+}
+
+func doctorEnvironment(ctx context.Context, src *source.Source, e *source.Environment, check func(bool, string, string)) {
+	ctx, cancel := context.WithTimeout(ctx, src.Timeout())
+	defer cancel()
+	me, err := e.Workspace.Me(ctx)
+	check(err == nil, "signed in to "+e.Workspace.Host()+userSuffix(me.UserName), authFix(err))
+	_, err = src.List(ctx, e.Env.Name, source.Query{Limit: 1})
+	check(err == nil, e.Warehouse+" reads the ledger "+e.Store.Tables().Ledger+" and the system tables", sqlFix(err, src))
+	if e.Config.DeployerJobID == 0 {
+		check(false, "deployer job configured", "set environments[].deployer_job_id to the job that deploys releases into "+e.Env.Name)
+		return
+	}
+	acl, err := e.Workspace.JobPermissions(ctx, e.Config.DeployerJobID)
+	if err != nil {
+		check(false, fmt.Sprintf("permissions of deployer job %d readable", e.Config.DeployerJobID), authFix(err))
+		return
+	}
+	may := workspace.MayRunJob(me, acl)
+	check(may, fmt.Sprintf("you may run deployer job %d (CAN_MANAGE_RUN)", e.Config.DeployerJobID),
+		"ask a workspace admin for CAN_MANAGE_RUN on the deployer job; until then promote and roll back stay disabled")
+}
+
+func userSuffix(u string) string {
+	if u == "" {
+		return ""
+	}
+	return " as " + u
+}
+
+func authFix(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, workspace.ErrUnauthenticated):
+		return "your token or login has expired or is wrong: run `databricks auth login` for this profile"
+	case errors.Is(err, workspace.ErrPermissionDenied):
+		return "the workspace refused: ask an admin for access"
+	case errors.Is(err, workspace.ErrUnavailable):
+		return "the workspace did not answer: check the host, the network, or raise --timeout"
+	}
+	return oneLine(err)
+}
+
+func sqlFix(err error, src *source.Source) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("no answer within %s: start the warehouse, check --warehouse-id, or raise --timeout", src.Timeout())
+	}
+	return oneLine(err) + " — run `cockpit ledger init` if the ledger does not exist; grant USE and SELECT on the system schemas"
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/release-cockpit/cockpit/data/source"
+	"github.com/release-cockpit/cockpit/model"
+)
+
+// homeRows is how many deployments the home snapshot shows per environment.
+const homeRows = 8
+
+// runHome shows the home view. Until the TUI lands, and whenever stdout is not a terminal,
+// that is a plain-text snapshot: per environment, its count and worst verdict, and its
+// deployments of the last 24 hours, worst and provisional first.
+func runHome(ctx context.Context, g *globals) error {
+	src, err := g.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	return writeHome(ctx, g.stdout, src)
+}
+
+func writeHome(ctx context.Context, w io.Writer, src *source.Source) error {
+	now := src.Now()
+	fmt.Fprintf(w, "Release Cockpit · %s · %s · %s\n", src.Label(), shortUser(src.User()), now.Format("2006-01-02 15:04 MST"))
+	for _, name := range src.Environments() {
+		rows, err := src.List(ctx, name, source.Query{Since: 24 * time.Hour, Limit: 2000})
+		if err != nil {
+			return err
+		}
+		verdicts := make([]model.Verdict, len(rows))
+		for i, r := range rows {
+			verdicts[i] = r.Verdict
+		}
+		sort.SliceStable(rows, func(i, j int) bool {
+			return model.TriageLess(rows[i].Assessment, rows[j].Assessment, rows[i].DeployedAt, rows[j].DeployedAt)
+		})
+		worst := model.Worst(verdicts...)
+		if len(rows) == 0 {
+			worst = model.VerdictUnknown
+		}
+		fmt.Fprintf(w, "\n%s · %d deployments in the last 24h · worst: %s\n", name, len(rows), statusLabel(model.Assessment{Verdict: worst}))
+		if len(rows) > homeRows {
+			rows = rows[:homeRows]
+		}
+		writeTable(w, rows, now)
+	}
+	return nil
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const testNow = "2026-11-23T12:00:00Z"
+
+var estatePath string
+
+// TestMain generates one small simulated estate that the demo tests share.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "cockpit-cmd-test")
+	if err != nil {
+		panic(err)
+	}
+	estatePath = filepath.Join(dir, "estate.duckdb")
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), demoArgs("releases", "--limit", "1"), &out, &errOut); code != 0 {
+		panic("generating the test estate: " + errOut.String())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func demoArgs(args ...string) []string {
+	return append([]string{"demo", "--demo-db", estatePath, "--demo-now", testNow, "--demo-days", "3"}, args...)
+}
+
+// cockpit runs the command line and returns its exit code, stdout and stderr.
+func cockpit(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestReleasesJSONHasTheIncidentFailing(t *testing.T) {
+	code, out, errOut := cockpit(t, demoArgs("releases", "--env", "prod", "-o", "json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("not a JSON array: %v\n%s", err, out)
+	}
+	if len(rows) < 30 {
+		t.Fatalf("%d prod deployments in 24h, want a day's worth", len(rows))
+	}
+	for _, k := range []string{"release_id", "bundle", "version", "git_sha", "environment", "deployed_at", "deployed_by", "current", "verdict",
+		"provisional", "runs_succeeded", "runs_failed", "updates_failed", "expectation_failure_ratio", "checks", "tags"} {
+		if _, ok := rows[0][k]; !ok {
+			t.Errorf("field %s missing", k)
+		}
+	}
+	var incident map[string]any
+	for _, r := range rows {
+		if r["bundle"] == "ecommerce_orders" && r["deployed_at"] == "2026-11-23T11:25:00Z" {
+			incident = r
+		}
+	}
+	if incident == nil {
+		t.Fatal("the incident deployment 35 minutes old is not listed")
+	}
+	if incident["verdict"] != "failing" || incident["current"] != true {
+		t.Errorf("incident: verdict %v current %v, want failing and current", incident["verdict"], incident["current"])
+	}
+	prev := ""
+	for _, r := range rows {
+		at := r["deployed_at"].(string)
+		if prev != "" && at > prev {
+			t.Fatalf("not newest first: %s after %s", at, prev)
+		}
+		prev = at
+	}
+}
+
+func TestSameSeedAndClockPrintTheSame(t *testing.T) {
+	other := filepath.Join(t.TempDir(), "again.duckdb")
+	args := func(db string) []string {
+		return []string{"demo", "--demo-db", db, "--demo-now", testNow, "--demo-days", "3", "releases", "--env", "staging", "-o", "json"}
+	}
+	_, a, _ := cockpit(t, args(estatePath)...)
+	code, b, errOut := cockpit(t, args(other)...)
+	if code != 0 || a != b || len(a) < 100 {
+		t.Fatalf("two estates with the same seed and clock differ (exit %d, %s)", code, errOut)
+	}
+}
+
+func TestTablePrintsStatusAsGlyphAndWord(t *testing.T) {
+	code, out, _ := cockpit(t, demoArgs("releases", "--env", "prod", "--status", "failing", "--since", "2h")...)
+	if code != 0 || !strings.Contains(out, "✗ failing") || !strings.Contains(out, "ecommerce_orders") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if strings.Contains(out, "healthy") {
+		t.Error("--status failing listed a healthy deployment")
+	}
+}
+
+func TestHomeSnapshotShowsEveryEnvironmentWithTheIncidentFirst(t *testing.T) {
+	code, out, errOut := cockpit(t, demoArgs()...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, env := range []string{"dev ·", "staging ·", "prod ·"} {
+		if !strings.Contains(out, env) {
+			t.Errorf("home lacks %q", env)
+		}
+	}
+	prod := out[strings.Index(out, "prod ·"):]
+	lines := strings.Split(prod, "\n")
+	if !strings.Contains(lines[0], "worst: ✗ failing") || !strings.Contains(lines[2], "ecommerce_orders") {
+		t.Errorf("prod does not lead with the failing incident:\n%s", strings.Join(lines[:4], "\n"))
+	}
+}
+
+func TestBadInputGetsOneLineAndExitCode2(t *testing.T) {
+	cfgDir := t.TempDir()
+	dbcfg := filepath.Join(cfgDir, "databrickscfg")
+	os.WriteFile(dbcfg, []byte("[other]\nhost = https://example.invalid\ntoken = dapi-x\n"), 0o600)
+	t.Setenv("DATABRICKS_CONFIG_FILE", dbcfg)
+	t.Setenv("COCKPIT_CONFIG", "")
+	for _, k := range []string{"DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CONFIG_PROFILE"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	badCfg := filepath.Join(cfgDir, "bad.yaml")
+	os.WriteFile(badCfg, []byte("environments:\n  - name: prod\n    workspace_id: nope\n"), 0o600)
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown environment", demoArgs("releases", "--env", "qa"), `unknown environment "qa": known environments are dev, staging, prod`},
+		{"malformed since", demoArgs("releases", "--since", "yesterday"), `--since: "yesterday" is not a duration`},
+		{"bad output", demoArgs("releases", "-o", "yaml"), `-o "yaml": use table or json`},
+		{"bad status", demoArgs("releases", "--status", "red"), `unknown status "red"`},
+		{"unknown flag", []string{"releases", "--colour"}, "unknown flag: --colour"},
+		{"bad demo-now", []string{"demo", "--demo-now", "noon"}, "is not an RFC 3339 time"},
+		{"demo flags without demo", []string{"releases", "--demo-db", "x"}, "apply to the simulated workspace only"},
+		{"missing profile", []string{"releases", "--profile", "nope"}, "profile nope"},
+		{"broken config", []string{"releases", "--config", badCfg}, "bad.yaml:3: environments[0].workspace_id"},
+		{"unknown simulated user", demoArgs("--as", "ceo", "releases"), `no simulated user "ceo"`},
+	}
+	for _, c := range cases {
+		code, out, errOut := cockpit(t, c.args...)
+		if code != exitUsage || !strings.Contains(errOut, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", c.name, code, errOut, c.want)
+		}
+		if strings.Count(strings.TrimSpace(errOut), "\n") != 0 || out != "" {
+			t.Errorf("%s: want one line on stderr and nothing on stdout, got %q / %q", c.name, errOut, out)
+		}
+	}
+}
+
+func TestBundleWithQuotesMatchesNothingAndIsNoError(t *testing.T) {
+	code, out, errOut := cockpit(t, demoArgs("releases", "--bundle", `x' OR '1'='1`, "-o", "json")...)
+	if code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
+	}
+}
+
+func TestUnreachableWarehouseSaysWhichTimeoutExpired(t *testing.T) {
+	// A listener that accepts connections and never answers: the warehouse hangs.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	dir := t.TempDir()
+	dbcfg := filepath.Join(dir, "databrickscfg")
+	os.WriteFile(dbcfg, []byte("[stuck]\nhost = https://"+l.Addr().String()+"\ntoken = dapi-test\nwarehouse_id = abcdef0123456789\n"), 0o600)
+	cfg := filepath.Join(dir, "cockpit.yaml")
+	os.WriteFile(cfg, []byte("environments:\n  - name: prod\n    workspace_id: \"7064161269292651\"\n"), 0o600)
+	t.Setenv("DATABRICKS_CONFIG_FILE", dbcfg)
+	code, _, errOut := cockpit(t, "releases", "--profile", "stuck", "--config", cfg, "--timeout", "2s")
+	if code != exitUsage || !strings.Contains(errOut, "did not answer within 2s") || !strings.Contains(errOut, "abcdef0123456789") ||
+		strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}

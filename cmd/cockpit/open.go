@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/release-cockpit/cockpit/data/source"
+)
+
+// open connects to the workspace the flags name: the simulation with --demo, else the
+// configured workspaces.
+func (g *globals) open(ctx context.Context) (*source.Source, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if g.demo {
+		path, err := demoPath(g)
+		if err != nil {
+			return nil, err
+		}
+		o := source.DemoOptions{Path: path, Seed: g.demoSeed, Days: g.demoDays, As: g.as, Progress: g.stderr}
+		if g.demoNow != "" {
+			o.Now = g.now()
+		}
+		return source.OpenDemo(ctx, cfg, o)
+	}
+	return source.Open(ctx, cfg, source.Options{Profile: g.profile, WarehouseID: g.warehouse, Log: g.debugLog})
+}
+
+// demoPath is --demo-db, or a file in the user's cache directory named after the seed (and
+// the frozen clock, so a --demo-now estate never mixes with one that follows the wall clock).
+func demoPath(g *globals) (string, error) {
+	if g.demoDB != "" {
+		return g.demoDB, nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", usage("no cache directory for the simulated workspace (%v): pass --demo-db FILE", err)
+	}
+	name := fmt.Sprintf("estate-seed%d", g.demoSeed)
+	if g.demoNow != "" {
+		name += "-at-" + strings.NewReplacer(":", "", "-", "").Replace(g.now().Format("20060102T150405Z"))
+	}
+	return filepath.Join(dir, "release-cockpit", name+".duckdb"), nil
+}

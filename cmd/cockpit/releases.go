@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/release-cockpit/cockpit/config"
+	"github.com/release-cockpit/cockpit/data/source"
+	"github.com/release-cockpit/cockpit/model"
+	"github.com/release-cockpit/cockpit/ui"
+	"github.com/spf13/cobra"
+)
+
+type releasesFlags struct {
+	env, bundle, since, output, status string
+	limit                              int
+}
+
+func newReleasesCommand(g *globals) *cobra.Command {
+	f := &releasesFlags{}
+	cmd := &cobra.Command{
+		Use:   "releases",
+		Short: "List the deployments of an environment, newest first, with their health",
+		Long: `List the deployments of an environment, newest first: release, who deployed it and when,
+the job runs and pipeline updates inside its window, the expectation failure ratio,
+its checks and its verdict (healthy, degraded, failing or unknown; provisional until
+its bake time has passed).`,
+		Example: `  cockpit releases --env prod
+  cockpit releases --env prod --since 2h --status failing
+  cockpit demo releases --env staging --bundle supply_chain_analytics -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runReleases(cmd.Context(), g, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.env, "env", "prod", "environment")
+	fl.StringVar(&f.bundle, "bundle", "", "only this bundle")
+	fl.StringVar(&f.since, "since", "24h", "only deployments this recent (e.g. 90m, 2h, 7d; 0 for all)")
+	fl.IntVar(&f.limit, "limit", 200, "at most this many deployments")
+	fl.StringVarP(&f.output, "output", "o", "table", "output format: table or json")
+	fl.StringVar(&f.status, "status", "", "only this verdict: healthy, degraded, failing or unknown")
+	return cmd
+}
+
+func runReleases(ctx context.Context, g *globals, f *releasesFlags) error {
+	if f.output != "table" && f.output != "json" {
+		return usage("-o %q: use table or json", f.output)
+	}
+	since, err := config.ParseDuration(f.since)
+	if err != nil && f.since != "0" {
+		return usage("--since: %v", err)
+	}
+	if f.limit < 1 || f.limit > 10000 {
+		return usage("--limit %d: use a number from 1 to 10000", f.limit)
+	}
+	q := source.Query{Bundle: f.bundle, Since: since, Limit: f.limit}
+	if f.status != "" {
+		if q.Status, err = model.ParseVerdict(f.status); err != nil {
+			return usage("--status: %v", err)
+		}
+	}
+	src, err := g.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	rows, err := src.List(ctx, f.env, q)
+	if err != nil {
+		return err
+	}
+	if f.output == "json" {
+		return writeJSON(g.stdout, rows)
+	}
+	writeTable(g.stdout, rows, src.Now())
+	return nil
+}
+
+// releaseJSON is the stable shape of `releases -o json`, one object per deployment.
+type releaseJSON struct {
+	ReleaseID               string            `json:"release_id"`
+	DeploymentID            string            `json:"deployment_id"`
+	Bundle                  string            `json:"bundle"`
+	Version                 string            `json:"version"`
+	GitSHA                  string            `json:"git_sha"`
+	Environment             string            `json:"environment"`
+	DeployedAt              string            `json:"deployed_at"`
+	DeployedBy              string            `json:"deployed_by"`
+	Ticket                  string            `json:"ticket,omitempty"`
+	Current                 bool              `json:"current"`
+	Verdict                 model.Verdict     `json:"verdict"`
+	Provisional             bool              `json:"provisional"`
+	Reasons                 []string          `json:"reasons"`
+	RunsSucceeded           int               `json:"runs_succeeded"`
+	RunsFailed              int               `json:"runs_failed"`
+	RunsActive              int               `json:"runs_active"`
+	UpdatesSucceeded        int               `json:"updates_succeeded"`
+	UpdatesFailed           int               `json:"updates_failed"`
+	ExpectationFailureRatio float64           `json:"expectation_failure_ratio"`
+	Checks                  model.CheckCounts `json:"checks"`
+	Tags                    []string          `json:"tags"`
+}
+
+func toJSON(j source.Deployment) releaseJSON {
+	r := releaseJSON{
+		ReleaseID: j.Release.ID(), DeploymentID: j.ID, Bundle: j.Release.Bundle, Version: j.Release.Version, GitSHA: j.Release.GitSHA,
+		Environment: j.Environment, DeployedAt: j.DeployedAt.UTC().Format(time.RFC3339), DeployedBy: j.DeployedBy, Ticket: j.Ticket,
+		Current: j.Current, Verdict: j.Verdict, Provisional: j.Provisional, Reasons: j.Reasons,
+		RunsSucceeded: j.Health.RunsSucceeded, RunsFailed: j.Health.RunsFailed, RunsActive: j.Health.RunsActive,
+		UpdatesSucceeded: j.Health.UpdatesOK, UpdatesFailed: j.Health.UpdatesFailed,
+		ExpectationFailureRatio: roundRatio(j.Health.ExpectationFailureRatio()), Checks: j.Checks, Tags: j.Tags,
+	}
+	if r.Tags == nil {
+		r.Tags = []string{}
+	}
+	if r.Reasons == nil {
+		r.Reasons = []string{}
+	}
+	return r
+}
+
+func roundRatio(r float64) float64 { return float64(int64(r*1e6+0.5)) / 1e6 }
+
+func writeJSON(w io.Writer, rows []source.Deployment) error {
+	out := make([]releaseJSON, len(rows))
+	for i, j := range rows {
+		out[i] = toJSON(j)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// writeTable prints deployments for people: status as a glyph and a word (never colour
+// alone), then what identifies the deployment and what its window holds.
+func writeTable(w io.Writer, rows []source.Deployment, now time.Time) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STATUS\tBUNDLE\tVERSION\tSHA\tAGE\tBY\tRUNS OK/FAIL\tCHECKS\tEXP FAIL\tTAGS")
+	for _, j := range rows {
+		sha := j.Release.GitSHA
+		if len(sha) > 8 {
+			sha = sha[:8]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%s\n",
+			statusLabel(j.Assessment), ui.Clean(j.Release.Bundle), ui.Clean(j.Release.Version), ui.Clean(sha), age(now.Sub(j.DeployedAt)),
+			ui.Clean(shortUser(j.DeployedBy)), j.Health.RunsSucceeded+j.Health.UpdatesOK, j.Health.RunsFailed+j.Health.UpdatesFailed,
+			checksLabel(j.Checks), ratioLabel(j.Health), strings.Join(j.Tags, ","))
+	}
+	tw.Flush()
+	if len(rows) == 0 {
+		fmt.Fprintln(w, "no deployments match")
+	}
+}
+
+// statusLabel is a glyph and a word; a trailing ~ marks a provisional verdict.
+func statusLabel(a model.Assessment) string {
+	glyph := map[model.Verdict]string{model.VerdictHealthy: "✓", model.VerdictDegraded: "!", model.VerdictFailing: "✗", model.VerdictUnknown: "?"}[a.Verdict]
+	s := glyph + " " + string(a.Verdict)
+	if a.Provisional {
+		s += "~"
+	}
+	return s
+}
+
+func checksLabel(c model.CheckCounts) string {
+	if c.Total() == 0 {
+		return "-"
+	}
+	s := fmt.Sprintf("%d/%d", c.Pass, c.Total())
+	if c.Fail > 0 {
+		s += fmt.Sprintf(" %d✗", c.Fail)
+	}
+	return s
+}
+
+func ratioLabel(h model.Health) string {
+	if h.RecordsPassed+h.RecordsFailed == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f%%", 100*h.ExpectationFailureRatio())
+}
+
+func shortUser(u string) string {
+	if i := strings.IndexByte(u, '@'); i > 0 {
+		return u[:i]
+	}
+	return u
+}
+
+// age is a compact duration: 35m, 5h, 3d.
+func age(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}

@@ -1,0 +1,540 @@
+package sim
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// pipeline is the current definition of a pipeline: the latest row of lakeflow.pipelines.
+type pipeline struct {
+	id, name, creator, runAs, pipelineType string
+	tags, configuration                    map[string]string
+	continuous, development, serverless    bool
+	photon                                 bool
+	channel, edition                       string
+	changed                                time.Time
+}
+
+const latestPipelines = `
+SELECT pipeline_id, COALESCE(name, ''), COALESCE(created_by, ''), COALESCE(run_as, ''),
+       COALESCE(pipeline_type, ''), COALESCE(CAST(to_json(tags) AS VARCHAR), '{}'),
+       COALESCE(CAST(to_json(configuration) AS VARCHAR), '{}'),
+       COALESCE(settings.continuous, false), COALESCE(settings.development, false),
+       COALESCE(settings.serverless, false), COALESCE(settings.photon, false),
+       COALESCE(settings.channel, ''), COALESCE(settings.edition, ''), change_time
+FROM (
+  SELECT * FROM sim.lakeflow.pipelines WHERE workspace_id = ? AND (? = '' OR pipeline_id = ?)
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY workspace_id, pipeline_id ORDER BY change_time DESC) = 1
+)
+WHERE delete_time IS NULL AND name LIKE ? AND (name > ? OR (name = ? AND pipeline_id > ?))
+ORDER BY name, pipeline_id
+LIMIT ?`
+
+// pipelines lists current pipelines in name order after the cursor (name, id), at most limit.
+func (srv *Server) pipelines(ctx context.Context, id, like string, after pipeKey, limit int) ([]pipeline, error) {
+	rows, err := srv.sim.db.QueryContext(ctx, latestPipelines, srv.wsid, id, id, like, after.Name, after.Name, after.ID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("listing pipelines: %w", err)
+	}
+	defer rows.Close()
+	var out []pipeline
+	for rows.Next() {
+		var p pipeline
+		var tags, conf string
+		if err := rows.Scan(&p.id, &p.name, &p.creator, &p.runAs, &p.pipelineType, &tags, &conf,
+			&p.continuous, &p.development, &p.serverless, &p.photon, &p.channel, &p.edition, &p.changed); err != nil {
+			return nil, fmt.Errorf("reading pipelines: %w", err)
+		}
+		_ = json.Unmarshal([]byte(tags), &p.tags)
+		_ = json.Unmarshal([]byte(conf), &p.configuration)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// pipeline reads one current pipeline; ok is false when there is none.
+func (srv *Server) pipeline(ctx context.Context, id string) (pipeline, bool, error) {
+	ps, err := srv.pipelines(ctx, id, "%", pipeKey{}, 1)
+	if err != nil || len(ps) == 0 {
+		return pipeline{}, false, err
+	}
+	return ps[0], true, nil
+}
+
+// pipeKey is the cursor of the pipelines list.
+type pipeKey struct {
+	Name string `json:"n"`
+	ID   string `json:"i"`
+}
+
+// nameFilter accepts the list filter `name LIKE '<pattern>'` (the only form the simulation knows).
+var nameFilter = regexp.MustCompile(`(?i)^\s*name\s+like\s+'((?:[^']|'')*)'\s*$`)
+
+// listPipelines is GET /api/2.0/pipelines.
+func (srv *Server) listPipelines(w http.ResponseWriter, r *http.Request, _ User) error {
+	like := "%"
+	if f := r.URL.Query().Get("filter"); f != "" {
+		m := nameFilter.FindStringSubmatch(f)
+		if m == nil {
+			return badRequest("Invalid filter %q: use name LIKE '<pattern>'.", f)
+		}
+		like = strings.ReplaceAll(m[1], "''", "'")
+	}
+	limit, err := queryInt(r, "max_results", 25)
+	if err != nil {
+		return err
+	}
+	if limit <= 0 || limit > 100 {
+		return badRequest("max_results must be between 1 and 100, got %d.", limit)
+	}
+	var after pipeKey
+	if tok := r.URL.Query().Get("page_token"); tok != "" {
+		if err := decodeToken(tok, &after); err != nil {
+			return badRequest("Invalid page_token.")
+		}
+	}
+	ps, err := srv.pipelines(r.Context(), "", like, after, int(limit)+1)
+	if err != nil {
+		return err
+	}
+	type status struct {
+		PipelineID      string            `json:"pipeline_id"`
+		Name            string            `json:"name"`
+		State           string            `json:"state"`
+		Health          string            `json:"health,omitempty"`
+		LatestUpdates   []restUpdateState `json:"latest_updates,omitempty"`
+		CreatorUserName string            `json:"creator_user_name,omitempty"`
+		RunAsUserName   string            `json:"run_as_user_name,omitempty"`
+	}
+	resp := struct {
+		Statuses      []status `json:"statuses,omitempty"`
+		NextPageToken string   `json:"next_page_token,omitempty"`
+	}{}
+	if len(ps) > int(limit) {
+		ps = ps[:limit]
+		last := ps[len(ps)-1]
+		resp.NextPageToken = encodeToken(pipeKey{last.name, last.id})
+	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.id
+	}
+	latest, err := srv.latestUpdates(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		state, health, ups := srv.pipelineState(latest[p.id])
+		resp.Statuses = append(resp.Statuses, status{p.id, p.name, state, health, ups, p.creator, p.runAs})
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// restUpdateState is a GetPipelineResponse.latest_updates entry; creation_time is a string.
+type restUpdateState struct {
+	UpdateID     string `json:"update_id"`
+	State        string `json:"state"`
+	CreationTime string `json:"creation_time"`
+}
+
+// pipelineState derives a pipeline's state, health and latest_updates from its newest updates.
+func (srv *Server) pipelineState(ups []pipeUpdate) (state, health string, latest []restUpdateState) {
+	now := srv.sim.Now()
+	state, health = "IDLE", "HEALTHY"
+	finishedSeen := false
+	for _, u := range ups {
+		if u.active() {
+			state = "RUNNING"
+		} else if !finishedSeen {
+			finishedSeen = true
+			if u.result == "FAILED" {
+				health = "UNHEALTHY"
+			}
+		}
+		latest = append(latest, restUpdateState{u.updateID, u.state(now), rfc3339ms(u.start)})
+	}
+	return state, health, latest
+}
+
+// getPipeline is GET /api/2.0/pipelines/{id}.
+func (srv *Server) getPipeline(w http.ResponseWriter, r *http.Request, _ User) error {
+	ctx := r.Context()
+	p, err := srv.pipelineParam(r)
+	if err != nil {
+		return err
+	}
+	latest, err := srv.latestUpdates(ctx, []string{p.id})
+	if err != nil {
+		return err
+	}
+	path, err := srv.pipelineMetadataPath(ctx, p.id)
+	if err != nil {
+		return err
+	}
+	state, health, ups := srv.pipelineState(latest[p.id])
+	type deployment struct {
+		Kind             string `json:"kind"`
+		MetadataFilePath string `json:"metadata_file_path,omitempty"`
+	}
+	type spec struct {
+		ID            string            `json:"id"`
+		Name          string            `json:"name"`
+		Deployment    *deployment       `json:"deployment,omitempty"`
+		Tags          map[string]string `json:"tags,omitempty"`
+		Configuration map[string]string `json:"configuration,omitempty"`
+		Continuous    bool              `json:"continuous"`
+		Development   bool              `json:"development"`
+		Serverless    bool              `json:"serverless"`
+		Photon        bool              `json:"photon"`
+		Channel       string            `json:"channel,omitempty"`
+		Edition       string            `json:"edition,omitempty"`
+	}
+	s := spec{ID: p.id, Name: p.name, Tags: p.tags, Configuration: p.configuration, Continuous: p.continuous,
+		Development: p.development, Serverless: p.serverless, Photon: p.photon, Channel: p.channel, Edition: p.edition}
+	if path != "" {
+		s.Deployment = &deployment{Kind: "BUNDLE", MetadataFilePath: path}
+	}
+	runAs := map[string]string{}
+	if p.runAs != "" {
+		if strings.Contains(p.runAs, "@") {
+			runAs["user_name"] = p.runAs
+		} else {
+			runAs["service_principal_name"] = p.runAs
+		}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		PipelineID      string            `json:"pipeline_id"`
+		Name            string            `json:"name"`
+		State           string            `json:"state"`
+		Health          string            `json:"health,omitempty"`
+		LatestUpdates   []restUpdateState `json:"latest_updates,omitempty"`
+		Spec            spec              `json:"spec"`
+		CreatorUserName string            `json:"creator_user_name,omitempty"`
+		RunAsUserName   string            `json:"run_as_user_name,omitempty"`
+		RunAs           map[string]string `json:"run_as,omitempty"`
+		LastModified    int64             `json:"last_modified"`
+	}{p.id, p.name, state, health, ups, s, p.creator, p.runAs, runAs, ms(p.changed)})
+	return nil
+}
+
+// pipelineParam reads the {id} path value and the pipeline it names (404 when none).
+func (srv *Server) pipelineParam(r *http.Request) (pipeline, error) {
+	id := r.PathValue("id")
+	p, ok, err := srv.pipeline(r.Context(), id)
+	if err != nil {
+		return pipeline{}, err
+	}
+	if !ok {
+		return pipeline{}, notFound("The specified pipeline %s was not found.", id)
+	}
+	return p, nil
+}
+
+// pipelineMetadataPath finds the bundle metadata.json that lists the pipeline (the
+// pipelines table has no deployment column, so the workspace files are the record).
+func (srv *Server) pipelineMetadataPath(ctx context.Context, id string) (string, error) {
+	var path string
+	err := srv.sim.db.QueryRowContext(ctx, `SELECT path FROM sim.sim_internal.workspace_files
+WHERE workspace_id = ? AND path LIKE '%/state/metadata.json' AND contains(content, ?)
+ORDER BY modified_at DESC LIMIT 1`, srv.wsid, `"`+id+`"`).Scan(&path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("finding the bundle of pipeline %s: %w", id, err)
+	}
+	return path, nil
+}
+
+// listUpdates is GET /api/2.0/pipelines/{id}/updates.
+func (srv *Server) listUpdates(w http.ResponseWriter, r *http.Request, _ User) error {
+	ctx := r.Context()
+	p, err := srv.pipelineParam(r)
+	if err != nil {
+		return err
+	}
+	limit, err := queryInt(r, "max_results", 25)
+	if err != nil {
+		return err
+	}
+	if limit <= 0 || limit > 100 {
+		return badRequest("max_results must be between 1 and 100, got %d.", limit)
+	}
+	q := updateQuery{pipelineID: p.id, limit: int(limit)}
+	if tok := r.URL.Query().Get("page_token"); tok != "" {
+		var k updKey
+		if err := decodeToken(tok, &k); err != nil {
+			return badRequest("Invalid page_token.")
+		}
+		q.cursor = &k
+	}
+	if until := r.URL.Query().Get("until_update_id"); until != "" {
+		u, err := srv.updates(ctx, updateQuery{pipelineID: p.id, updateID: until, limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(u) == 0 {
+			return badRequest("Update %s does not exist in pipeline %s.", until, p.id)
+		}
+		k := u[0].key()
+		q.until = &k
+	}
+	ups, err := srv.updates(ctx, q)
+	if err != nil {
+		return err
+	}
+	resp := struct {
+		Updates       []restUpdate `json:"updates,omitempty"`
+		NextPageToken string       `json:"next_page_token,omitempty"`
+	}{}
+	if len(ups) > q.limit {
+		ups = ups[:q.limit]
+		resp.NextPageToken = encodeToken(ups[len(ups)-1].key())
+	}
+	for _, u := range ups {
+		resp.Updates = append(resp.Updates, srv.restUpdate(u))
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// getUpdate is GET /api/2.0/pipelines/{id}/updates/{update_id}.
+func (srv *Server) getUpdate(w http.ResponseWriter, r *http.Request, _ User) error {
+	p, err := srv.pipelineParam(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("update_id")
+	ups, err := srv.updates(r.Context(), updateQuery{pipelineID: p.id, updateID: id, limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(ups) == 0 {
+		return notFound("The specified update %s of pipeline %s was not found.", id, p.id)
+	}
+	u := srv.restUpdate(ups[0])
+	u.Mode = "DEFAULT"
+	writeJSON(w, http.StatusOK, map[string]restUpdate{"update": u})
+	return nil
+}
+
+// restUpdate is an UpdateInfo; creation_time is epoch milliseconds here.
+type restUpdate struct {
+	UpdateID             string   `json:"update_id"`
+	PipelineID           string   `json:"pipeline_id"`
+	Cause                string   `json:"cause"`
+	State                string   `json:"state"`
+	CreationTime         int64    `json:"creation_time"`
+	FullRefresh          bool     `json:"full_refresh"`
+	ValidateOnly         bool     `json:"validate_only,omitempty"`
+	RefreshSelection     []string `json:"refresh_selection,omitempty"`
+	FullRefreshSelection []string `json:"full_refresh_selection,omitempty"`
+	ClusterID            string   `json:"cluster_id,omitempty"`
+	Mode                 string   `json:"mode,omitempty"`
+}
+
+func (srv *Server) restUpdate(u pipeUpdate) restUpdate {
+	return restUpdate{
+		UpdateID: u.updateID, PipelineID: u.pipelineID, Cause: updateCause(u.trigger), State: u.state(srv.sim.Now()),
+		CreationTime: ms(u.start), FullRefresh: u.updateType == "FULL_REFRESH", ValidateOnly: u.updateType == "VALIDATE",
+		RefreshSelection: u.refreshSel, FullRefreshSelection: u.fullSel, ClusterID: u.clusterID,
+	}
+}
+
+// updateCause maps a pipeline_update_timeline trigger_type to the REST UpdateInfo cause.
+func updateCause(trigger string) string {
+	switch trigger {
+	case "API_CALL", "INFRASTRUCTURE_MAINTENANCE", "JOB_TASK", "RETRY_ON_FAILURE", "SCHEMA_CHANGE", "SERVICE_UPGRADE", "USER_ACTION":
+		return trigger
+	case "SETTINGS_CHANGE", "START_RESOURCES", "SCHEMA_EXPLORATION":
+		return "USER_ACTION"
+	}
+	return "API_CALL"
+}
+
+// pipeUpdate is one pipeline update: folded from pipeline_update_timeline, or from in_flight.
+type pipeUpdate struct {
+	pipelineID, updateID string
+	start, end           time.Time // end is the planned end while active
+	result               string    // COMPLETED, FAILED, CANCELED; empty while active
+	updateType, trigger  string
+	refreshSel, fullSel  []string
+	clusterID, runAs     string
+	flying               bool
+}
+
+func (u pipeUpdate) active() bool { return u.result == "" }
+
+// runningAt is when an update leaves INITIALIZING: after a tenth of its run, at least 2 s.
+func (u pipeUpdate) runningAt() time.Time {
+	d := max(u.end.Sub(u.start)/10, 2*time.Second)
+	if t := u.start.Add(d); t.Before(u.end) {
+		return t
+	}
+	return u.end
+}
+
+// state is the REST UpdateInfo state at now.
+func (u pipeUpdate) state(now time.Time) string {
+	switch {
+	case !u.active():
+		return u.result
+	case now.Before(u.runningAt()):
+		return "INITIALIZING"
+	}
+	return "RUNNING"
+}
+
+// updKey orders updates newest first: by start, then by update id.
+type updKey struct {
+	Start int64  `json:"s"`
+	ID    string `json:"u"`
+}
+
+func (u pipeUpdate) key() updKey { return updKey{u.start.UnixMilli(), u.updateID} }
+
+func (k updKey) after(c updKey) bool { return k.Start < c.Start || (k.Start == c.Start && k.ID < c.ID) }
+
+type updateQuery struct {
+	pipelineID, updateID string
+	cursor, until        *updKey
+	limit                int
+}
+
+const foldedUpdates = `
+SELECT pipeline_id, update_id, MIN(period_start_time) AS start_time, MAX(period_end_time) AS end_time,
+       COALESCE(MAX_BY(result_state, period_end_time) FILTER (WHERE result_state IS NOT NULL), ''),
+       COALESCE(ANY_VALUE(update_type), ''), COALESCE(ANY_VALUE(trigger_type), ''),
+       COALESCE(CAST(to_json(ANY_VALUE(refresh_selection)) AS VARCHAR), '[]'),
+       COALESCE(CAST(to_json(ANY_VALUE(full_refresh_selection)) AS VARCHAR), '[]'),
+       COALESCE(ANY_VALUE(compute.cluster_id), ''), COALESCE(ANY_VALUE(run_as_user_name), '')
+FROM sim.lakeflow.pipeline_update_timeline
+WHERE workspace_id = ? AND pipeline_id IN (%s) AND (? = '' OR update_id = ?)
+GROUP BY pipeline_id, update_id
+HAVING MIN(period_start_time) <= ?
+   AND (epoch_ms(MIN(period_start_time)) < ? OR (epoch_ms(MIN(period_start_time)) = ? AND update_id < ?))
+   AND (epoch_ms(MIN(period_start_time)) > ? OR (epoch_ms(MIN(period_start_time)) = ? AND update_id >= ?))
+QUALIFY ROW_NUMBER() OVER (PARTITION BY pipeline_id ORDER BY epoch_ms(MIN(period_start_time)) DESC, update_id DESC) <= ?
+ORDER BY pipeline_id, epoch_ms(start_time) DESC, update_id DESC`
+
+// updatesOf lists the updates of pipelines newest first, at most limit+1 per pipeline,
+// after the cursor and not after until. A finished update still in in_flight shows its
+// planned outcome.
+func (srv *Server) updatesOf(ctx context.Context, ids []string, q updateQuery) (map[string][]pipeUpdate, error) {
+	out := map[string][]pipeUpdate{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	now := srv.sim.Now()
+	cur, until := updKey{Start: 1<<63 - 1, ID: "\U0010FFFF"}, updKey{Start: -1 << 62}
+	if q.cursor != nil {
+		cur = *q.cursor
+	}
+	if q.until != nil {
+		until = *q.until
+	}
+	args := []any{srv.wsid}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	args = append(args, q.updateID, q.updateID, now, cur.Start, cur.Start, cur.ID, until.Start, until.Start, until.ID, q.limit+1)
+	rows, err := srv.sim.db.QueryContext(ctx, fmt.Sprintf(foldedUpdates, placeholders(len(ids))), args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing pipeline updates: %w", err)
+	}
+	seen := map[string]bool{}
+	for rows.Next() {
+		var u pipeUpdate
+		var rs, fs string
+		if err := rows.Scan(&u.pipelineID, &u.updateID, &u.start, &u.end, &u.result, &u.updateType, &u.trigger, &rs, &fs, &u.clusterID, &u.runAs); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("reading pipeline updates: %w", err)
+		}
+		u.start, u.end = u.start.UTC(), u.end.UTC()
+		_ = json.Unmarshal([]byte(rs), &u.refreshSel)
+		_ = json.Unmarshal([]byte(fs), &u.fullSel)
+		if u.result != "" {
+			seen[u.updateID] = true
+		}
+		out[u.pipelineID] = append(out[u.pipelineID], u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading pipeline updates: %w", err)
+	}
+	args = []any{srv.wsid}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	args = append(args, now, q.updateID, q.updateID)
+	rows, err = srv.sim.db.QueryContext(ctx, `SELECT object_id, run_id, start_time, planned_end, COALESCE(payload, '')
+FROM sim.sim_internal.in_flight
+WHERE workspace_id = ? AND kind = 'pipeline' AND object_id IN (`+placeholders(len(ids))+`) AND start_time <= ?
+  AND (? = '' OR run_id = ?)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing active pipeline updates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		u := pipeUpdate{flying: true}
+		var payload string
+		if err := rows.Scan(&u.pipelineID, &u.updateID, &u.start, &u.end, &payload); err != nil {
+			return nil, fmt.Errorf("reading active pipeline updates: %w", err)
+		}
+		u.start, u.end = u.start.UTC(), u.end.UTC()
+		var plan FlightPlan
+		_ = json.Unmarshal([]byte(payload), &plan)
+		u.updateType, u.trigger = plan.UpdateType, plan.TriggerType
+		if !u.end.After(now) {
+			u.result = plan.ResultState
+		}
+		if seen[u.updateID] || !u.key().after(cur) || u.key().after(until) {
+			continue
+		}
+		list := slices.DeleteFunc(out[u.pipelineID], func(x pipeUpdate) bool { return x.updateID == u.updateID })
+		out[u.pipelineID] = append(list, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading active pipeline updates: %w", err)
+	}
+	for id, list := range out {
+		slices.SortFunc(list, func(a, b pipeUpdate) int {
+			ka, kb := a.key(), b.key()
+			switch {
+			case ka == kb:
+				return 0
+			case ka.after(kb):
+				return 1
+			}
+			return -1
+		})
+		if len(list) > q.limit+1 {
+			list = list[:q.limit+1]
+		}
+		out[id] = list
+	}
+	return out, nil
+}
+
+// updates lists the updates of one pipeline (see updatesOf).
+func (srv *Server) updates(ctx context.Context, q updateQuery) ([]pipeUpdate, error) {
+	m, err := srv.updatesOf(ctx, []string{q.pipelineID}, q)
+	return m[q.pipelineID], err
+}
+
+// latestUpdates are the five newest updates of each pipeline (updatesOf returns limit+1).
+func (srv *Server) latestUpdates(ctx context.Context, ids []string) (map[string][]pipeUpdate, error) {
+	return srv.updatesOf(ctx, ids, updateQuery{limit: 4})
+}
+
+// rfc3339ms formats a time as the API does: UTC, milliseconds, Z.
+func rfc3339ms(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -1,0 +1,131 @@
+//go:build !nosim
+
+package source
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/release-cockpit/cockpit/config"
+	"github.com/release-cockpit/cockpit/data/sim"
+	"github.com/release-cockpit/cockpit/data/warehouse"
+	"github.com/release-cockpit/cockpit/data/workspace"
+)
+
+// DemoOptions choose the simulated estate.
+type DemoOptions struct {
+	Path     string // DuckDB file; empty keeps it in memory
+	Seed     int64
+	Now      time.Time // zero follows the wall clock
+	Days     int       // history of a new estate (default 90)
+	As       string    // simulated user: oncall, release-manager, lead, ci
+	Progress io.Writer // generation progress (stderr)
+}
+
+// catchUpEvery is how often an open demo advances its estate to the clock.
+const catchUpEvery = 10 * time.Second
+
+// SimAvailable says whether this build carries the simulation.
+const SimAvailable = true
+
+// OpenDemo opens the simulated workspace: the estate in DuckDB, caught up to the clock, and
+// one local REST server per simulated workspace, reached through the same data/warehouse and
+// data/workspace code as a real one. The user's configuration contributes display settings
+// only; environments come from the simulation.
+func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, error) {
+	who, err := sim.UserFor(o.As)
+	if err != nil {
+		return nil, input("--as: %v", err)
+	}
+	clock := func() time.Time { return time.Now().UTC() }
+	if !o.Now.IsZero() {
+		now := o.Now.UTC()
+		clock = func() time.Time { return now }
+	}
+	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress})
+	if err != nil {
+		return nil, input("opening the simulated workspace: %v", err)
+	}
+	m := withLedger(sim.Tables(), sim.LedgerSchema)
+	tables, err := warehouse.DefaultTables().Overrides(m)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	store, err := warehouse.NewStore(s.DB(), tables, warehouse.DuckDB)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	var servers []*sim.Server
+	// Time flows while the demo is open: catch the estate up to the clock every few
+	// seconds (a no-op when the clock is frozen).
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(catchUpEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				cctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				s.CatchUp(cctx) // a failed catch-up is retried on the next tick
+				cancel()
+			}
+		}
+	}()
+	closeAll := func() {
+		close(stop)
+		<-done
+		for _, srv := range servers {
+			srv.Close()
+		}
+		s.Close()
+	}
+	label := "simulated workspace"
+	if o.Path != "" {
+		label += " (" + o.Path + ")"
+	}
+	src := &Source{cfg: demoConfig(user), envs: map[string]*Environment{}, label: label, user: who.UserName, clock: s.Now, close: closeAll, ledger: store}
+	for _, ws := range s.Workspaces() {
+		srv, err := s.Serve(ctx, ws.ID)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("starting the simulated workspace's API: %w", err)
+		}
+		servers = append(servers, srv)
+		client, err := workspace.Open(ctx, workspace.Config{Host: srv.URL(), Token: who.Token})
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		for _, env := range ws.Environments {
+			ec, _ := src.cfg.Environment(env)
+			src.envs[env] = &Environment{Config: ec, Env: warehouse.Env{Name: env, WorkspaceID: ws.ID}, Store: store, Workspace: client, Warehouse: "the simulation's DuckDB"}
+		}
+	}
+	return src, nil
+}
+
+// demoConfig keeps the user's display settings but takes environments from the simulation.
+func demoConfig(user config.Config) config.Config {
+	c := config.Default()
+	if user.Refresh != 0 {
+		c.Refresh = user.Refresh
+	}
+	if user.Timeout != 0 {
+		c.Timeout = user.Timeout
+	}
+	c.Theme = user.Theme
+	for i := range c.Environments {
+		e := &c.Environments[i]
+		e.WorkspaceID = sim.WorkspaceID(e.Name)
+		e.DeployerJobID = sim.DeployerJobID(e.Name)
+	}
+	return c
+}

@@ -1,0 +1,29 @@
+//go:build nosim
+
+package source
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/release-cockpit/cockpit/config"
+)
+
+// DemoOptions choose the simulated estate (unused in a nosim build).
+type DemoOptions struct {
+	Path     string
+	Seed     int64
+	Now      time.Time
+	Days     int
+	As       string
+	Progress io.Writer
+}
+
+// SimAvailable says whether this build carries the simulation.
+const SimAvailable = false
+
+// OpenDemo: a nosim build (CGO_ENABLED=0, for bastions) carries no simulation.
+func OpenDemo(context.Context, config.Config, DemoOptions) (*Source, error) {
+	return nil, input("this cockpit was built without the simulated workspace (nosim): use a build with cgo for --demo")
+}

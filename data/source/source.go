@@ -1,0 +1,265 @@
+// Package source assembles what the cockpit shows, per environment, from the warehouse (the
+// ledger and the system tables) and the workspace (REST): judged deployments, and the runs,
+// updates, expectations, checks, ledger events, lineage and cost of one deployment.
+//
+// It opens either a real workspace, from the configuration and the Databricks unified auth,
+// or the simulated one; the callers (cmd and ui) cannot tell the difference. Every call
+// takes a context and is bounded by the configured timeout.
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/release-cockpit/cockpit/config"
+	"github.com/release-cockpit/cockpit/data/warehouse"
+	"github.com/release-cockpit/cockpit/data/workspace"
+	"github.com/release-cockpit/cockpit/model"
+)
+
+// ErrInput marks errors that are the user's to fix (a profile, a configuration, an
+// unreachable warehouse): the CLI exits 2 on them.
+var ErrInput = errors.New("input error")
+
+// inputError wraps a user-fixable error without changing its message.
+type inputError struct{ err error }
+
+func (e *inputError) Error() string   { return e.err.Error() }
+func (e *inputError) Unwrap() []error { return []error{e.err, ErrInput} }
+
+func input(format string, a ...any) error { return &inputError{fmt.Errorf(format, a...)} }
+
+// Source is an open connection to every environment.
+type Source struct {
+	cfg    config.Config
+	envs   map[string]*Environment
+	label  string
+	user   string
+	clock  func() time.Time
+	close  func()
+	ledger *warehouse.Store
+}
+
+// Environment is one environment's connections.
+type Environment struct {
+	Config    config.Environment
+	Env       warehouse.Env
+	Store     *warehouse.Store
+	Workspace *workspace.Client
+	// Warehouse describes the SQL endpoint, for messages.
+	Warehouse string
+}
+
+// Deployment is a deployment with its verdict.
+type Deployment struct {
+	model.Deployment
+	model.Assessment
+}
+
+// Query says which deployments of an environment to list.
+type Query struct {
+	Bundle string
+	Since  time.Duration // 0: all
+	Limit  int
+	Status model.Verdict // empty: all
+}
+
+// Close releases connections and servers.
+func (s *Source) Close() {
+	if s.close != nil {
+		s.close()
+	}
+}
+
+// Config is the configuration in force.
+func (s *Source) Config() config.Config { return s.cfg }
+
+// Label says where the data comes from (a host, or the simulation and its file).
+func (s *Source) Label() string { return s.label }
+
+// User is who the workspace says we are, when known at open.
+func (s *Source) User() string { return s.user }
+
+// Now is the source's clock (the simulation's may be frozen).
+func (s *Source) Now() time.Time { return s.clock() }
+
+// Timeout bounds one call to the workspace or warehouse.
+func (s *Source) Timeout() time.Duration { return time.Duration(s.cfg.Timeout) }
+
+// Ledger is the store the ledger is written through.
+func (s *Source) Ledger() *warehouse.Store { return s.ledger }
+
+// Environments lists the environment names in promotion order.
+func (s *Source) Environments() []string { return s.cfg.EnvironmentNames() }
+
+// Environment returns an environment; the error lists the known ones.
+func (s *Source) Environment(name string) (*Environment, error) {
+	if _, err := s.cfg.Environment(name); err != nil {
+		return nil, input("%v", err)
+	}
+	return s.envs[name], nil
+}
+
+// Policy is the verdict policy of an environment.
+func (e *Environment) Policy() model.VerdictPolicy {
+	p := model.DefaultVerdictPolicy()
+	p.BakeTime = time.Duration(e.Config.Policy.BakeTime)
+	return p
+}
+
+// List pages through an environment's deployments, newest first, judges each, and keeps
+// those that pass the filters, up to the limit.
+func (s *Source) List(ctx context.Context, env string, q Query) ([]Deployment, error) {
+	e, err := s.Environment(env)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	defer cancel()
+	if err := e.resolveWorkspaceID(ctx); err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	if q.Limit <= 0 {
+		q.Limit = warehouse.DefaultLimit
+	}
+	wq := warehouse.DeploymentQuery{Bundle: q.Bundle, Limit: min(q.Limit, warehouse.MaxLimit)}
+	if q.Since > 0 {
+		wq.Since = now.Add(-q.Since)
+	}
+	var out []Deployment
+	for {
+		page, err := e.Store.ListDeployments(ctx, e.Env, wq)
+		if err != nil {
+			return nil, s.warehouseProblem(e, err)
+		}
+		for _, d := range page.Deployments {
+			j := Deployment{Deployment: d, Assessment: model.Assess(d.Health, d.Checks, d.Window, now, e.Policy())}
+			if q.Status == "" || j.Verdict == q.Status {
+				out = append(out, j)
+			}
+			if len(out) == q.Limit {
+				return out, nil
+			}
+		}
+		if page.Next == nil {
+			return out, nil
+		}
+		wq.After = page.Next
+	}
+}
+
+// Judge gives one deployment its verdict as of now.
+func (s *Source) Judge(env string, d model.Deployment) Deployment {
+	e, err := s.Environment(env)
+	p := model.DefaultVerdictPolicy()
+	if err == nil {
+		p = e.Policy()
+	}
+	return Deployment{Deployment: d, Assessment: model.Assess(d.Health, d.Checks, d.Window, s.clock(), p)}
+}
+
+// warehouseProblem turns a failed query into what the user should know: which endpoint did
+// not answer, within which time, and what to check.
+func (s *Source) warehouseProblem(e *Environment, err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return input("%s did not answer within %s: check that it is running and reachable, or raise --timeout", e.Warehouse, s.Timeout())
+	}
+	if errors.Is(err, warehouse.ErrInvalidInput) {
+		return input("%v", err)
+	}
+	return fmt.Errorf("reading from %s: %w", e.Warehouse, err)
+}
+
+// call runs one read against an environment's warehouse under the timeout.
+func call[T any](s *Source, ctx context.Context, env string, f func(context.Context, *Environment) (T, error)) (T, error) {
+	var zero T
+	e, err := s.Environment(env)
+	if err != nil {
+		return zero, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	defer cancel()
+	if err := e.resolveWorkspaceID(ctx); err != nil {
+		return zero, err
+	}
+	v, err := f(ctx, e)
+	if err != nil {
+		return zero, s.warehouseProblem(e, err)
+	}
+	return v, nil
+}
+
+// Runs are the job runs inside a deployment's window.
+func (s *Source) Runs(ctx context.Context, env string, d model.Deployment) ([]model.JobRun, error) {
+	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.JobRun, error) {
+		return e.Store.DeploymentRuns(ctx, e.Env, d)
+	})
+}
+
+// Updates are the pipeline updates inside a deployment's window.
+func (s *Source) Updates(ctx context.Context, env string, d model.Deployment) ([]model.PipelineUpdate, error) {
+	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.PipelineUpdate, error) {
+		return e.Store.DeploymentUpdates(ctx, e.Env, d)
+	})
+}
+
+// Expectations are a deployment's expectation results with their delta to the previous deployment.
+func (s *Source) Expectations(ctx context.Context, env string, d model.Deployment) ([]warehouse.ExpectationDelta, error) {
+	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]warehouse.ExpectationDelta, error) {
+		return e.Store.DeploymentExpectations(ctx, e.Env, d)
+	})
+}
+
+// Checks are a deployment's checks, every report.
+func (s *Source) Checks(ctx context.Context, env string, d model.Deployment) ([]model.Check, error) {
+	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.Check, error) {
+		return e.Store.DeploymentChecks(ctx, e.Env, d)
+	})
+}
+
+// Events are the release's ledger events in the environment: its audit trail.
+func (s *Source) Events(ctx context.Context, env string, d model.Deployment) ([]model.LedgerEvent, error) {
+	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.LedgerEvent, error) {
+		return e.Store.DeploymentEvents(ctx, e.Env, d)
+	})
+}
+
+// Lineage is what a deployment read and wrote and who reads that, up to two hops.
+func (s *Source) Lineage(ctx context.Context, env string, d model.Deployment) ([]model.LineageTable, error) {
+	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.LineageTable, error) {
+		return e.Store.DeploymentLineage(ctx, e.Env, d)
+	})
+}
+
+// Cost is the DBUs of a deployment's runs and updates, with how late billing data is.
+func (s *Source) Cost(ctx context.Context, env string, d model.Deployment) (warehouse.Cost, error) {
+	return call(s, ctx, env, func(ctx context.Context, e *Environment) (warehouse.Cost, error) {
+		return e.Store.DeploymentCost(ctx, e.Env, d)
+	})
+}
+
+// Run is one job run from the workspace: tasks, states, termination, run page URL.
+func (s *Source) Run(ctx context.Context, env string, runID int64) (workspace.RunDetail, error) {
+	e, err := s.Environment(env)
+	if err != nil {
+		return workspace.RunDetail{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	defer cancel()
+	return e.Workspace.GetRun(ctx, runID)
+}
+
+// LiveRuns is the workspace's runs feed since a watermark: the minutes the system tables
+// do not have yet.
+func (s *Source) LiveRuns(ctx context.Context, env string, since time.Time) ([]workspace.Run, error) {
+	e, err := s.Environment(env)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	defer cancel()
+	return e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{})
+}

@@ -1,0 +1,77 @@
+package workspace
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// Metadata is what `bundle deploy` records in <root>/state/metadata.json: which bundle, in
+// which target, from which commit, and the ids of the resources it deployed.
+type Metadata struct {
+	Path    string
+	Version int
+	Bundle  string
+	Target  string
+	Mode    string // development, production or empty
+	Git     Git
+	// Jobs and Pipelines map resource keys (as in the bundle's YAML) to their ids.
+	Jobs      map[string]string
+	Pipelines map[string]string
+}
+
+// Git is the checkout the bundle was deployed from.
+type Git struct {
+	Commit    string
+	Branch    string
+	OriginURL string
+}
+
+// BundleMetadata reads and parses a bundle's metadata.json (the path a job's or pipeline's
+// deployment.metadata_file_path names). A missing file is ErrNotFound.
+func (c *Client) BundleMetadata(ctx context.Context, path string) (Metadata, error) {
+	op := fmt.Sprintf("reading bundle metadata %s", path)
+	b, err := c.w.Workspace.ReadFile(ctx, path)
+	if err != nil {
+		return Metadata{}, wrap(err, op)
+	}
+	var raw struct {
+		Version int `json:"version"`
+		Config  struct {
+			Bundle struct {
+				Name   string `json:"name"`
+				Target string `json:"target"`
+				Mode   string `json:"mode"`
+				Git    struct {
+					Commit    string `json:"commit"`
+					Branch    string `json:"branch"`
+					OriginURL string `json:"origin_url"`
+				} `json:"git"`
+			} `json:"bundle"`
+			Resources struct {
+				Jobs map[string]struct {
+					ID string `json:"id"`
+				} `json:"jobs"`
+				Pipelines map[string]struct {
+					ID string `json:"id"`
+				} `json:"pipelines"`
+			} `json:"resources"`
+		} `json:"config"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return Metadata{}, &Error{Op: op, Err: fmt.Errorf("not bundle metadata: %w", err)}
+	}
+	bundle := raw.Config.Bundle
+	m := Metadata{
+		Path: path, Version: raw.Version, Bundle: bundle.Name, Target: bundle.Target, Mode: bundle.Mode,
+		Git:  Git{Commit: bundle.Git.Commit, Branch: bundle.Git.Branch, OriginURL: bundle.Git.OriginURL},
+		Jobs: map[string]string{}, Pipelines: map[string]string{},
+	}
+	for k, v := range raw.Config.Resources.Jobs {
+		m.Jobs[k] = v.ID
+	}
+	for k, v := range raw.Config.Resources.Pipelines {
+		m.Pipelines[k] = v.ID
+	}
+	return m, nil
+}

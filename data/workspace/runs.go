@@ -1,0 +1,231 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/databricks/databricks-sdk-go/listing"
+	"github.com/databricks/databricks-sdk-go/service/jobs"
+
+	"github.com/release-cockpit/cockpit/model"
+)
+
+// Run is one job run as the Jobs API reports it. States are in the REST vocabulary
+// (TERMINATED/SUCCESS, ...); SystemResultState translates to the system tables' one.
+type Run struct {
+	JobID int64
+	RunID int64
+	Name  string
+	Start time.Time
+	End   time.Time // zero while the run is active
+	// LifeCycleState is PENDING, QUEUED, RUNNING, TERMINATING, TERMINATED, SKIPPED,
+	// INTERNAL_ERROR, BLOCKED or WAITING_FOR_RETRY.
+	LifeCycleState string
+	// ResultState is SUCCESS, FAILED, TIMEDOUT, CANCELED, ...; empty while active.
+	ResultState string
+	// StateMessage is the run's human-readable state, e.g. why it failed.
+	StateMessage string
+	// TerminationCode and TerminationType come from status.termination_details
+	// (RUN_EXECUTION_ERROR / CLIENT_ERROR, ...); empty while active.
+	TerminationCode string
+	TerminationType string
+	Trigger         string // PERIODIC, ONE_TIME, RETRY, ...
+	CreatorUserName string
+	RunPageURL      string
+}
+
+// Active reports whether the run has not reached a final state.
+func (r Run) Active() bool {
+	switch r.LifeCycleState {
+	case "TERMINATED", "SKIPPED", "INTERNAL_ERROR":
+		return false
+	}
+	return true
+}
+
+// SystemResultState is the run's result in the vocabulary of system.lakeflow
+// .job_run_timeline (SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, ERROR, SKIPPED), which the
+// model uses; empty while the run is active.
+func (r Run) SystemResultState() string {
+	return SystemResultState(r.LifeCycleState, r.ResultState)
+}
+
+// SystemResultState maps a REST life cycle and result state to the system tables' result_state.
+func SystemResultState(lifeCycle, result string) string {
+	switch lifeCycle {
+	case "INTERNAL_ERROR":
+		return "ERROR"
+	case "SKIPPED":
+		return "SKIPPED"
+	case "TERMINATED":
+	default:
+		return ""
+	}
+	switch result {
+	case "SUCCESS", "SUCCESS_WITH_FAILURES":
+		return "SUCCEEDED"
+	case "CANCELED", "UPSTREAM_CANCELED":
+		return "CANCELLED"
+	case "TIMEDOUT":
+		return "TIMED_OUT"
+	case "EXCLUDED", "DISABLED", "MAXIMUM_CONCURRENT_RUNS_REACHED":
+		return "SKIPPED"
+	}
+	return "FAILED"
+}
+
+// JobRun is the run as the model knows runs (system-table vocabulary, string ids).
+func (r Run) JobRun(workspaceID string) model.JobRun {
+	code := r.TerminationCode
+	if code == "CANCELED" {
+		code = "CANCELLED"
+	}
+	return model.JobRun{
+		WorkspaceID: workspaceID, JobID: strconv.FormatInt(r.JobID, 10), RunID: strconv.FormatInt(r.RunID, 10),
+		RunName: r.Name, Start: r.Start, End: r.End, ResultState: r.SystemResultState(), TerminationCode: code,
+	}
+}
+
+// RunsOptions narrows the runs feed.
+type RunsOptions struct {
+	// JobID limits the feed to one job; 0 is every job.
+	JobID int64
+	// ActiveOnly lists only runs that have not finished; CompletedOnly only those that have.
+	ActiveOnly    bool
+	CompletedOnly bool
+}
+
+// RunsSince is the live runs feed: every run of the workspace (or of opts.JobID) that
+// started at or after since, newest first, read through all pages (25 runs a page). It
+// costs one call per 25 runs whatever the number of jobs. A zero since lists every run the
+// workspace keeps (60 days), so callers normally pass a recent instant.
+func (c *Client) RunsSince(ctx context.Context, since time.Time, opts RunsOptions) ([]Run, error) {
+	op := fmt.Sprintf("listing job runs started since %s", since.UTC().Format(time.RFC3339))
+	if opts.ActiveOnly && opts.CompletedOnly {
+		return nil, &Error{Op: op, Kind: ErrInvalidInput, Err: errors.New("active only and completed only exclude each other")}
+	}
+	req := jobs.ListRunsRequest{JobId: opts.JobID, ActiveOnly: opts.ActiveOnly, CompletedOnly: opts.CompletedOnly, Limit: 25}
+	if !since.IsZero() {
+		req.StartTimeFrom = since.UnixMilli()
+	}
+	base, err := listing.ToSlice(ctx, c.w.Jobs.ListRuns(ctx, req))
+	if err != nil {
+		return nil, wrap(err, op)
+	}
+	out := make([]Run, len(base))
+	for i, b := range base {
+		out[i] = runOf(b.JobId, b.RunId, b.RunName, b.StartTime, b.EndTime, b.State, b.Status, b.Trigger, b.CreatorUserName, b.RunPageUrl)
+	}
+	return out, nil
+}
+
+// ActiveRuns lists the runs that have not finished, of all jobs.
+func (c *Client) ActiveRuns(ctx context.Context) ([]Run, error) {
+	return c.RunsSince(ctx, time.Time{}, RunsOptions{ActiveOnly: true})
+}
+
+func runOf(jobID, runID int64, name string, start, end int64, st *jobs.RunState, status *jobs.RunStatus, trigger jobs.TriggerType, creator, url string) Run {
+	r := Run{JobID: jobID, RunID: runID, Name: name, Start: fromMillis(start), End: fromMillis(end),
+		Trigger: string(trigger), CreatorUserName: creator, RunPageURL: url}
+	if st != nil {
+		r.LifeCycleState, r.ResultState, r.StateMessage = string(st.LifeCycleState), string(st.ResultState), st.StateMessage
+	}
+	if status != nil {
+		if r.LifeCycleState == "" {
+			r.LifeCycleState = string(status.State)
+		}
+		if d := status.TerminationDetails; d != nil {
+			r.TerminationCode, r.TerminationType = string(d.Code), string(d.Type)
+			if r.StateMessage == "" {
+				r.StateMessage = d.Message
+			}
+		}
+	}
+	return r
+}
+
+// RunDetail is one run with its tasks and parameters.
+type RunDetail struct {
+	Run
+	Parameters map[string]string
+	Tasks      []Task
+}
+
+// Task is one task run of a job run.
+type Task struct {
+	Key             string
+	RunID           int64
+	Start           time.Time
+	End             time.Time
+	LifeCycleState  string
+	ResultState     string
+	StateMessage    string
+	TerminationCode string
+	DependsOn       []string
+	PipelineID      string // set for pipeline tasks
+	RunPageURL      string
+}
+
+// SystemResultState is the task's result in the system tables' vocabulary.
+func (t Task) SystemResultState() string { return SystemResultState(t.LifeCycleState, t.ResultState) }
+
+// GetRun reads one run with its tasks, termination details and run page URL. An unknown
+// run is ErrNotFound.
+func (c *Client) GetRun(ctx context.Context, runID int64) (RunDetail, error) {
+	r, err := c.w.Jobs.GetRun(ctx, jobs.GetRunRequest{RunId: runID})
+	if err != nil {
+		return RunDetail{}, wrap(err, fmt.Sprintf("reading run %d", runID))
+	}
+	d := RunDetail{Run: runOf(r.JobId, r.RunId, r.RunName, r.StartTime, r.EndTime, r.State, r.Status, r.Trigger, r.CreatorUserName, r.RunPageUrl)}
+	if len(r.JobParameters) > 0 {
+		d.Parameters = map[string]string{}
+		for _, p := range r.JobParameters {
+			v := p.Value
+			if v == "" {
+				v = p.Default
+			}
+			d.Parameters[p.Name] = v
+		}
+	}
+	for _, t := range r.Tasks {
+		tr := runOf(0, t.RunId, t.TaskKey, t.StartTime, t.EndTime, t.State, t.Status, "", "", t.RunPageUrl)
+		task := Task{Key: t.TaskKey, RunID: t.RunId, Start: tr.Start, End: tr.End, LifeCycleState: tr.LifeCycleState,
+			ResultState: tr.ResultState, StateMessage: tr.StateMessage, TerminationCode: tr.TerminationCode, RunPageURL: t.RunPageUrl}
+		for _, dep := range t.DependsOn {
+			task.DependsOn = append(task.DependsOn, dep.TaskKey)
+		}
+		if t.PipelineTask != nil {
+			task.PipelineID = t.PipelineTask.PipelineId
+		}
+		d.Tasks = append(d.Tasks, task)
+	}
+	return d, nil
+}
+
+// RunNow starts a run of a job with job parameters and returns its run id. The
+// idempotency token (1 to 64 characters, e.g. the ledger event id of the request) is
+// required: the SDK retries POSTs, and the token is what makes a retried request return the
+// same run instead of starting a second one. A user without CAN_MANAGE_RUN gets
+// ErrPermissionDenied.
+func (c *Client) RunNow(ctx context.Context, jobID int64, params map[string]string, idempotencyToken string) (int64, error) {
+	op := fmt.Sprintf("starting a run of job %d", jobID)
+	if idempotencyToken == "" || len(idempotencyToken) > 64 {
+		return 0, &Error{Op: op, Kind: ErrInvalidInput, Err: fmt.Errorf("the idempotency token must have 1 to 64 characters, not %d", len(idempotencyToken))}
+	}
+	w, err := c.w.Jobs.RunNow(ctx, jobs.RunNow{JobId: jobID, JobParameters: params, IdempotencyToken: idempotencyToken})
+	if err != nil {
+		return 0, wrap(err, op)
+	}
+	return w.RunId, nil
+}
+
+// fromMillis turns epoch milliseconds into a UTC time; 0 is the zero time.
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
