@@ -34,18 +34,46 @@ const maxRunLength = 4 * time.Hour
 // particular order, calling fn for each.
 func (g *generator) activity(from, to time.Time, fn func(*runRec)) {
 	for _, env := range Environments {
-		for _, b := range g.e.bundles {
-			for j := range b.jobs {
-				g.schedule(env, b, &b.jobs[j], j, from, to, fn)
-			}
-			for p := range b.pipes {
-				g.schedule(env, b, &b.pipes[p], p, from, to, fn)
-			}
+		g.activityIn(env, from, to, fn)
+	}
+}
+
+// activityIn is activity for one environment. It only reads the generator, so the
+// environments can be generated concurrently.
+func (g *generator) activityIn(env string, from, to time.Time, fn func(*runRec)) {
+	if env == "dev" {
+		g.devActivity(from, to, fn)
+		return
+	}
+	for _, b := range g.e.bundles {
+		for j := range b.jobs {
+			g.schedule(env, b, &b.jobs[j], j, from, to, fn)
+		}
+		for p := range b.pipes {
+			g.schedule(env, b, &b.pipes[p], p, from, to, fn)
 		}
 	}
 	for _, r := range g.storyRuns() {
-		if !r.start.Before(from) && r.start.Before(to) {
+		if r.env == env && !r.start.Before(from) && r.start.Before(to) {
 			fn(r)
+		}
+	}
+}
+
+// devActivity: a bundle deployed in development mode has its schedules paused (reference
+// §5.4), so dev runs only what each deployment kicks off: the bundle's main job and its
+// main pipeline, a few minutes after it lands.
+func (g *generator) devActivity(from, to time.Time, fn func(*runRec)) {
+	for _, b := range g.e.bundles {
+		for _, d := range g.tl.byKey[key(b.name, "dev")] {
+			job := d.at.Add(time.Duration(2+d.at.Unix()%4) * time.Minute).Truncate(time.Minute)
+			pipe := job.Add(time.Minute)
+			if !job.Before(from) && job.Before(to) {
+				fn(g.run("dev", b, &b.jobs[0], 0, job, false))
+			}
+			if !pipe.Before(from) && pipe.Before(to) {
+				fn(g.run("dev", b, &b.pipes[0], 0, pipe, false))
+			}
 		}
 	}
 }
@@ -138,18 +166,22 @@ func (g *generator) run(env string, b *bundleSpec, res *resourceSpec, idx int, s
 	return r
 }
 
-// resourceSeed is the per-(resource, environment) part of every run's random stream.
+// resourceSeed is the per-(resource, environment) part of every run's random stream,
+// computed once (seedResources) so that generation only reads shared state.
 func (g *generator) resourceSeed(env string, res *resourceSpec) uint64 {
-	k := env + "|" + res.key
-	if v, ok := g.seeds[k]; ok {
-		return v
+	return g.seeds[env+"|"+res.key]
+}
+
+// seedResources fills the per-resource seeds.
+func (g *generator) seedResources() {
+	g.seeds = map[string]uint64{}
+	for _, env := range Environments {
+		for _, b := range g.e.bundles {
+			for _, r := range b.resources() {
+				g.seeds[env+"|"+r.key] = h64(g.seed, "run", env+"|"+r.key)
+			}
+		}
 	}
-	if g.seeds == nil {
-		g.seeds = map[string]uint64{}
-	}
-	v := h64(g.seed, "run", k)
-	g.seeds[k] = v
-	return v
 }
 
 // planTasks splits a run into its tasks, one after the other; a failing run fails in its

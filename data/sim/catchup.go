@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -14,15 +15,21 @@ import (
 // stageDDL creates the flat staging tables rows are appended to before one transaction moves
 // them, with everything derived from them built in SQL, into the estate.
 const stageDDL = `
-CREATE SCHEMA IF NOT EXISTS sim.sim_stage;
-CREATE OR REPLACE TABLE sim.sim_stage.st_runs (workspace_id VARCHAR, job_id VARCHAR, run_id VARCHAR, run_name VARCHAR,
+CREATE OR REPLACE TABLE memory.main.st_runs (workspace_id VARCHAR, job_id VARCHAR, run_id VARCHAR, run_name VARCHAR,
   start_ts TIMESTAMP, end_ts TIMESTAMP, result_state VARCHAR, termination_code VARCHAR, trigger_type VARCHAR, version VARCHAR);
-CREATE OR REPLACE TABLE sim.sim_stage.st_updates (workspace_id VARCHAR, pipeline_id VARCHAR, update_id VARCHAR, update_type VARCHAR,
+CREATE OR REPLACE TABLE memory.main.st_updates (workspace_id VARCHAR, pipeline_id VARCHAR, update_id VARCHAR, update_type VARCHAR,
   trigger_type VARCHAR, job_id VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP, result_state VARCHAR, run_as VARCHAR,
   num_rows BIGINT, first_ratio DOUBLE);
-CREATE OR REPLACE TABLE sim.sim_stage.st_events AS SELECT * FROM sim.release_cockpit.release_events LIMIT 0;
-CREATE OR REPLACE TABLE sim.sim_stage.st_resources AS SELECT * FROM sim.release_cockpit.release_resources LIMIT 0;
-CREATE OR REPLACE TABLE sim.sim_stage.st_flight AS SELECT * FROM sim.sim_internal.in_flight LIMIT 0;
+CREATE OR REPLACE TABLE memory.main.st_events AS SELECT * FROM sim.release_cockpit.release_events LIMIT 0;
+CREATE OR REPLACE TABLE memory.main.st_resources AS SELECT * FROM sim.release_cockpit.release_resources LIMIT 0;
+CREATE OR REPLACE TABLE memory.main.st_flight AS SELECT * FROM sim.sim_internal.in_flight LIMIT 0;
+CREATE OR REPLACE TABLE memory.main.io AS
+  SELECT workspace_id, entity_id, source, split_part(source, '.', 1) AS source_catalog, split_part(source, '.', 2) AS source_schema,
+    split_part(source, '.', 3) AS source_name, source_path, CASE WHEN source IS NULL THEN 'PATH' ELSE 'TABLE' END AS source_type,
+    target, split_part(target, '.', 1) AS target_catalog, split_part(target, '.', 2) AS target_schema, split_part(target, '.', 3) AS target_name,
+    CASE WHEN target IS NULL THEN NULL ELSE 'TABLE' END AS target_type,
+    CAST(row_number() OVER (PARTITION BY workspace_id, entity_id ORDER BY source, target) AS VARCHAR) AS ordinal
+  FROM sim.sim_internal.resource_io;
 `
 
 // slice expands a staged run (start_ts, end_ts) into the hourly slices of the timeline tables.
@@ -46,7 +53,7 @@ var moveSQL = []string{
 	  CASE WHEN ` + final + ` THEN CAST(epoch(end_ts) - epoch(start_ts) AS BIGINT) END,
 	  CASE WHEN ` + final + ` THEN 5 END,
 	  CASE WHEN ` + final + ` THEN CAST(epoch(end_ts) - epoch(start_ts) AS BIGINT) - 30 END
-	FROM sim.sim_stage.st_runs, ` + slice,
+	FROM memory.main.st_runs, ` + slice,
 	`INSERT INTO sim.lakeflow.job_task_run_timeline
 	WITH t AS (
 	  SELECT r.workspace_id, r.job_id, r.run_id || CAST(d.ordinal + 1 AS VARCHAR) AS task_run_id, r.run_id AS job_run_id, d.task_key,
@@ -54,7 +61,7 @@ var moveSQL = []string{
 	    make_timestamp(epoch_us(r.start_ts) + (epoch_us(r.end_ts) - epoch_us(r.start_ts)) * (d.ordinal + 1) // d.n) AS end_ts,
 	    CASE WHEN d.ordinal = d.n - 1 THEN r.result_state ELSE 'SUCCEEDED' END AS result_state,
 	    CASE WHEN d.ordinal = d.n - 1 THEN r.termination_code ELSE 'SUCCESS' END AS termination_code
-	  FROM sim.sim_stage.st_runs r JOIN sim.sim_internal.task_defs d ON d.workspace_id = r.workspace_id AND d.job_id = r.job_id)
+	  FROM memory.main.st_runs r JOIN sim.sim_internal.task_defs d ON d.workspace_id = r.workspace_id AND d.job_id = r.job_id)
 	SELECT '` + AccountID + `', workspace_id, job_id, task_run_id, job_run_id, job_run_id, greatest(start_ts, h), least(end_ts, h + INTERVAL 1 HOUR),
 	  task_key, [], CASE WHEN ` + final + ` THEN result_state END, CASE WHEN ` + final + ` THEN termination_code END,
 	  CASE WHEN NOT ` + final + ` THEN NULL WHEN termination_code = 'SUCCESS' THEN 'SUCCESS' ELSE 'CLIENT_ERROR' END,
@@ -65,53 +72,52 @@ var moveSQL = []string{
 	  {'job_task': {'job_id': job_id, 'job_task_run_id': NULL, 'performance_target': NULL}},
 	  CASE WHEN ` + final + ` THEN result_state END,
 	  greatest(start_ts, h), least(end_ts, h + INTERVAL 1 HOUR), [], [], update_id, run_as, {'type': 'SERVERLESS', 'cluster_id': NULL}
-	FROM sim.sim_stage.st_updates, ` + slice,
+	FROM memory.main.st_updates, ` + slice,
 	`INSERT INTO sim.access.table_lineage
 	WITH runs AS (
-	  SELECT workspace_id, 'JOB' AS entity_type, job_id AS entity_id, run_id, end_ts FROM sim.sim_stage.st_runs
+	  SELECT workspace_id, 'JOB' AS entity_type, job_id AS entity_id, run_id, end_ts FROM memory.main.st_runs
 	  UNION ALL
-	  SELECT workspace_id, 'PIPELINE', pipeline_id, update_id, end_ts FROM sim.sim_stage.st_updates WHERE result_state = 'COMPLETED')
+	  SELECT workspace_id, 'PIPELINE', pipeline_id, update_id, end_ts FROM memory.main.st_updates WHERE result_state = 'COMPLETED')
 	SELECT '` + AccountID + `', 'f3a9c1d2-7b54-4e08-9c3a-5d6e7f8a9b0c', r.workspace_id, r.entity_type, r.entity_id, r.run_id,
-	  io.source, split_part(io.source, '.', 1), split_part(io.source, '.', 2), split_part(io.source, '.', 3), io.source_path,
-	  CASE WHEN io.source IS NULL THEN 'PATH' ELSE 'TABLE' END,
-	  io.target, split_part(io.target, '.', 1), split_part(io.target, '.', 2), split_part(io.target, '.', 3), NULL,
-	  CASE WHEN io.target IS NULL THEN NULL ELSE 'TABLE' END,
-	  '` + ciPrincipal + `', r.end_ts, CAST(r.end_ts AS DATE),
-	  md5(r.run_id || coalesce(io.source, io.source_path) || coalesce(io.target, '')), md5(r.run_id), NULL,
+	  io.source, io.source_catalog, io.source_schema, io.source_name, io.source_path, io.source_type,
+	  io.target, io.target_catalog, io.target_schema, io.target_name, NULL, io.target_type,
+	  '` + ciPrincipal + `', r.end_ts, CAST(r.end_ts AS DATE), r.run_id || '-' || io.ordinal, 'lineage-' || r.run_id, NULL,
 	  {'job_info': CASE WHEN r.entity_type = 'JOB' THEN {'job_id': r.entity_id, 'job_run_id': r.run_id} END,
 	   'dashboard_id': NULL, 'legacy_dashboard_id': NULL, 'notebook_id': NULL, 'sql_query_id': NULL,
 	   'dlt_pipeline_info': CASE WHEN r.entity_type = 'PIPELINE' THEN {'dlt_pipeline_id': r.entity_id, 'dlt_update_id': r.run_id} END},
 	  true
-	FROM runs r JOIN sim.sim_internal.resource_io io ON io.workspace_id = r.workspace_id AND io.entity_id = r.entity_id`,
+	FROM runs r JOIN memory.main.io io ON io.workspace_id = r.workspace_id AND io.entity_id = r.entity_id`,
 	`INSERT INTO sim.release_cockpit.expectation_results
 	SELECT workspace_id, pipeline_id, update_id, dataset, expectation,
 	  num_rows - CAST(num_rows * ratio AS BIGINT), CAST(num_rows * ratio AS BIGINT), end_ts
 	FROM (SELECT u.workspace_id, u.pipeline_id, u.update_id, u.num_rows, u.end_ts, d.dataset, d.expectation,
 	        CASE WHEN d.ordinal = 0 THEN u.first_ratio
 	        ELSE 0.0005 + 0.003 * (hash(u.update_id || d.expectation) % 1000000) / 1e6 END AS ratio
-	      FROM sim.sim_stage.st_updates u JOIN sim.sim_internal.expectation_defs d
+	      FROM memory.main.st_updates u JOIN sim.sim_internal.expectation_defs d
 	        ON d.workspace_id = u.workspace_id AND d.pipeline_id = u.pipeline_id
 	      WHERE u.result_state = 'COMPLETED')`,
 	`INSERT INTO sim.sim_internal.flows
 	SELECT u.workspace_id, u.pipeline_id, u.update_id, split_part(io.target, '.', 3), io.target, 'COMPLETED', u.num_rows, u.end_ts
-	FROM sim.sim_stage.st_updates u JOIN (SELECT DISTINCT workspace_id, entity_id, target FROM sim.sim_internal.resource_io WHERE target IS NOT NULL) io
+	FROM memory.main.st_updates u JOIN (SELECT DISTINCT workspace_id, entity_id, target FROM sim.sim_internal.resource_io WHERE target IS NOT NULL) io
 	  ON io.workspace_id = u.workspace_id AND io.entity_id = u.pipeline_id
 	WHERE u.result_state = 'COMPLETED'`,
-	`INSERT INTO sim.release_cockpit.release_events SELECT * FROM sim.sim_stage.st_events`,
-	`INSERT INTO sim.release_cockpit.release_resources SELECT * FROM sim.sim_stage.st_resources`,
+	`INSERT INTO sim.release_cockpit.release_events SELECT * FROM memory.main.st_events`,
+	`INSERT INTO sim.release_cockpit.release_resources SELECT * FROM memory.main.st_resources`,
 }
 
 // billSQL decides the usage records of the staged runs and updates: DBUs from the duration
 // and a per-resource rate, arriving 6 to 12 hours after the run ends (reference §1.11).
-// They wait in billing_pending until catch-up reaches their arrival.
-const billSQL = `INSERT INTO sim.sim_internal.billing_pending
+// Those that have arrived by now go straight into billing.usage; the others wait in
+// billing_pending ({table}, {extra} and {where} are filled below; the parameter is the clock).
+const billSQL = `INSERT INTO {table}
 	WITH runs AS (
 	  SELECT r.workspace_id, r.job_id AS object_id, r.run_id, r.run_name, 'JOBS' AS product, r.start_ts, r.end_ts, j.tags['team'] AS team, j.name AS object_name
-	  FROM sim.sim_stage.st_runs r LEFT JOIN sim.lakeflow.jobs j ON j.workspace_id = r.workspace_id AND j.job_id = r.job_id
+	  FROM memory.main.st_runs r LEFT JOIN sim.lakeflow.jobs j ON j.workspace_id = r.workspace_id AND j.job_id = r.job_id
 	  UNION ALL
 	  SELECT u.workspace_id, u.pipeline_id, u.update_id, NULL, 'DLT', u.start_ts, u.end_ts, p.tags['team'], p.name
-	  FROM sim.sim_stage.st_updates u LEFT JOIN sim.lakeflow.pipelines p ON p.workspace_id = u.workspace_id AND p.pipeline_id = u.pipeline_id)
-	SELECT '` + AccountID + `', workspace_id, md5('usage' || run_id), 'PREMIUM_JOBS_SERVERLESS_COMPUTE_US_EAST_N_VIRGINIA', 'AWS',
+	  FROM memory.main.st_updates u LEFT JOIN sim.lakeflow.pipelines p ON p.workspace_id = u.workspace_id AND p.pipeline_id = u.pipeline_id),
+	arrivals AS (SELECT *, end_ts + to_minutes(CAST(360 + hash(run_id) % 361 AS BIGINT)) AS arrives FROM runs)
+	SELECT '` + AccountID + `', workspace_id, 'usage-' || run_id, 'PREMIUM_JOBS_SERVERLESS_COMPUTE_US_EAST_N_VIRGINIA', 'AWS',
 	  date_trunc('hour', start_ts), date_trunc('hour', start_ts) + INTERVAL 1 HOUR, CAST(start_ts AS DATE),
 	  MAP {'team': team}, 'DBU', CAST((epoch(end_ts) - epoch(start_ts)) / 3600.0 * (2 + hash(object_id) % 15) AS DECIMAL(38, 18)),
 	  {'cluster_id': NULL, 'job_id': CASE WHEN product = 'JOBS' THEN object_id END, 'warehouse_id': NULL,
@@ -119,13 +125,16 @@ const billSQL = `INSERT INTO sim.sim_internal.billing_pending
 	   'dlt_pipeline_id': CASE WHEN product = 'DLT' THEN object_id END, 'dlt_update_id': CASE WHEN product = 'DLT' THEN run_id END,
 	   'run_name': run_name, 'job_name': object_name},
 	  {'run_as': '` + ciPrincipal + `', 'created_by': NULL, 'owned_by': NULL, 'run_by': NULL},
-	  'ORIGINAL', CAST(end_ts + to_minutes(CAST(360 + hash(run_id) % 361 AS BIGINT)) AS DATE), product,
+	  'ORIGINAL', CAST(arrives AS DATE), product,
 	  {'jobs_tier': 'PREMIUM', 'dlt_tier': CASE WHEN product = 'DLT' THEN 'ADVANCED' END, 'is_serverless': true, 'is_photon': true},
-	  'COMPUTE_TIME', end_ts + to_minutes(CAST(360 + hash(run_id) % 361 AS BIGINT))
-	FROM runs`
+	  'COMPUTE_TIME'{extra}
+	FROM arrivals WHERE {where}`
 
-// arriveSQL moves the usage records whose time has come into billing.usage.
-var arriveSQL = []string{
+// billStatements route the staged runs' usage records by arrival, then release the
+// pending ones whose time has come.
+var billStatements = []string{
+	strings.NewReplacer("{table}", "sim.billing.usage", "{extra}", "", "{where}", "arrives <= ?").Replace(billSQL),
+	strings.NewReplacer("{table}", "sim.sim_internal.billing_pending", "{extra}", ", arrives", "{where}", "arrives > ?").Replace(billSQL),
 	`INSERT INTO sim.billing.usage SELECT * EXCLUDE (arrives) FROM sim.sim_internal.billing_pending WHERE arrives <= ?`,
 	`DELETE FROM sim.sim_internal.billing_pending WHERE arrives <= ?`,
 }
@@ -141,14 +150,28 @@ type stage struct {
 
 var stageTables = []string{"st_runs", "st_updates", "st_events", "st_resources", "st_flight"}
 
-func openStage(ctx context.Context, conn *sql.Conn) (*stage, error) {
+// createStage (re)creates the staging tables in DuckDB's in-memory catalog: staging writes
+// stay out of the estate's transaction, which may write only to the estate.
+func createStage(ctx context.Context, conn *sql.Conn) error {
 	if _, err := conn.ExecContext(ctx, stageDDL); err != nil {
-		return nil, fmt.Errorf("creating staging tables: %w", err)
+		return fmt.Errorf("creating staging tables: %w", err)
 	}
+	return nil
+}
+
+// dropStage drops the staging tables.
+func dropStage(ctx context.Context, conn *sql.Conn) {
+	for _, t := range append(stageTables, "io") {
+		conn.ExecContext(ctx, "DROP TABLE IF EXISTS memory.main."+t)
+	}
+}
+
+// openStage opens appenders on one connection; each worker has its own.
+func openStage(conn *sql.Conn) (*stage, error) {
 	s := &stage{conn: conn, apps: map[string]*duckdb.Appender{}}
 	err := conn.Raw(func(dc any) error {
 		for _, t := range stageTables {
-			a, err := duckdb.NewAppender(dc.(driver.Conn), Catalog, "sim_stage", t)
+			a, err := duckdb.NewAppender(dc.(driver.Conn), "memory", "main", t)
 			if err != nil {
 				return fmt.Errorf("appender for %s: %w", t, err)
 			}
@@ -156,6 +179,9 @@ func openStage(ctx context.Context, conn *sql.Conn) (*stage, error) {
 		}
 		return nil
 	})
+	if err != nil {
+		s.close()
+	}
 	return s, err
 }
 
@@ -173,8 +199,9 @@ func (s *stage) flush() error {
 }
 
 func (s *stage) close() {
-	for _, a := range s.apps {
+	for t, a := range s.apps {
 		a.Close()
+		delete(s.apps, t)
 	}
 }
 
@@ -244,13 +271,10 @@ func stageEvent(s *stage, r ledgerRow) error {
 	return s.add("st_events", r.id, r.releaseID, r.bundle, r.version, r.sha, r.env, r.kind, r.status, r.actor, r.at, nullable(r.ticket), nullable(r.reason), run, nullable(r.details))
 }
 
-// stageInterval stages everything that becomes visible in (from, to].
-func (g *generator) stageInterval(s *stage, from, to time.Time) error {
-	if err := g.stageLedger(s, from, to); err != nil {
-		return err
-	}
+// stageRuns stages the runs and updates of one environment that end in (from, to].
+func (g *generator) stageRuns(s *stage, env string, from, to time.Time) error {
 	var err error
-	g.activity(from.Add(-maxRunLength), to, func(r *runRec) {
+	g.activityIn(env, from.Add(-maxRunLength), to, func(r *runRec) {
 		if err == nil && r.end.After(from) && !r.end.After(to) {
 			err = g.materialize(s, r)
 		}

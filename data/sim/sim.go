@@ -27,6 +27,9 @@ import (
 //go:embed schema.sql
 var schemaSQL string
 
+// memoryLimit caps DuckDB's memory.
+const memoryLimit = "320MB"
+
 // Catalog is the DuckDB catalog that stands in for Databricks' `system` and `main`.
 const Catalog = "sim"
 
@@ -101,6 +104,12 @@ func Open(ctx context.Context, o Options) (*Sim, error) {
 			return nil, fmt.Errorf("creating the directory of %s: %w", o.Path, err)
 		}
 		path = o.Path
+	}
+	// DuckDB takes 80% of RAM by default; a bastion shares its memory, so cap it and let
+	// the first generation spill to disk instead.
+	if _, err := db.ExecContext(ctx, "SET memory_limit = '"+memoryLimit+"'; SET preserve_insertion_order = false"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("configuring the embedded DuckDB: %w", err)
 	}
 	if _, err := db.ExecContext(ctx, "ATTACH IF NOT EXISTS '"+strings.ReplaceAll(path, "'", "''")+"' AS "+Catalog); err != nil {
 		db.Close()

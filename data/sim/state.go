@@ -36,6 +36,7 @@ func (s *Sim) load(ctx context.Context) error {
 		anchor := now
 		start := anchor.Add(-time.Duration(s.opts.Days) * 24 * time.Hour)
 		s.gen = &generator{seed: s.opts.Seed, e: s.estate, st: newStories(s.estate, s.opts.Seed, anchor), start: start}
+		s.gen.seedResources()
 		conn, err := s.db.Conn(ctx)
 		if err != nil {
 			return err
@@ -84,6 +85,7 @@ func (s *Sim) load(ctx context.Context) error {
 		return fmt.Errorf("%w: the estate already runs to %s, later than the clock (%s): pass another --demo-db for an earlier --demo-now", ErrClock, through.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	s.gen = &generator{seed: s.opts.Seed, e: s.estate, st: newStories(s.estate, s.opts.Seed, anchor), start: start}
+	s.gen.seedResources()
 	s.through = through
 	return nil
 }
@@ -126,7 +128,7 @@ func (s *Sim) FreezeWindows() []FreezeWindow { return s.gen.st.freezeWindows() }
 
 // CatchUp generates everything that has happened between the last catch-up and the clock:
 // runs that ended, usage that arrived, ledger events, and the work now in flight. It writes
-// a day at a time, each day in one transaction, so an interrupted catch-up resumes cleanly.
+// in one transaction, so an interrupted catch-up leaves the estate as it was.
 func (s *Sim) CatchUp(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -143,33 +145,50 @@ func (s *Sim) CatchUp(ctx context.Context) error {
 		return err
 	}
 	defer conn.Close()
-	st, err := openStage(ctx, conn)
+	if err := createStage(ctx, conn); err != nil {
+		return err
+	}
+	total := now.Sub(s.through)
+	report := s.opts.Progress != nil && total > 6*time.Hour
+	if report {
+		fmt.Fprintf(s.opts.Progress, "simulated workspace: generating %s of history (first start only)...\n", roundDays(total))
+	}
+	// Runs stream from the generator straight into appenders, one connection per
+	// environment, concurrently; the ledger and the work in flight on this one. Nothing is
+	// held in Go, and DuckDB derives the rest in a few set-based statements.
+	st, err := openStage(conn)
 	if err != nil {
 		return err
 	}
 	defer st.close()
+	errs := make(chan error, len(Environments))
+	for _, env := range Environments {
+		go func() { errs <- s.stageEnvironment(ctx, env, s.through, now) }()
+	}
+	err = g.stageLedger(st, s.through, now)
+	if err == nil {
+		err = g.stageInFlight(st, now)
+	}
+	if err == nil {
+		err = s.stageFinishedRequests(ctx, conn, st, now)
+	}
+	for range Environments {
+		if e := <-errs; err == nil {
+			err = e
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("generating %s..%s: %w", s.through.Format(time.RFC3339), now.Format(time.RFC3339), err)
+	}
+	if err := st.flush(); err != nil {
+		return err
+	}
 	// One transaction for the whole catch-up: an interrupted one leaves the estate as it was.
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	total := now.Sub(s.through)
-	report := s.opts.Progress != nil && total > 6*time.Hour
-	if report {
-		fmt.Fprintf(s.opts.Progress, "simulated workspace: generating %s of history (first start only)...\n", roundDays(total))
-	}
-	// Runs stream straight from the generator into the appenders: nothing is held in Go,
-	// and DuckDB derives the rest in a few set-based statements.
-	if err := g.stageInterval(st, s.through, now); err != nil {
-		return fmt.Errorf("generating %s..%s: %w", s.through.Format(time.RFC3339), now.Format(time.RFC3339), err)
-	}
-	if err := g.stageInFlight(st, now); err != nil {
-		return err
-	}
-	if err := s.stageFinishedRequests(ctx, conn, st, now); err != nil {
-		return err
-	}
 	if err := s.commitStage(ctx, tx, st, now); err != nil {
 		return err
 	}
@@ -179,10 +198,12 @@ func (s *Sim) CatchUp(ctx context.Context) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("saving the simulated estate: %w", err)
 	}
+	s.through = now
+	st.close()
+	dropStage(ctx, conn) // frees the staged rows' memory; a failure only costs memory
 	if report {
 		fmt.Fprintf(s.opts.Progress, "simulated workspace: ready\n")
 	}
-	s.through = now
 	return nil
 }
 
@@ -193,17 +214,31 @@ func roundDays(d time.Duration) string {
 	return d.Round(time.Minute).String()
 }
 
+// stageEnvironment stages one environment's runs on a connection of its own.
+func (s *Sim) stageEnvironment(ctx context.Context, env string, from, to time.Time) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	st, err := openStage(conn)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	if err := s.gen.stageRuns(st, env, from, to); err != nil {
+		return err
+	}
+	return st.flush()
+}
+
 // commitStage moves the staged rows into the estate, inside the catch-up's transaction, and
 // replaces the in-flight work.
 func (s *Sim) commitStage(ctx context.Context, tx *sql.Tx, st *stage, through time.Time) error {
-	if err := st.flush(); err != nil {
-		return err
-	}
-	stmts := append(append([]string(nil), moveSQL...), billSQL)
-	stmts = append(stmts, arriveSQL...)
+	stmts := append(append([]string(nil), moveSQL...), billStatements...)
 	stmts = append(stmts,
 		`DELETE FROM sim.sim_internal.in_flight WHERE run_id NOT IN (SELECT run_id FROM sim.sim_internal.run_requests) OR planned_end <= ?`,
-		`INSERT INTO sim.sim_internal.in_flight SELECT * FROM sim.sim_stage.st_flight`)
+		`INSERT INTO sim.sim_internal.in_flight SELECT * FROM memory.main.st_flight`)
 	for _, q := range stmts {
 		var args []any
 		if strings.HasSuffix(q, "?") {
