@@ -14,8 +14,18 @@ import (
 	"github.com/release-cockpit/cockpit/data/source"
 )
 
-// update rewrites the golden files: go test ./ui -update
-var update = flag.Bool("update", false, "rewrite golden files")
+// updating says whether to rewrite the golden files (go test ./ui -update). teatest's
+// golden package defines the same flag; it is defined here only when nobody else did.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
 
 // testNow is the frozen clock of every UI test: the incident is 35 minutes old.
 var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -50,7 +60,7 @@ func testSource(t testing.TB) *source.Source {
 func golden(t testing.TB, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updating() {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}

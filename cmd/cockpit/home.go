@@ -14,18 +14,9 @@ import (
 // homeRows is how many deployments the home snapshot shows per environment.
 const homeRows = 8
 
-// runHome shows the home view. Until the TUI lands, and whenever stdout is not a terminal,
-// that is a plain-text snapshot: per environment, its count and worst verdict, and its
-// deployments of the last 24 hours, worst and provisional first.
-func runHome(ctx context.Context, g *globals) error {
-	src, err := g.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	return writeHome(ctx, g.stdout, src)
-}
-
+// writeHome prints the plain-text snapshot of the home screen: per environment, its count
+// and worst verdict, and its deployments of the last 24 hours, worst and provisional first.
+// It is what `cockpit` prints when stdout is not a terminal.
 func writeHome(ctx context.Context, w io.Writer, src *source.Source) error {
 	now := src.Now()
 	fmt.Fprintf(w, "Release Cockpit · %s · %s · %s\n", src.Label(), shortUser(src.User()), now.Format("2006-01-02 15:04 MST"))

@@ -26,6 +26,8 @@ type globals struct {
 	debug      string
 	timeout    time.Duration
 
+	tui tuiFlags
+
 	stdout, stderr io.Writer
 	// debugLog receives the libraries' own logs: the --debug file, or nothing.
 	debugLog io.Writer
@@ -62,6 +64,11 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	pf.StringVar(&g.configPath, "config", "", "configuration file (default: COCKPIT_CONFIG or "+config.DefaultPath()+")")
 	pf.StringVar(&g.debug, "debug", "", "write a debug log to this file")
 	pf.DurationVar(&g.timeout, "timeout", 0, "how long to wait for the workspace and the warehouse (default 30s)")
+	root.Flags().StringVar(&g.tui.theme, "theme", "auto", "colour theme: auto, dark, light, high-contrast or mono")
+	root.Flags().BoolVar(&g.tui.noColor, "no-color", false, "no colour at all (also when NO_COLOR is set)")
+	root.Flags().BoolVar(&g.tui.ascii, "ascii", false, "ASCII instead of box-drawing and glyph characters")
+	root.Flags().DurationVar(&g.tui.refresh, "refresh", 0, "how often the live view refreshes (default 15s)")
+	root.Flags().StringVar(&g.tui.env, "env", "", "environment to open (default: the one nearest prod with a failing deployment)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return g.setup() }
 
 	root.AddCommand(

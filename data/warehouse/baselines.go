@@ -1,0 +1,75 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+//go:embed baselines.sql
+var baselinesSQL string
+
+const (
+	// baselineLookback bounds how far before a deployment a job's runs are looked for: a
+	// job that ran fewer than n times in it gets a shorter baseline.
+	baselineLookback = 30 * 24 * time.Hour
+	// MaxBaselineRuns is the most runs per job JobDurationBaselines returns.
+	MaxBaselineRuns = 200
+)
+
+// JobDurationBaselines returns, per job id, the durations of the job's last n runs that
+// finished before `before` (a deployment's instant), oldest first, as the baseline a
+// deployment's run durations are held against. Runs of every outcome count; a run still
+// going at `before` does not. Jobs without such runs are absent from the map.
+func (s *Store) JobDurationBaselines(ctx context.Context, env Env, jobIDs []string, before time.Time, n int) (map[string][]time.Duration, error) {
+	if err := env.validate(); err != nil {
+		return nil, err
+	}
+	if n < 1 || n > MaxBaselineRuns {
+		return nil, fmt.Errorf("%w: baseline of %d runs (want 1 to %d)", ErrInvalidInput, n, MaxBaselineRuns)
+	}
+	ids := make([]string, 0, len(jobIDs))
+	seen := map[string]bool{}
+	for _, id := range jobIDs {
+		if id == "" || strings.ContainsAny(id, ", \t\n") {
+			return nil, fmt.Errorf("%w: job id %q", ErrInvalidInput, id)
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	out := map[string][]time.Duration{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	sort.Strings(ids)
+	from := before.Add(-baselineLookback)
+	args := []any{
+		env.WorkspaceID, strings.Join(ids, ","),
+		env.WorkspaceID, ts(from.Add(-sliceMargin)), ts(before),
+		ts(from), n,
+	}
+	err := s.query(ctx, fmt.Sprintf("reading the duration baselines of %d job(s)", len(ids)), baselinesSQL, args, func(rows *sql.Rows) error {
+		var jobID, runID string
+		var start, end time.Time
+		if err := rows.Scan(&jobID, &runID, &start, &end); err != nil {
+			return err
+		}
+		out[jobID] = append(out[jobID], end.Sub(start))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, ds := range out { // rows come newest first per job
+		for i, j := 0, len(ds)-1; i < j; i, j = i+1, j-1 {
+			ds[i], ds[j] = ds[j], ds[i]
+		}
+	}
+	return out, nil
+}

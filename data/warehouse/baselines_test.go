@@ -1,0 +1,127 @@
+package warehouse
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"testing"
+	"time"
+)
+
+func init() { statements["baselines"] = baselinesSQL }
+
+// The baselines are an independent fold of the timeline in Go: per job, the runs whose
+// slices all started before the deployment and whose last slice carries a result, the last
+// n of them by start, oldest first.
+func TestJobDurationBaselinesAreTheLastRunsFinishedBeforeTheDeploy(t *testing.T) {
+	s := testStore(t)
+	ctx := context.Background()
+	d := incident(t, s)
+	runs, err := s.DeploymentRuns(ctx, prod, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 5
+	before := d.DeployedAt
+	sls := readSlices(t, s, `SELECT job_id, run_id, period_start_time, period_end_time, result_state
+		FROM sim.lakeflow.job_run_timeline WHERE workspace_id = ?`, prod.WorkspaceID)
+	var early []slice
+	for _, sl := range sls {
+		if sl.start.Before(before) {
+			early = append(early, sl)
+		}
+	}
+	finished := map[string][]*slice{}
+	for k, f := range fold(early) {
+		if f.result.Valid && !f.start.Before(before.Add(-baselineLookback)) {
+			finished[k[0]] = append(finished[k[0]], f)
+		}
+	}
+	// The incident's jobs, and the three jobs that ran most, so that some baselines are full.
+	jobs := map[string]bool{}
+	for _, r := range runs {
+		jobs[r.JobID] = true
+	}
+	if len(jobs) == 0 {
+		t.Fatal("the incident has no runs to hold against a baseline")
+	}
+	busy := make([]string, 0, len(finished))
+	for j := range finished {
+		busy = append(busy, j)
+	}
+	sort.Slice(busy, func(a, b int) bool {
+		if len(finished[busy[a]]) != len(finished[busy[b]]) {
+			return len(finished[busy[a]]) > len(finished[busy[b]])
+		}
+		return busy[a] < busy[b]
+	})
+	for _, j := range busy[:min(3, len(busy))] {
+		jobs[j] = true
+	}
+	ids := []string{"no-such-job"}
+	want := map[string][]*slice{}
+	for j := range jobs {
+		ids = append(ids, j, j) // duplicates are harmless
+		if len(finished[j]) > 0 {
+			want[j] = finished[j]
+		}
+	}
+	got, err := s.JobDurationBaselines(ctx, prod, ids, before, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got["no-such-job"]; ok {
+		t.Error("an unknown job has a baseline")
+	}
+	full := 0
+	for job, fs := range want {
+		sort.Slice(fs, func(i, j int) bool { return fs[i].start.Before(fs[j].start) })
+		if len(fs) > n {
+			fs = fs[len(fs)-n:]
+		}
+		if len(got[job]) != len(fs) {
+			t.Errorf("job %s: %d baseline runs, the timeline holds %d", job, len(got[job]), len(fs))
+			continue
+		}
+		for i, f := range fs {
+			if d := f.end.Sub(f.start); got[job][i] != d {
+				t.Errorf("job %s run %s: baseline %v, timeline %v", job, f.run, got[job][i], d)
+			}
+		}
+		if len(fs) == n {
+			full++
+		}
+	}
+	if len(got) != len(want) || full == 0 {
+		t.Errorf("baselines for %d jobs (%d full), want %d jobs with at least one of %d runs", len(got), full, len(want), n)
+	}
+}
+
+func TestJobDurationBaselinesRejectBadInput(t *testing.T) {
+	s := testStore(t)
+	ctx := context.Background()
+	for name, call := range map[string]func() error{
+		"no workspace": func() error {
+			_, err := s.JobDurationBaselines(ctx, Env{Name: "prod"}, []string{"1"}, now, 5)
+			return err
+		},
+		"n of 0": func() error { _, err := s.JobDurationBaselines(ctx, prod, []string{"1"}, now, 0); return err },
+		"n too large": func() error {
+			_, err := s.JobDurationBaselines(ctx, prod, []string{"1"}, now, MaxBaselineRuns+1)
+			return err
+		},
+		"comma in id": func() error { _, err := s.JobDurationBaselines(ctx, prod, []string{"1,2"}, now, 5); return err },
+		"empty id":    func() error { _, err := s.JobDurationBaselines(ctx, prod, []string{""}, now, 5); return err },
+	} {
+		if err := call(); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("%s: err %v, want ErrInvalidInput", name, err)
+		}
+	}
+	got, err := s.JobDurationBaselines(ctx, prod, nil, now, 5)
+	if err != nil || len(got) != 0 {
+		t.Errorf("no jobs: %v, %v; want an empty map", got, err)
+	}
+	if _, err := s.JobDurationBaselines(ctx, prod, []string{"1"}, now.Add(-time.Hour), 1); err != nil {
+		t.Errorf("a job without runs: %v", err)
+	}
+}

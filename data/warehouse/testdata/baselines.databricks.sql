@@ -1,0 +1,34 @@
+-- Pre-deploy duration baselines: the last n runs of each of a set of jobs that had finished
+-- before an instant (a deployment), folded from their hourly slices, newest first per job.
+-- Slices are read up to the instant only, so a run still going then has no final slice (no
+-- result_state) and is left out; a run whose first slice precedes the scan is cut off by the
+-- lookback bound. The job ids arrive as one comma-separated parameter (a list cannot be one
+-- portable parameter), matched against the jobs system table, which keeps every job's latest row.
+-- Parameters: workspace id, job ids joined by commas; the job_runs fragment (workspace, scan
+-- start, scan end = the instant); lookback start; n.
+WITH run_jobs AS (
+  SELECT DISTINCT j.job_id
+  FROM `system`.`lakeflow`.`jobs` AS j
+  WHERE j.workspace_id = ? AND array_contains(split(CAST(? AS STRING), ','), j.job_id)
+),
+runs AS (
+  SELECT t.workspace_id, t.job_id, t.run_id,
+    MAX(t.run_name) AS run_name,
+    MIN(t.period_start_time) AS start_time,
+    MAX(t.period_end_time) AS end_time,
+    MAX_BY(t.result_state, t.period_end_time)
+      FILTER (WHERE t.result_state IS NOT NULL) AS result_state,
+    MAX_BY(t.termination_code, t.period_end_time)
+      FILTER (WHERE t.termination_code IS NOT NULL) AS termination_code
+  FROM `system`.`lakeflow`.`job_run_timeline` AS t
+  WHERE t.workspace_id = ? AND t.period_start_time >= CAST(? AS TIMESTAMP)
+    AND t.period_start_time < CAST(? AS TIMESTAMP)
+    AND t.job_id IN (SELECT j.job_id FROM run_jobs AS j)
+  GROUP BY t.workspace_id, t.job_id, t.run_id
+)
+SELECT r.job_id, r.run_id, r.start_time, r.end_time
+FROM runs AS r
+WHERE r.result_state IS NOT NULL AND r.start_time >= CAST(? AS TIMESTAMP)
+QUALIFY ROW_NUMBER() OVER (PARTITION BY r.job_id ORDER BY r.start_time DESC, r.run_id DESC)
+  <= CAST(? AS INT)
+ORDER BY r.job_id, r.start_time DESC, r.run_id DESC

@@ -1,0 +1,454 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/release-cockpit/cockpit/data/source"
+	"github.com/release-cockpit/cockpit/themes"
+)
+
+// openRelease makes the release screen of a deployment. The release screen's file sets it
+// from an init function; while it is nil, enter says the view is not available.
+var openRelease func(c *Common, env string, d source.Deployment) Screen
+
+// Options configure the TUI.
+type Options struct {
+	// Env is the starting environment. Empty: the environment nearest production with a
+	// failing deployment, else the last one (production).
+	Env string
+	// Since is the home's time window; 0 means the last 24 hours, negative means all.
+	Since time.Duration
+	// Refresh is how often the home re-lists what can change; 0 means 15s, negative never.
+	Refresh time.Duration
+	// MinWidth and MinHeight are the smallest terminal the cockpit draws in (default 60x16);
+	// below it, it says the current and required size.
+	MinWidth, MinHeight int
+	// Workspace names the workspace in the status bar; empty: the source's label.
+	Workspace string
+	// AutoTheme swaps the dark and light themes after the terminal's background colour.
+	AutoTheme bool
+	// Clock is the wall clock that data ages are measured with; nil: time.Now.
+	Clock func() time.Time
+	// Debug receives a text log of loads and commands; nil: none. Never the terminal.
+	Debug io.Writer
+}
+
+func (o Options) withDefaults() Options {
+	if o.Since == 0 {
+		o.Since = 24 * time.Hour
+	}
+	if o.Since < 0 {
+		o.Since = 0
+	}
+	if o.Refresh == 0 {
+		o.Refresh = 15 * time.Second
+	}
+	if o.MinWidth <= 0 {
+		o.MinWidth = 60
+	}
+	if o.MinHeight <= 0 {
+		o.MinHeight = 16
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	return o
+}
+
+// Status is what a screen tells the status bar about its data (optional: see StatusReporter).
+type Status struct {
+	Loading  bool      // a load is in flight: the spinner turns
+	LoadedAt time.Time // wall-clock time the data on screen was fetched; zero: none yet
+	Problem  error     // the last load failed; with data on screen, the stale banner says so
+}
+
+// StatusReporter is implemented by screens whose data has an age.
+type StatusReporter interface{ Status() Status }
+
+// KeyCapturer is implemented by screens that sometimes need keys the root would otherwise
+// take (q, ?, :, esc): while typing a filter or a confirmation, or to close their own dialog.
+type KeyCapturer interface{ CapturesKey(tea.KeyPressMsg) bool }
+
+// ShortHelper is implemented by screens that choose which keys the status bar suggests;
+// otherwise it shows the first few of KeyMap.
+type ShortHelper interface{ ShortHelp() []key.Binding }
+
+// Notify asks the root to show a one-line message in the status bar until the next key.
+type Notify struct {
+	Text string
+	Err  bool
+}
+
+func notify(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return Notify{Text: text, Err: isErr} }
+}
+
+// ageTicked: time to redraw the data age in the status bar.
+type ageTicked struct{}
+
+// New makes the cockpit's root model: a stack of screens with the home at the bottom, the
+// crumb line above, the status bar below, help, and the command line.
+func New(c *Common, o Options) tea.Model {
+	o = o.withDefaults()
+	log := slog.New(slog.DiscardHandler)
+	if o.Debug != nil {
+		log = slog.New(slog.NewTextHandler(o.Debug, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	m := &root{c: c, o: o, ctx: context.Background(), log: log, keys: newGlobalKeys()}
+	m.home = newHome(c, homeOptions{ctx: m.ctx, log: log, env: o.Env, since: o.Since, refresh: o.Refresh, clock: o.Clock})
+	m.stack = []Screen{m.home}
+	m.help = help.New()
+	m.spin = spinner.New(spinner.WithSpinner(spinner.Line))
+	m.cmd = newCmdline()
+	if o.Env != "" && m.home.activeEnv() == nil {
+		m.note = Notify{Text: m.home.SetEnv(o.Env).Error(), Err: true}
+	}
+	return m
+}
+
+// Run runs the cockpit on a terminal until the user quits or ctx ends. The mouse stays
+// off (selecting text must keep working over ssh); the screen is the alternate one.
+func Run(ctx context.Context, c *Common, o Options, in io.Reader, out io.Writer) error {
+	m := New(c, o).(*root)
+	m.ctx = ctx
+	m.home.ctx = ctx
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	_, err := p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// root is the root model: it routes messages and draws the frame around the top screen.
+type root struct {
+	c   *Common
+	o   Options
+	ctx context.Context
+	log *slog.Logger
+
+	home  *home
+	stack []Screen
+
+	width, height int
+	banner        bool // the stale banner takes a line
+
+	keys     globalKeys
+	help     help.Model
+	showHelp bool
+	cmd      cmdline
+	note     Notify
+
+	spin     spinner.Model
+	spinning bool
+	theme    *themes.Theme
+}
+
+func (m *root) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.home.Init(), m.tickAge()}
+	if m.o.AutoTheme {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	return m.afterUpdate(tea.Batch(cmds...))
+}
+
+func (m *root) top() Screen { return m.stack[len(m.stack)-1] }
+
+func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout(true)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		if m.c.Theme != nil && (m.c.Theme.Name == "dark" || m.c.Theme.Name == "light") {
+			m.c.Theme = themes.Pick(themes.Auto, false, msg.IsDark())
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.afterUpdate(m.key(msg))
+	case Push:
+		if msg.Screen == nil {
+			return m, nil
+		}
+		m.stack = append(m.stack, msg.Screen)
+		m.layout(true)
+		return m, m.afterUpdate(msg.Screen.Init())
+	case Pop:
+		m.pop()
+		return m, m.afterUpdate(nil)
+	case Notify:
+		m.note = msg
+		return m, nil
+	case spinner.TickMsg:
+		if msg.ID != m.spin.ID() {
+			break // another screen's spinner
+		}
+		if !m.topStatus().Loading {
+			m.spinning = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case ageTicked:
+		return m, m.tickAge()
+	case tea.PasteMsg:
+		if m.cmd.active {
+			return m, m.cmd.update(msg)
+		}
+	}
+	// Everything else goes to every screen on the stack, so a covered screen still receives
+	// the answers to its loads; each screen ignores messages that are not its own.
+	var cmds []tea.Cmd
+	for i, s := range m.stack {
+		var cmd tea.Cmd
+		m.stack[i], cmd = s.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return m, m.afterUpdate(tea.Batch(cmds...))
+}
+
+// key routes a key press: ctrl+c always quits; the command line and help take keys while
+// open; a screen that captures the key gets it; then the global keys; then the top screen.
+func (m *root) key(msg tea.KeyPressMsg) tea.Cmd {
+	m.note = Notify{}
+	if msg.String() == "ctrl+c" {
+		return tea.Quit
+	}
+	if m.cmd.active {
+		switch msg.String() {
+		case "enter":
+			line := m.cmd.value()
+			m.cmd.close()
+			return m.execute(line)
+		case "esc":
+			m.cmd.close()
+			return nil
+		}
+		return m.cmd.update(msg)
+	}
+	if m.showHelp {
+		switch {
+		case key.Matches(msg, m.keys.Help), key.Matches(msg, m.keys.Back):
+			m.showHelp = false
+		case key.Matches(msg, m.keys.Quit):
+			return tea.Quit
+		}
+		return nil
+	}
+	if kc, ok := m.top().(KeyCapturer); ok && kc.CapturesKey(msg) {
+		return m.updateTop(msg)
+	}
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return tea.Quit
+	case key.Matches(msg, m.keys.Help):
+		m.showHelp = true
+		return nil
+	case key.Matches(msg, m.keys.Command):
+		return m.cmd.open(m.c.Theme, m.suggestions())
+	case key.Matches(msg, m.keys.Back):
+		m.pop()
+		return nil
+	}
+	return m.updateTop(msg)
+}
+
+func (m *root) updateTop(msg tea.Msg) tea.Cmd {
+	s, cmd := m.top().Update(msg)
+	m.stack[len(m.stack)-1] = s
+	return cmd
+}
+
+func (m *root) pop() {
+	if len(m.stack) > 1 {
+		m.stack = m.stack[:len(m.stack)-1]
+		m.layout(true)
+	}
+}
+
+// toHome goes back to the home screen: commands like :env act there.
+func (m *root) toHome() {
+	if len(m.stack) > 1 {
+		m.stack = m.stack[:1]
+		m.layout(true)
+	}
+}
+
+// afterUpdate keeps the frame in step with the top screen: the banner line comes and goes,
+// and the spinner turns only while something loads.
+func (m *root) afterUpdate(cmd tea.Cmd) tea.Cmd {
+	m.layout(false)
+	if m.topStatus().Loading && !m.spinning {
+		m.spinning = true
+		return tea.Batch(cmd, m.spin.Tick)
+	}
+	return cmd
+}
+
+// layout gives every screen the area between the crumb line (and banner) and the status bar.
+func (m *root) layout(force bool) {
+	st := m.topStatus()
+	banner := st.Problem != nil && !st.LoadedAt.IsZero()
+	if banner == m.banner && !force {
+		return
+	}
+	m.banner = banner
+	h := max(0, m.height-2)
+	if banner {
+		h = max(0, h-1)
+	}
+	for _, s := range m.stack {
+		s.SetSize(m.width, h)
+	}
+	m.help.SetWidth(max(1, m.width-1))
+	m.cmd.setWidth(m.width)
+}
+
+func (m *root) topStatus() Status {
+	if r, ok := m.top().(StatusReporter); ok {
+		return r.Status()
+	}
+	return Status{}
+}
+
+// tickAge redraws the data age: every second while it counts seconds, then every 15.
+func (m *root) tickAge() tea.Cmd {
+	d := 15 * time.Second
+	if st := m.topStatus(); st.LoadedAt.IsZero() || m.o.Clock().Sub(st.LoadedAt) < time.Minute {
+		d = time.Second
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return ageTicked{} })
+}
+
+// busy reports whether a load is in flight (tests wait for it to end).
+func (m *root) busy() bool { return m.home.Busy() }
+
+func (m *root) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	return v
+}
+
+func (m *root) render() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	if m.width < m.o.MinWidth || m.height < m.o.MinHeight {
+		return m.tooSmall()
+	}
+	if m.theme != m.c.Theme {
+		m.theme = m.c.Theme
+		m.help.Styles = helpStyles(m.c.Theme)
+		m.cmd.style(m.c.Theme)
+	}
+	var b strings.Builder
+	b.WriteString(m.crumbLine())
+	b.WriteByte('\n')
+	bodyH := m.height - 2
+	if m.banner {
+		b.WriteString(m.bannerLine())
+		b.WriteByte('\n')
+		bodyH--
+	}
+	var body string
+	if m.showHelp {
+		body = m.helpView(bodyH)
+	} else {
+		body = m.top().View()
+	}
+	b.WriteString(fitHeight(body, bodyH, m.width))
+	b.WriteByte('\n')
+	b.WriteString(m.statusLine())
+	return b.String()
+}
+
+// fitHeight makes a block exactly h lines: extra lines are dropped, missing ones blank.
+func fitHeight(s string, h, width int) string {
+	if h <= 0 {
+		return ""
+	}
+	n := strings.Count(s, "\n") + 1
+	switch {
+	case n > h:
+		i := 0
+		for range h {
+			i += strings.IndexByte(s[i:], '\n') + 1
+		}
+		return s[:i-1]
+	case n < h:
+		return s + strings.Repeat("\n"+strings.Repeat(" ", width), h-n)
+	}
+	return s
+}
+
+// crumbLine: "cockpit › prod › ecommerce_orders@2026.1122.21", and the data's clock.
+func (m *root) crumbLine() string {
+	th := m.c.Theme
+	parts := []string{"cockpit"}
+	for _, s := range m.stack {
+		if c := s.Crumb(); c != "" {
+			parts = append(parts, Clean(c))
+		}
+	}
+	right := ""
+	if m.c.Now != nil {
+		right = m.c.Now().UTC().Format("2006-01-02 15:04 MST") + " "
+	}
+	left := Fit(" "+strings.Join(parts, " › "), max(1, m.width-Width(right)-1))
+	gap := max(1, m.width-Width(left)-Width(right))
+	return fitLine(th.Crumb.Render(left)+strings.Repeat(" ", gap)+th.Muted.Render(right), m.width)
+}
+
+// bannerLine is the stale-data banner: the data on screen is older than it should be.
+func (m *root) bannerLine() string {
+	st := m.topStatus()
+	text := " " + m.c.Glyphs.Degraded + " workspace not answering " + ruleDash(m.c.Glyphs) + " showing data from " +
+		dataAge(m.o.Clock().Sub(st.LoadedAt)) + " ago"
+	if st.Problem != nil {
+		text += " · " + st.Problem.Error()
+	}
+	return m.c.Theme.Banner.Render(padRight(Fit(text, m.width), m.width))
+}
+
+func ruleDash(g Glyphs) string {
+	if g.Rule == "-" {
+		return "-"
+	}
+	return "—"
+}
+
+// tooSmall replaces everything when the terminal is below the minimum size.
+func (m *root) tooSmall() string {
+	lines := []string{
+		"Terminal too small:",
+		fmtSize(m.width, m.height) + " now,",
+		fmtSize(m.o.MinWidth, m.o.MinHeight) + " needed.",
+		"Enlarge it, or q quits.",
+	}
+	var b strings.Builder
+	for i := range m.height {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		s := ""
+		if i < len(lines) {
+			s = lines[i]
+		}
+		b.WriteString(padRight(Fit(s, m.width), m.width))
+	}
+	return b.String()
+}
+
+func fmtSize(w, h int) string { return strconv.Itoa(w) + "x" + strconv.Itoa(h) }

@@ -1,0 +1,470 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/release-cockpit/cockpit/model"
+	"github.com/release-cockpit/cockpit/themes"
+)
+
+var errNoSource = errors.New("no data source")
+
+// envState is what the home knows of one environment.
+type envState struct {
+	name     string
+	items    []*item // in the table's order
+	byID     map[string]*item
+	worst    model.Verdict
+	loaded   bool      // at least one answer arrived
+	pending  int       // loads in flight
+	gen      int       // bumped when the window changes: older answers are dropped
+	loadedAt time.Time // wall clock of the last answer
+	problem  error     // the last load failed (cleared by the next success)
+	cursor   string    // the deployment the cursor was on when the tab was left
+}
+
+// homeOptions are the parts of Options the home uses.
+type homeOptions struct {
+	ctx     context.Context
+	log     *slog.Logger
+	env     string
+	since   time.Duration
+	refresh time.Duration
+	clock   func() time.Time
+}
+
+// home is the first screen: a tab per environment with its count and worst verdict, and
+// the deployments of the active one, worst first.
+type home struct {
+	c       *Common
+	ctx     context.Context
+	log     *slog.Logger
+	clock   func() time.Time
+	refresh time.Duration
+
+	envs   []*envState
+	active int  // index into envs; -1 until chosen
+	chosen bool // the starting environment is decided
+	since  time.Duration
+	sort   sortMode
+
+	filter Filter
+	input  textinput.Model
+	typing bool
+
+	table *Table
+	keys  homeKeys
+
+	width, height int
+	dirty         bool
+	frame         string
+	tableFrame    string
+	theme         *themes.Theme
+}
+
+func newHome(c *Common, o homeOptions) *home {
+	h := &home{
+		c: c, ctx: o.ctx, log: o.log, clock: o.clock, refresh: o.refresh, since: o.since,
+		active: -1, table: NewTable(c, deploymentColumns()), keys: newHomeKeys(), dirty: true,
+	}
+	if c.Source != nil {
+		for _, name := range c.Source.Environments() {
+			h.envs = append(h.envs, &envState{name: name, byID: map[string]*item{}})
+		}
+	}
+	if i := h.envIndex(o.env); i >= 0 {
+		h.active, h.chosen = i, true
+	}
+	h.input = textinput.New()
+	h.input.Prompt = "/"
+	h.input.Placeholder = "words, bundle: status: by: tag: env: (enter keeps, esc clears)"
+	h.syncTable()
+	return h
+}
+
+// Init loads every environment and starts the refresh clock.
+func (h *home) Init() tea.Cmd { return tea.Batch(h.loadAll(true), scheduleRefresh(h.refresh)) }
+
+// Update handles loads, the refresh clock and keys.
+func (h *home) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case deploymentsLoaded:
+		h.loaded(msg)
+	case deploymentsFailedToLoad:
+		h.failed(msg)
+	case refreshDue:
+		return h, tea.Batch(h.loadAll(false), scheduleRefresh(h.refresh))
+	case tea.KeyPressMsg:
+		return h, h.key(msg)
+	case tea.PasteMsg:
+		if h.typing {
+			return h, h.edit(msg)
+		}
+	}
+	return h, nil
+}
+
+func (h *home) key(msg tea.KeyPressMsg) tea.Cmd {
+	if h.typing {
+		switch {
+		case key.Matches(msg, h.keys.Accept):
+			h.typing = false
+			h.input.Blur()
+		case key.Matches(msg, h.keys.Cancel):
+			h.typing = false
+			h.input.Blur()
+			h.setFilter("")
+		case msg.String() == "up" || msg.String() == "down":
+			h.table.Update(msg)
+		default:
+			return h.edit(msg)
+		}
+		h.dirty = true
+		return nil
+	}
+	if h.table.Update(msg) {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, h.keys.Open):
+		return h.open()
+	case key.Matches(msg, h.keys.Filter):
+		h.typing, h.dirty = true, true
+		return h.input.Focus()
+	case key.Matches(msg, h.keys.Sort):
+		h.sort = h.sort.next()
+		for _, e := range h.envs {
+			sortItems(e.items, h.sort)
+		}
+		h.syncTable()
+	case key.Matches(msg, h.keys.Refresh):
+		return h.loadAll(true)
+	case key.Matches(msg, h.keys.NextTab):
+		h.switchTo(h.active + 1)
+	case key.Matches(msg, h.keys.PrevTab):
+		h.switchTo(h.active - 1 + len(h.envs))
+	case key.Matches(msg, h.keys.PickTab):
+		if n := int(msg.String()[0] - '1'); n < len(h.envs) {
+			h.switchTo(n)
+		}
+	case key.Matches(msg, h.keys.Cancel):
+		h.setFilter("")
+	}
+	return nil
+}
+
+// edit passes a keystroke to the filter line and filters again when the text changed.
+func (h *home) edit(msg tea.Msg) tea.Cmd {
+	before := h.input.Value()
+	var cmd tea.Cmd
+	h.input, cmd = h.input.Update(msg)
+	if h.input.Value() != before {
+		h.applyFilter()
+	}
+	h.dirty = true
+	return cmd
+}
+
+// open pushes the release screen of the deployment under the cursor.
+func (h *home) open() tea.Cmd {
+	e, r := h.activeEnv(), h.table.Selected()
+	if e == nil || r == nil {
+		return nil
+	}
+	it, ok := e.byID[r.Key]
+	if !ok {
+		return nil
+	}
+	if openRelease == nil {
+		return notify("release view not available", true)
+	}
+	return push(openRelease(h.c, e.name, it.d))
+}
+
+// SetEnv switches to the named environment; the error lists the known ones.
+func (h *home) SetEnv(name string) error {
+	i := h.envIndex(name)
+	if i < 0 {
+		names := make([]string, len(h.envs))
+		for j, e := range h.envs {
+			names[j] = e.name
+		}
+		return fmt.Errorf("no environment %q: use %s", name, strings.Join(names, ", "))
+	}
+	h.switchTo(i)
+	return nil
+}
+
+// SetFilterTerm replaces the filter's key: words with key:value (none when value is empty).
+func (h *home) SetFilterTerm(key, value string) { h.setFilter(withTerm(h.input.Value(), key, value)) }
+
+// SetSince changes the time window and reloads every environment.
+func (h *home) SetSince(d time.Duration) tea.Cmd {
+	h.since = d
+	for _, e := range h.envs {
+		e.gen++
+	}
+	h.dirty = true
+	return h.loadAll(true)
+}
+
+// Busy reports whether a load is in flight.
+func (h *home) Busy() bool {
+	for _, e := range h.envs {
+		if e.pending > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *home) setFilter(s string) {
+	h.input.SetValue(s)
+	h.input.CursorEnd()
+	h.applyFilter()
+}
+
+func (h *home) applyFilter() {
+	f := ParseFilter(h.input.Value())
+	if f.Env != "" {
+		if i := h.envIndex(f.Env); i >= 0 && i != h.active {
+			h.switchTo(i)
+		}
+	}
+	prev := h.filter
+	h.filter = f
+	switch {
+	case f.Empty():
+		h.table.SetFilter(nil)
+	case f.Narrows(prev):
+		h.table.NarrowFilter(f.Match)
+	default:
+		h.table.SetFilter(f.Match)
+	}
+	if e := h.activeEnv(); e != nil {
+		h.table.SetEmpty(h.emptyText(e))
+	}
+	h.dirty = true
+}
+
+func (h *home) switchTo(i int) {
+	if len(h.envs) == 0 {
+		return
+	}
+	i = (i%len(h.envs) + len(h.envs)) % len(h.envs)
+	if old := h.activeEnv(); old != nil {
+		if r := h.table.Selected(); r != nil {
+			old.cursor = r.Key
+		}
+	}
+	h.active, h.chosen = i, true
+	h.syncTable()
+	if !h.table.Select(h.envs[i].cursor) {
+		h.table.MoveTo(0)
+	}
+}
+
+// settleDefaultEnv picks the starting tab when none was given: the environment nearest
+// production (the end of the promotion chain) with a failing deployment, else the last.
+// It decides as soon as it can: environments nearer production must have answered first.
+func (h *home) settleDefaultEnv() {
+	if h.chosen || len(h.envs) == 0 {
+		return
+	}
+	for i := len(h.envs) - 1; i >= 0; i-- {
+		e := h.envs[i]
+		if !e.loaded && e.problem == nil {
+			return // not known yet: wait
+		}
+		if e.worst == model.VerdictFailing && len(e.items) > 0 {
+			h.switchTo(i)
+			return
+		}
+	}
+	h.switchTo(len(h.envs) - 1)
+}
+
+func (h *home) envIndex(name string) int {
+	for i, e := range h.envs {
+		if name != "" && strings.EqualFold(e.name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (h *home) env(name string) *envState {
+	if i := h.envIndex(name); i >= 0 {
+		return h.envs[i]
+	}
+	return nil
+}
+
+func (h *home) activeEnv() *envState {
+	if h.active < 0 || h.active >= len(h.envs) {
+		return nil
+	}
+	return h.envs[h.active]
+}
+
+// emptyText is what the table says when it has no row to show.
+func (h *home) emptyText(e *envState) string {
+	switch {
+	case !e.loaded && e.problem != nil:
+		return fmt.Sprintf("could not load %s (r retries): %v", e.name, e.problem)
+	case !e.loaded:
+		return "loading " + e.name + h.c.Glyphs.Ellipsis
+	case len(e.items) == 0:
+		return fmt.Sprintf("no deployments in %s in the %s (:since 7d looks further back)", e.name, window(h.since))
+	}
+	return "no deployment matches the filter (esc clears it)"
+}
+
+// SetSize gives the home its area: tabs, the summary line, then the table.
+func (h *home) SetSize(width, height int) {
+	h.width, h.height = width, height
+	h.table.SetSize(width, max(0, height-2))
+	h.input.SetWidth(max(1, width-24))
+	h.dirty = true
+}
+
+// View draws the tabs, the summary (or the filter being typed) and the table.
+func (h *home) View() string {
+	if h.theme != h.c.Theme {
+		h.theme = h.c.Theme
+		h.styleInput()
+		h.dirty = true
+	}
+	t := h.table.View()
+	if !h.dirty && t == h.tableFrame {
+		return h.frame
+	}
+	h.frame = h.tabsLine() + "\n" + h.summaryLine() + "\n" + t
+	h.tableFrame, h.dirty = t, false
+	return h.frame
+}
+
+func (h *home) styleInput() {
+	th := h.c.Theme
+	s := textinput.DefaultStyles(true)
+	s.Focused.Prompt, s.Blurred.Prompt = th.Key, th.Key
+	s.Focused.Text, s.Blurred.Text = th.Base, th.Base
+	s.Focused.Placeholder, s.Blurred.Placeholder = th.Muted, th.Muted
+	s.Focused.Suggestion, s.Blurred.Suggestion = th.Muted, th.Muted
+	s.Cursor.Blink = false
+	s.Cursor.Color = nil // the cursor is reverse video: visible in every theme, no colour in mono
+	h.input.SetStyles(s)
+}
+
+// tabsLine: " 1 dev 237 ✗ " per environment; status by glyph, colour only on top.
+func (h *home) tabsLine() string {
+	th := h.c.Theme
+	var b strings.Builder
+	for i, e := range h.envs {
+		count, glyph, tone := h.tabSummary(e)
+		label := fmt.Sprintf(" %d %s %s", i+1, Clean(e.name), count)
+		if i == h.active {
+			b.WriteString(th.TabActive.Render(label + " " + glyph + " "))
+		} else {
+			b.WriteString(th.TabInactive.Render(label + " "))
+			b.WriteString(tone.style(th).Render(glyph))
+			b.WriteString(" ")
+		}
+		b.WriteString(" ")
+	}
+	return fitLine(b.String(), h.width)
+}
+
+func (h *home) tabSummary(e *envState) (count, glyph string, tone Tone) {
+	g := h.c.Glyphs
+	switch {
+	case !e.loaded && e.problem != nil:
+		return "-", g.Unknown, ToneUnknown
+	case !e.loaded:
+		return g.Ellipsis, " ", ToneMuted
+	case len(e.items) == 0:
+		return "0", "-", ToneMuted
+	}
+	return fmt.Sprint(len(e.items)), verdictGlyph(g, e.worst), verdictTone(e.worst)
+}
+
+// summaryLine counts what is shown and says the window, the sort and the filter.
+func (h *home) summaryLine() string {
+	th := h.c.Theme
+	count := ""
+	if e := h.activeEnv(); e != nil && e.loaded {
+		count = fmt.Sprintf("%d deployments", h.table.Total())
+		if !h.filter.Empty() {
+			count = fmt.Sprintf("%d of %d deployments", h.table.Len(), h.table.Total())
+		}
+	}
+	if h.typing {
+		right := th.Muted.Render(" " + count)
+		return h.input.View() + strings.Repeat(" ", max(0, h.width-Width(h.input.View())-Width(right))) + right
+	}
+	parts := []string{}
+	if count != "" {
+		parts = append(parts, count)
+	}
+	parts = append(parts, window(h.since), "sort: "+h.sort.String())
+	if s := h.filter.String(); s != "" {
+		parts = append(parts, "filter: "+Clean(s))
+	}
+	return th.Muted.Render(padRight(Fit(" "+strings.Join(parts, " · "), h.width), h.width))
+}
+
+// fitLine cuts a styled line to width and pads it.
+func fitLine(s string, width int) string {
+	if Width(s) > width {
+		s = ansi.Truncate(s, width, "…")
+	}
+	return padRight(s, width)
+}
+
+// KeyMap lists the home's keys for help.
+func (h *home) KeyMap() []key.Binding {
+	k := h.keys
+	return append(h.table.Keys(), k.Open, k.Filter, k.Sort, k.Refresh, k.NextTab, k.PrevTab, k.PickTab)
+}
+
+// ShortHelp is what the status bar suggests.
+func (h *home) ShortHelp() []key.Binding {
+	if h.typing {
+		return []key.Binding{h.keys.Accept, h.keys.Cancel}
+	}
+	return []key.Binding{h.keys.Open, h.keys.Filter, h.keys.Sort, h.keys.NextTab}
+}
+
+// Crumb is the active environment.
+func (h *home) Crumb() string {
+	if e := h.activeEnv(); e != nil {
+		return e.name
+	}
+	return ""
+}
+
+// Status tells the status bar about the active environment's data.
+func (h *home) Status() Status {
+	st := Status{Loading: h.Busy()}
+	if e := h.activeEnv(); e != nil {
+		if e.loaded {
+			st.LoadedAt = e.loadedAt
+		}
+		st.Problem = e.problem
+	}
+	return st
+}
+
+// CapturesKey: while the filter is typed every key is text; esc clears a filter first.
+func (h *home) CapturesKey(k tea.KeyPressMsg) bool {
+	return h.typing || (key.Matches(k, h.keys.Cancel) && h.input.Value() != "")
+}

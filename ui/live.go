@@ -1,0 +1,229 @@
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/release-cockpit/cockpit/data/source"
+	"github.com/release-cockpit/cockpit/model"
+)
+
+// How the home stays live. Every Options.Refresh a tick asks each environment again, but
+// only for what can still change: deployments at or after the oldest one whose window is
+// open or whose verdict is provisional (new runs, checks and bake time change those), and
+// anything newer than the newest known (new deployments, which also close the window of the
+// bundle's previous one). The answer is merged by deployment ID; rows that did not change
+// keep their rendered line, and the cursor stays on the same deployment. A failed refresh
+// keeps the data and says how old it is (the stale banner); the next success clears it.
+
+// homeLimit bounds the deployments of one environment the home holds.
+const homeLimit = 10000
+
+// relistMargin widens an incremental window so that a deployment recorded while the
+// previous answer was on its way is not missed; merging by ID makes the overlap harmless.
+const relistMargin = time.Minute
+
+// loadRequest says what one load of an environment asks for.
+type loadRequest struct {
+	env   string
+	gen   int           // the environment's generation when asked: answers to older ones are dropped
+	since time.Duration // source.Query.Since
+	// from is zero for a full load (the answer replaces everything); otherwise the answer
+	// holds every deployment at or after from, and replaces only those.
+	from time.Time
+}
+
+func (r loadRequest) full() bool { return r.from.IsZero() }
+
+// deploymentsLoaded: an environment's deployments arrived.
+type deploymentsLoaded struct {
+	req  loadRequest
+	rows []source.Deployment
+}
+
+// deploymentsFailedToLoad: the source did not answer (in time) or refused.
+type deploymentsFailedToLoad struct {
+	req loadRequest
+	err error
+}
+
+// refreshDue: the refresh interval has passed.
+type refreshDue struct{}
+
+// loadDeployments lists an environment's deployments under the load timeout.
+func loadDeployments(ctx context.Context, c *Common, req loadRequest, log *slog.Logger) tea.Cmd {
+	return func() tea.Msg {
+		if c.Source == nil {
+			return deploymentsFailedToLoad{req: req, err: errNoSource}
+		}
+		ctx, cancel := context.WithTimeout(ctx, loadTimeout(c))
+		defer cancel()
+		start := time.Now()
+		rows, err := c.Source.List(ctx, req.env, source.Query{Since: req.since, Limit: homeLimit})
+		if err != nil {
+			log.Warn("listing deployments failed", "env", req.env, "full", req.full(), "since", req.since, "took", time.Since(start), "err", err)
+			return deploymentsFailedToLoad{req: req, err: err}
+		}
+		log.Debug("listed deployments", "env", req.env, "full", req.full(), "since", req.since, "rows", len(rows), "took", time.Since(start))
+		return deploymentsLoaded{req: req, rows: rows}
+	}
+}
+
+// scheduleRefresh asks for the next refresh after d.
+func scheduleRefresh(d time.Duration) tea.Cmd {
+	if d <= 0 {
+		return nil
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return refreshDue{} })
+}
+
+// loadTimeout bounds one load: the Common's, else the source's, else 30s.
+func loadTimeout(c *Common) time.Duration {
+	switch {
+	case c.Timeout > 0:
+		return c.Timeout
+	case c.Source != nil && c.Source.Timeout() > 0:
+		return c.Source.Timeout()
+	}
+	return 30 * time.Second
+}
+
+// load starts a load of one environment: full, or only what can change.
+func (h *home) load(e *envState, full bool) tea.Cmd {
+	req := loadRequest{env: e.name, gen: e.gen, since: h.since}
+	if !full && len(e.items) > 0 {
+		from := h.relistFrom(e).Add(-relistMargin)
+		if since := h.c.Now().Sub(from); h.since <= 0 || since < h.since {
+			req.since, req.from = since, from
+		}
+	}
+	e.pending++
+	return loadDeployments(h.ctx, h.c, req, h.log)
+}
+
+// relistFrom is the instant from which an environment's deployments can still change: the
+// oldest deployment with an open window or a provisional verdict, or else the newest known.
+func (h *home) relistFrom(e *envState) time.Time {
+	var newest, oldestLive time.Time
+	for _, it := range e.items {
+		at := it.d.DeployedAt
+		if at.After(newest) {
+			newest = at
+		}
+		if (it.d.Window.Open() || it.d.Provisional) && (oldestLive.IsZero() || at.Before(oldestLive)) {
+			oldestLive = at
+		}
+	}
+	if !oldestLive.IsZero() && oldestLive.Before(newest) {
+		return oldestLive
+	}
+	return newest
+}
+
+// loadAll loads every environment; incremental loads skip those already loading.
+func (h *home) loadAll(full bool) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, e := range h.envs {
+		if !full && e.pending > 0 {
+			continue
+		}
+		cmds = append(cmds, h.load(e, full))
+	}
+	return tea.Batch(cmds...)
+}
+
+// loaded merges an answer into its environment.
+func (h *home) loaded(msg deploymentsLoaded) {
+	e := h.env(msg.req.env)
+	if e == nil {
+		return
+	}
+	e.pending = max(0, e.pending-1)
+	if msg.req.gen != e.gen {
+		return
+	}
+	if msg.req.full() {
+		e.byID = make(map[string]*item, len(msg.rows))
+	}
+	for i := range msg.rows {
+		d := msg.rows[i]
+		if it, ok := e.byID[d.ID]; ok {
+			it.d = d
+			continue
+		}
+		e.byID[d.ID] = &item{d: d}
+	}
+	if h.since > 0 {
+		cut := h.c.Now().Add(-h.since)
+		for id, it := range e.byID {
+			if it.d.DeployedAt.Before(cut) {
+				delete(e.byID, id)
+			}
+		}
+	}
+	e.loaded, e.problem, e.loadedAt = true, nil, h.clock()
+	h.rebuild(e)
+	h.settleDefaultEnv()
+}
+
+// failed keeps an environment's data and records the problem: with data, the stale banner
+// shows it; without, the table says it.
+func (h *home) failed(msg deploymentsFailedToLoad) {
+	e := h.env(msg.req.env)
+	if e == nil {
+		return
+	}
+	e.pending = max(0, e.pending-1)
+	if msg.req.gen != e.gen {
+		return
+	}
+	e.problem = msg.err
+	h.settleDefaultEnv()
+	h.dirty = true
+	if h.activeEnv() == e {
+		h.syncTable()
+	}
+}
+
+// rebuild renders each deployment's row again (the ages move with the clock), keeps the old
+// row where nothing changed so its rendered line is reused, sorts, and judges the tab.
+func (h *home) rebuild(e *envState) {
+	now := h.c.Now()
+	e.items = e.items[:0]
+	worst := model.Verdict("")
+	for _, it := range e.byID {
+		r := deploymentRow(h.c.Glyphs, &it.d, now)
+		if it.row == nil || !sameRow(it.row, r) {
+			it.row = r
+		}
+		e.items = append(e.items, it)
+		if worst == "" || it.d.Verdict.Severity() > worst.Severity() {
+			worst = it.d.Verdict
+		}
+	}
+	e.worst = worst
+	sortItems(e.items, h.sort)
+	h.dirty = true
+	if h.activeEnv() == e {
+		h.syncTable()
+	}
+}
+
+// syncTable hands the active environment's rows to the table.
+func (h *home) syncTable() {
+	e := h.activeEnv()
+	if e == nil {
+		h.table.SetRows(nil)
+		h.table.SetEmpty("loading deployments" + h.c.Glyphs.Ellipsis)
+		return
+	}
+	rows := make([]*Row, len(e.items))
+	for i, it := range e.items {
+		rows[i] = it.row
+	}
+	h.table.SetRows(rows)
+	h.table.SetEmpty(h.emptyText(e))
+	h.dirty = true
+}

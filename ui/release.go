@@ -1,0 +1,385 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/release-cockpit/cockpit/data/source"
+	domain "github.com/release-cockpit/cockpit/model"
+	"github.com/release-cockpit/cockpit/themes"
+)
+
+// The root opens the release screen through openRelease (declared in app.go).
+func init() { openRelease = NewReleaseScreen }
+
+// relTab is one of the release screen's tabs.
+type relTab int
+
+// The tabs, in the order tab cycles through them and 1..6 pick them.
+const (
+	tabRuns relTab = iota
+	tabChecks
+	tabQuality
+	tabLineage
+	tabAudit
+	tabCost
+	relTabCount
+)
+
+var relTabNames = [relTabCount]string{"Runs", "Checks", "Data quality", "Lineage", "Audit", "Cost"}
+
+func (t relTab) String() string { return relTabNames[t] }
+
+// relTabState is what a tab has loaded and where it is scrolled. The table is built from
+// the data when first drawn and rebuilt when the minute changes (it shows ages).
+type relTabState struct {
+	gen     int // the load in flight or done; older results are dropped
+	started bool
+	loaded  bool
+	data    any
+	err     error
+	table   *relTable
+	builtAt time.Time
+	scroll  relScroll
+}
+
+// scrollBy says how a table key (TableKeys, shared by every list of the cockpit) moves a
+// list whose visible part holds page rows; ok is false for a key that does not scroll.
+func scrollBy(k TableKeys, msg tea.KeyPressMsg, page int) (delta int, top, bottom, ok bool) {
+	page = max(page, 1)
+	half := max(page/2, 1)
+	switch {
+	case key.Matches(msg, k.Down):
+		return 1, false, false, true
+	case key.Matches(msg, k.Up):
+		return -1, false, false, true
+	case key.Matches(msg, k.Top):
+		return 0, true, false, true
+	case key.Matches(msg, k.Bottom):
+		return 0, false, true, true
+	case key.Matches(msg, k.HalfDown):
+		return half, false, false, true
+	case key.Matches(msg, k.HalfUp):
+		return -half, false, false, true
+	case key.Matches(msg, k.PageDown):
+		return page, false, false, true
+	case key.Matches(msg, k.PageUp):
+		return -page, false, false, true
+	}
+	return 0, false, false, false
+}
+
+// releaseKeys are the release screen's bindings.
+type releaseKeys struct {
+	TableKeys
+	NextTab, PrevTab, GoTab, Open, Reload key.Binding
+}
+
+func newReleaseKeys() releaseKeys {
+	return releaseKeys{
+		TableKeys: NewTableKeys(),
+		NextTab:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
+		PrevTab:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab")),
+		GoTab:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "go to tab")),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open run")),
+		Reload:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload tab")),
+	}
+}
+
+// ReleaseScreen is one deployment of a release: a header with its verdict, and tabs for
+// its runs, checks, data quality, lineage, audit trail and cost, each loaded when first
+// shown.
+type ReleaseScreen struct {
+	c    *Common
+	env  string
+	d    source.Deployment
+	keys releaseKeys
+	tab  relTab
+	tabs [relTabCount]relTabState
+
+	width, height int
+
+	view       string // the last drawing, reused while nothing changed
+	viewValid  bool
+	viewMinute time.Time
+	viewTheme  *themes.Theme // the tables hold its styles: a new theme rebuilds them
+}
+
+// NewReleaseScreen opens a deployment of env. Nothing loads until Init.
+func NewReleaseScreen(c *Common, env string, d source.Deployment) Screen {
+	return &ReleaseScreen{c: c, env: env, d: d, keys: newReleaseKeys()}
+}
+
+// Init loads the first tab.
+func (s *ReleaseScreen) Init() tea.Cmd { return s.show(tabRuns) }
+
+// Crumb is the release id.
+func (s *ReleaseScreen) Crumb() string { return Clean(s.d.Release.ID()) }
+
+// SetSize gives the screen its area.
+func (s *ReleaseScreen) SetSize(width, height int) {
+	if width != s.width || height != s.height {
+		s.width, s.height = width, height
+		s.viewValid = false
+	}
+}
+
+// KeyMap lists the bindings; enter is offered only on a job run.
+func (s *ReleaseScreen) KeyMap() []key.Binding {
+	k := s.keys
+	_, ok := s.selectedRun()
+	k.Open.SetEnabled(ok)
+	return append([]key.Binding{k.NextTab, k.PrevTab, k.GoTab, k.Open, k.Reload}, k.list()...)
+}
+
+// Update handles keys and the tabs' loads.
+func (s *ReleaseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case releaseTabLoaded:
+		st := &s.tabs[msg.tab]
+		if msg.deployment != s.d.ID || msg.env != s.env || msg.gen != st.gen {
+			return s, nil
+		}
+		st.loaded, st.data, st.err, st.table = true, msg.data, msg.err, nil
+		s.viewValid = false
+	case tea.KeyPressMsg:
+		return s, s.key(msg)
+	}
+	return s, nil
+}
+
+func (s *ReleaseScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.keys
+	switch {
+	case key.Matches(msg, k.NextTab):
+		return s.show((s.tab + 1) % relTabCount)
+	case key.Matches(msg, k.PrevTab):
+		return s.show((s.tab + relTabCount - 1) % relTabCount)
+	case key.Matches(msg, k.GoTab):
+		return s.show(relTab(msg.String()[0] - '1'))
+	case key.Matches(msg, k.Reload):
+		s.tabs[s.tab].started = false
+		return s.show(s.tab)
+	case key.Matches(msg, k.Open):
+		if r, ok := s.selectedRun(); ok {
+			return push(NewRunScreen(s.c, s.env, r))
+		}
+		return nil
+	}
+	t := s.table()
+	if t == nil {
+		return nil
+	}
+	page := s.rowsShown(t)
+	if delta, top, bottom, ok := scrollBy(k.TableKeys, msg, page); ok {
+		s.tabs[s.tab].scroll.move(delta, top, bottom, len(t.Rows), page, t.Cursor)
+		s.viewValid = false
+	}
+	return nil
+}
+
+// show switches to a tab and starts its load the first time.
+func (s *ReleaseScreen) show(t relTab) tea.Cmd {
+	s.tab = t
+	s.viewValid = false
+	st := &s.tabs[t]
+	if st.started {
+		return nil
+	}
+	st.gen++
+	st.started, st.loaded, st.data, st.err, st.table = true, false, nil, nil, nil
+	return loadReleaseTab(s.c, s.env, s.d.Deployment, t, st.gen)
+}
+
+// table is the current tab's table, built from its data; nil until it has loaded.
+func (s *ReleaseScreen) table() *relTable {
+	st := &s.tabs[s.tab]
+	if !st.loaded || st.err != nil {
+		return nil
+	}
+	minute := s.c.Now().Truncate(time.Minute)
+	if st.table == nil || !st.builtAt.Equal(minute) {
+		st.table, st.builtAt = s.build(s.tab, st.data), minute
+	}
+	return st.table
+}
+
+// selectedRun is the job run under the cursor of the Runs tab.
+func (s *ReleaseScreen) selectedRun() (domain.JobRun, bool) {
+	if s.tab != tabRuns {
+		return domain.JobRun{}, false
+	}
+	t := s.table()
+	if t == nil || len(t.Rows) == 0 {
+		return domain.JobRun{}, false
+	}
+	i := min(s.tabs[tabRuns].scroll.Cursor, len(t.Rows)-1)
+	r, ok := t.Rows[i].Ref.(domain.JobRun)
+	return r, ok
+}
+
+// headerHeight is the lines above a tab's body.
+const headerHeight = 5
+
+// rowsShown is how many rows of t fit below its notes and header.
+func (s *ReleaseScreen) rowsShown(t *relTable) int {
+	n := s.height - headerHeight - len(t.Notes)
+	if len(t.Cols) > 0 {
+		n--
+	}
+	if len(t.Rows) > n { // a line says which rows are shown
+		n--
+	}
+	return max(n, 1)
+}
+
+// View draws the header, the tab bar and the visible part of the current tab.
+func (s *ReleaseScreen) View() string {
+	if s.width <= 0 || s.height <= 0 {
+		return ""
+	}
+	if s.c.Theme != s.viewTheme {
+		for i := range s.tabs {
+			s.tabs[i].table = nil
+		}
+		s.viewValid, s.viewTheme = false, s.c.Theme
+	}
+	minute := s.c.Now().Truncate(time.Minute)
+	if s.viewValid && minute.Equal(s.viewMinute) {
+		return s.view
+	}
+	lines := s.header()
+	lines = append(lines, s.body(s.height-len(lines))...)
+	for len(lines) < s.height {
+		lines = append(lines, strings.Repeat(" ", s.width))
+	}
+	s.view, s.viewValid, s.viewMinute = strings.Join(lines[:s.height], "\n"), true, minute
+	return s.view
+}
+
+// header is the release line, the deployment line, the verdict, the tab bar and a rule.
+func (s *ReleaseScreen) header() []string {
+	c, t, w, d := s.c, s.c.Theme, s.width, s.d
+	now := c.Now()
+	sha := d.Release.GitSHA
+	if len(sha) > 7 {
+		sha = sha[:7]
+	}
+	ticket := relCell{"  " + d.Ticket, t.Base}
+	if d.Ticket == "" {
+		ticket = relCell{"  no ticket", t.Muted}
+	}
+	v := verdictStatus(c, d.Verdict)
+	verdict := []relCell{v.cell()}
+	if d.Provisional {
+		verdict = append(verdict, relCell{" " + c.Glyphs.Provisional + "provisional", t.Warning})
+	}
+	if len(d.Reasons) > 0 {
+		verdict = append(verdict, relCell{"  " + strings.Join(d.Reasons, "; "), t.Base})
+	}
+	return []string{
+		drawLine(c, w, relCell{d.Release.ID(), t.Title}, relCell{"  " + sha, t.Muted}, relCell{"  " + s.env, t.Tag}, ticket),
+		drawLine(c, w,
+			relCell{"deployed " + FormatAge(now, d.DeployedAt), t.Base},
+			relCell{" (" + d.DeployedAt.In(now.Location()).Format("2006-01-02 15:04 MST") + ")", t.Muted},
+			relCell{" by " + d.DeployedBy, t.Base}),
+		drawLine(c, w, verdict...),
+		s.tabBar(),
+		padCut(t.Border.Render(strings.Repeat(c.Glyphs.Rule, w)), w),
+	}
+}
+
+// tabBar names the tabs with their keys; the current one is bracketed (and styled), so it
+// reads without colour.
+func (s *ReleaseScreen) tabBar() string {
+	t := s.c.Theme
+	var segs []relCell
+	for i := range relTabCount {
+		label := fmt.Sprintf("%d %s", i+1, relTabNames[i])
+		if i == s.tab {
+			segs = append(segs, relCell{"[" + label + "]", t.TabActive})
+		} else {
+			segs = append(segs, relCell{" " + label + " ", t.TabInactive})
+		}
+		segs = append(segs, relCell{" ", t.Base})
+	}
+	return drawLine(s.c, s.width, segs...)
+}
+
+// body draws the current tab in height lines: loading, its error, or its table.
+func (s *ReleaseScreen) body(height int) []string {
+	st := &s.tabs[s.tab]
+	t := s.c.Theme
+	name := strings.ToLower(s.tab.String())
+	switch {
+	case !st.loaded:
+		return []string{drawLine(s.c, s.width, relCell{"loading " + name + s.c.Glyphs.Ellipsis + " (r reloads)", t.Muted})}
+	case st.err != nil:
+		return errorLines(s.c, "could not load "+name+":", st.err, s.width)
+	}
+	return drawTable(s.c, s.table(), &st.scroll, s.width, height)
+}
+
+// errorLines say what failed to load, the error wrapped to the width, and how to retry.
+func errorLines(c *Common, what string, err error, width int) []string {
+	out := []string{drawLine(c, width, relCell{what, c.Theme.Error})}
+	for _, l := range wrapWords(err.Error(), width, c.Glyphs.Ellipsis) {
+		out = append(out, drawLine(c, width, relCell{l, c.Theme.Error}))
+	}
+	return append(out, drawLine(c, width, relCell{"r tries again", c.Theme.Muted}))
+}
+
+// drawTable draws a table's notes, header and the rows that fit, with a line saying which
+// rows are shown when not all are.
+func drawTable(c *Common, tb *relTable, sc *relScroll, width, height int) []string {
+	var out []string
+	tb.Ellipsis = c.Glyphs.Ellipsis
+	for _, n := range tb.Notes {
+		out = append(out, drawLine(c, width, n...))
+	}
+	if len(tb.Rows) == 0 {
+		return append(out, drawLine(c, width, relCell{tb.Empty, c.Theme.Muted}))
+	}
+	if h := tb.header(c.Theme.Header, width); h != "" {
+		out = append(out, h)
+	}
+	page := height - len(out)
+	if len(tb.Rows) > page {
+		page--
+	}
+	page = max(page, 1)
+	if tb.Cursor {
+		sc.follow(len(tb.Rows), page)
+	} else {
+		sc.Offset = max(0, min(sc.Offset, len(tb.Rows)-page))
+	}
+	end := min(sc.Offset+page, len(tb.Rows))
+	for i := sc.Offset; i < end; i++ {
+		out = append(out, tb.line(c, i, width, tb.Cursor && i == sc.Cursor))
+	}
+	if len(tb.Rows) > page {
+		more := fmt.Sprintf("%d-%d of %d", sc.Offset+1, end, len(tb.Rows))
+		out = append(out, drawLine(c, width, relCell{more, c.Theme.Muted}))
+	}
+	return out
+}
+
+// ShortHelp is what the status bar suggests.
+func (s *ReleaseScreen) ShortHelp() []key.Binding {
+	k := s.keys
+	out := []key.Binding{k.NextTab}
+	if _, ok := s.selectedRun(); ok {
+		out = append(out, k.Open)
+	}
+	return append(out, k.Reload)
+}
+
+// Status tells the root whether the current tab is loading (the spinner turns) or failed.
+func (s *ReleaseScreen) Status() Status {
+	st := s.tabs[s.tab]
+	return Status{Loading: st.started && !st.loaded, Problem: st.err}
+}

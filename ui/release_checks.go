@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	domain "github.com/release-cockpit/cockpit/model"
+)
+
+// checksTable is the Checks tab: the latest report of each check first (pre-deploy, then
+// post-deploy, in the order they reported), then the earlier reports they replace.
+func checksTable(c *Common, cs []domain.Check) *relTable {
+	t, now := c.Theme, c.Now()
+	latest := map[string]int{}
+	for i, k := range cs {
+		if j, ok := latest[k.Name]; !ok || !k.At.Before(cs[j].At) {
+			latest[k.Name] = i
+		}
+	}
+	var current, earlier []domain.Check
+	for i, k := range cs {
+		if latest[k.Name] == i {
+			current = append(current, k)
+		} else {
+			earlier = append(earlier, k)
+		}
+	}
+	phase := map[domain.Phase]int{domain.PhasePre: 0, domain.PhasePost: 1}
+	sort.SliceStable(current, func(i, j int) bool {
+		pi, pj := phase[current[i].Phase], phase[current[j].Phase]
+		if pi != pj {
+			return pi < pj
+		}
+		return current[i].At.Before(current[j].At)
+	})
+	sort.SliceStable(earlier, func(i, j int) bool { return earlier[i].At.After(earlier[j].At) })
+
+	row := func(k domain.Check, old bool) relRow {
+		observed := plainCell(c, k.Observed)
+		if k.NoData {
+			observed = relCell{Text: "no data", Style: t.Warning}
+			if k.Observed != "" {
+				observed.Text = k.Observed + " (no data)"
+			}
+		}
+		cells := []relCell{
+			checkStatus(c, k).cell(), plainCell(c, k.Name), mutedCell(c, string(k.Phase)),
+			observed, mutedCell(c, k.Threshold), mutedCell(c, clockText(now, k.At, true)),
+		}
+		if old {
+			for i := range cells {
+				cells[i].Style = t.Muted
+			}
+		}
+		return relRow{Cells: cells}
+	}
+	tb := &relTable{
+		Empty: "no checks reported for this release in this environment",
+		Cols: []relCol{
+			{Title: "OUTCOME", Min: 8},
+			{Title: "CHECK"},
+			{Title: "PHASE", Drop: 2},
+			{Title: "OBSERVED", Min: 12, Flex: true},
+			{Title: "THRESHOLD", Max: 28, Drop: 1},
+			{Title: "AT", Drop: 3},
+		},
+	}
+	for _, k := range current {
+		tb.Rows = append(tb.Rows, row(k, false))
+	}
+	if len(earlier) > 0 {
+		tb.Rows = append(tb.Rows, relRow{Span: []relCell{{fmt.Sprintf("earlier reports (%d), replaced by the ones above", len(earlier)), t.Muted}}})
+		for _, k := range earlier {
+			tb.Rows = append(tb.Rows, row(k, true))
+		}
+	}
+	n := domain.CountChecks(cs)
+	summary := fmt.Sprintf("%d check(s): %d pass, %d fail, %d inconclusive, %d pending", n.Total(), n.Pass, n.Fail, n.Inconclusive, n.Pending)
+	style := t.Base
+	if n.Fail > 0 {
+		style = t.Failing
+	}
+	note := []relCell{{summary, style}}
+	if n.NoData > 0 {
+		note = append(note, relCell{fmt.Sprintf("  (%d without data)", n.NoData), t.Warning})
+	}
+	tb.Notes = [][]relCell{note}
+	return tb
+}
+
+// auditTable is the Audit tab: the release's ledger events in this environment (and its
+// vetoes from anywhere), oldest first.
+func auditTable(c *Common, env string, evs []domain.LedgerEvent) *relTable {
+	now := c.Now()
+	tb := &relTable{
+		Empty: "no ledger events for this release in this environment",
+		Cols: []relCol{
+			{Title: "TIME"},
+			{Title: "KIND"},
+			{Title: "STATUS", Min: 8},
+			{Title: "ACTOR", Max: 32, Drop: 1},
+			{Title: "DETAILS", Min: 10, Flex: true},
+		},
+	}
+	for _, e := range evs {
+		tb.Rows = append(tb.Rows, relRow{Cells: []relCell{
+			mutedCell(c, clockText(now, e.At, true)), plainCell(c, string(e.Kind)), eventStatus(c, e.Status),
+			plainCell(c, e.Actor), plainCell(c, eventDetails(c, env, e)),
+		}})
+	}
+	tb.Notes = [][]relCell{{{fmt.Sprintf("%d event(s) in the ledger, oldest first", len(evs)), c.Theme.Muted}}}
+	return tb
+}
+
+// eventDetails says what an event was about: the check and its phase, the action and
+// versions of a request, its reason, ticket and deployer run, and its environment when it
+// is another one (a veto applies everywhere).
+func eventDetails(c *Common, env string, e domain.LedgerEvent) string {
+	var d struct {
+		Name, Phase, Action, From, To string
+	}
+	if e.Details != "" {
+		_ = json.Unmarshal([]byte(e.Details), &d) // the ledger has several writers: show what parses
+	}
+	var parts []string
+	if d.Name != "" {
+		p := d.Name
+		if d.Phase != "" {
+			p += " (" + d.Phase + ")"
+		}
+		parts = append(parts, p)
+	}
+	if d.Action != "" {
+		a := d.Action
+		if d.From != "" || d.To != "" {
+			a += " " + d.From + " " + c.Glyphs.Arrow + " " + d.To
+		}
+		parts = append(parts, a)
+	}
+	if e.Environment != "" && e.Environment != env {
+		parts = append(parts, "in "+e.Environment)
+	}
+	if e.Reason != "" {
+		parts = append(parts, "reason: "+e.Reason)
+	}
+	if e.Ticket != "" {
+		parts = append(parts, e.Ticket)
+	}
+	if e.RunID != 0 {
+		parts = append(parts, fmt.Sprintf("run %d", e.RunID))
+	}
+	return strings.Join(parts, "; ")
+}

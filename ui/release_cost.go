@@ -1,0 +1,49 @@
+package ui
+
+import (
+	"fmt"
+
+	"github.com/release-cockpit/cockpit/data/warehouse"
+)
+
+// billingLateness is how late Databricks says billing usage may arrive.
+const billingLateness = "12 h"
+
+// costTable is the Cost tab: the DBUs of each run and update of the window, most expensive
+// first, the total, and how far billing data reaches: usage arrives up to 12 hours late,
+// so a young deployment's cost is incomplete and says so.
+func costTable(c *Common, cost warehouse.Cost) *relTable {
+	t, now := c.Theme, c.Now()
+	tb := &relTable{
+		Empty: "no job runs or pipeline updates since the deploy, so no cost yet",
+		Cols: []relCol{
+			{Title: "TYPE"},
+			{Title: "RESOURCE", Max: 20},
+			{Title: "RUN / UPDATE", Min: 10, Flex: true},
+			{Title: "DBUS", Min: 14, Right: true},
+		},
+	}
+	billed := 0
+	for _, it := range cost.Items {
+		dbus := relCell{fmt.Sprintf("%.2f", it.DBUs), t.Base}
+		if it.DBUs == 0 {
+			dbus = relCell{"not billed yet", t.Muted}
+		} else {
+			billed++
+		}
+		tb.Rows = append(tb.Rows, relRow{Cells: []relCell{
+			plainCell(c, it.ResourceType), mutedCell(c, it.ResourceID), plainCell(c, it.RunID), dbus,
+		}})
+	}
+	tb.Notes = append(tb.Notes, []relCell{
+		{fmt.Sprintf("total %.2f DBUs", cost.DBUs), t.Title},
+		{fmt.Sprintf(" for %d run(s) and update(s), %d billed so far", len(cost.Items), billed), t.Base},
+	})
+	late := "no billing data since the deploy " + ruleDash(c.Glyphs) + " late by up to " + billingLateness
+	if !cost.DataThrough.IsZero() {
+		late = "billing data through " + clockText(now, cost.DataThrough, false) + " " + ruleDash(c.Glyphs) +
+			" late by up to " + billingLateness + ": usage after it is not counted yet"
+	}
+	tb.Notes = append(tb.Notes, []relCell{{late, t.Warning}})
+	return tb
+}

@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/release-cockpit/cockpit/data/source"
+	domain "github.com/release-cockpit/cockpit/model"
+)
+
+// runsTable is the Runs tab: the window's job runs and pipeline updates, newest first, each
+// job run held against the median of its job's runs before the deploy, with a sparkline of
+// those runs. enter opens a job run.
+func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
+	t, now := c.Theme, c.Now()
+	type item struct {
+		start time.Time
+		row   relRow
+	}
+	var items []item
+	failed, active := 0, 0
+	for _, r := range data.runs {
+		st := runStatus(c, r.ResultState)
+		took, vs := runTook(c, now, r.Start, r.End, r.Active()), mutedCell(c, "no baseline")
+		base := data.baselines[r.JobID]
+		if len(base) > 0 {
+			d, suffix := r.Duration(), ""
+			if r.Active() {
+				d, suffix = now.Sub(r.Start), " so far"
+			}
+			vs = plainCell(c, CompareToMedian(d, base)+suffix)
+			if m, ok := Median(base); ok {
+				if pct, ok := AgainstMedian(d, m); ok && (pct >= 50 || pct <= -50) {
+					vs.Style = t.Warning
+				}
+			}
+		}
+		if r.Failed() {
+			failed++
+		}
+		if r.Active() {
+			active++
+		}
+		name := r.RunName
+		if name == "" {
+			name = "job " + r.JobID
+		}
+		items = append(items, item{r.Start, relRow{Ref: r, Cells: []relCell{
+			st.cell(), plainCell(c, name), mutedCell(c, r.RunID), mutedCell(c, FormatAge(now, r.Start)),
+			took, vs, {Text: Sparkline(base, c.Glyphs.Spark, source.BaselineRuns), Style: t.Muted},
+		}}})
+	}
+	for _, u := range data.updates {
+		st := updateStatus(c, u.ResultState)
+		running := u.ResultState == ""
+		if u.Failed() {
+			failed++
+		}
+		if running {
+			active++
+		}
+		items = append(items, item{u.Start, relRow{Cells: []relCell{
+			st.cell(), plainCell(c, "pipeline "+shortID(u.PipelineID)+" "+u.UpdateType), mutedCell(c, shortID(u.UpdateID)),
+			mutedCell(c, FormatAge(now, u.Start)), runTook(c, now, u.Start, u.End, running), mutedCell(c, "-"), {},
+		}}})
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].start.After(items[j].start) })
+	tb := &relTable{
+		Cursor: true,
+		Empty:  "no job runs or pipeline updates have started since the deploy",
+		Cols: []relCol{
+			{Title: "STATE", Min: 9},
+			{Title: "NAME", Min: 12, Flex: true},
+			{Title: "ID", Max: 12, Drop: 3},
+			{Title: "STARTED", Drop: 2},
+			{Title: "TOOK"},
+			{Title: "VS BASELINE"},
+			{Title: "RECENT", Min: 6, Max: source.BaselineRuns, Tail: true, Drop: 1},
+		},
+	}
+	for _, it := range items {
+		tb.Rows = append(tb.Rows, it.row)
+	}
+	summary := fmt.Sprintf("%d job run(s) and %d pipeline update(s) since the deploy", len(data.runs), len(data.updates))
+	counts := relCell{fmt.Sprintf("  %d failed, %d running", failed, active), t.Base}
+	if failed > 0 {
+		counts.Style = t.Failing
+	}
+	tb.Notes = append(tb.Notes, []relCell{{summary, t.Base}, counts})
+	note := []relCell{{fmt.Sprintf("baseline: each job's last %d runs before %s", source.BaselineRuns, clockText(now, d.DeployedAt, false)), t.Muted}}
+	if data.baselineErr != nil {
+		note = []relCell{{"baselines unavailable: " + data.baselineErr.Error(), t.Warning}}
+	}
+	tb.Notes = append(tb.Notes, note)
+	return tb
+}
+
+// runTook is a run's duration, or how long it has been going.
+func runTook(c *Common, now, start, end time.Time, active bool) relCell {
+	if active || end.IsZero() {
+		return mutedCell(c, FormatDuration(now.Sub(start))+" so far")
+	}
+	return plainCell(c, FormatDuration(end.Sub(start)))
+}
+
+// shortID is the first part of a long id (a UUID's first eight characters), enough to tell
+// ids apart on screen.
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:8]
+	}
+	return id
+}

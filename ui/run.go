@@ -1,0 +1,312 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/release-cockpit/cockpit/data/workspace"
+	domain "github.com/release-cockpit/cockpit/model"
+	"github.com/release-cockpit/cockpit/themes"
+)
+
+// runDetailLoaded is the result of reading a run from the workspace.
+type runDetailLoaded struct {
+	env    string
+	runID  string
+	gen    int
+	detail workspace.RunDetail
+	err    error
+}
+
+// runKeys are the run screen's bindings.
+type runKeys struct {
+	TableKeys
+	Copy, Reload key.Binding
+}
+
+// RunScreen is one job run: its state, termination details, run page URL (copied to the
+// clipboard with OSC 52, which works over ssh) and its tasks.
+type RunScreen struct {
+	c    *Common
+	env  string
+	run  domain.JobRun
+	keys runKeys
+
+	gen    int
+	loaded bool
+	detail workspace.RunDetail
+	err    error
+	tasks  *relTable
+	scroll relScroll
+	copied string // what the last y said ("copied", or why not)
+
+	width, height int
+	view          string
+	viewValid     bool
+	viewMinute    time.Time
+	viewTheme     *themes.Theme
+}
+
+// NewRunScreen opens a job run of env; it loads on Init.
+func NewRunScreen(c *Common, env string, run domain.JobRun) Screen {
+	return &RunScreen{c: c, env: env, run: run, keys: runKeys{
+		TableKeys: NewTableKeys(),
+		Copy:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy run URL")),
+		Reload:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+	}}
+}
+
+// Init reads the run.
+func (s *RunScreen) Init() tea.Cmd {
+	s.gen++
+	s.loaded, s.err, s.tasks, s.viewValid = false, nil, nil, false
+	return loadRun(s.c, s.env, s.run.RunID, s.gen)
+}
+
+// loadRun reads a run through the source, within the timeout.
+func loadRun(c *Common, env, runID string, gen int) tea.Cmd {
+	src, timeout := c.Source, c.Timeout
+	if timeout <= 0 {
+		timeout = defaultLoadTimeout
+	}
+	return func() tea.Msg {
+		id, err := strconv.ParseInt(runID, 10, 64)
+		if err != nil {
+			return runDetailLoaded{env: env, runID: runID, gen: gen, err: fmt.Errorf("run id %q is not a number", runID)}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		d, err := src.Run(ctx, env, id)
+		return runDetailLoaded{env: env, runID: runID, gen: gen, detail: d, err: err}
+	}
+}
+
+// Crumb is the run id.
+func (s *RunScreen) Crumb() string { return "run " + Clean(s.run.RunID) }
+
+// SetSize gives the screen its area.
+func (s *RunScreen) SetSize(width, height int) {
+	if width != s.width || height != s.height {
+		s.width, s.height = width, height
+		s.viewValid = false
+	}
+}
+
+// KeyMap lists the bindings; y only once there is a URL to copy.
+func (s *RunScreen) KeyMap() []key.Binding {
+	k := s.keys
+	k.Copy.SetEnabled(s.url() != "")
+	return append([]key.Binding{k.Copy, k.Reload}, k.list()...)
+}
+
+// url is the run page URL, cleaned of anything a terminal would act on.
+func (s *RunScreen) url() string { return Clean(s.detail.RunPageURL) }
+
+// Update handles keys and the load.
+func (s *RunScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case runDetailLoaded:
+		if msg.env != s.env || msg.runID != s.run.RunID || msg.gen != s.gen {
+			return s, nil
+		}
+		s.loaded, s.detail, s.err, s.tasks, s.viewValid = true, msg.detail, msg.err, nil, false
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, s.keys.Copy):
+			s.viewValid = false
+			if u := s.url(); u != "" {
+				s.copied = "copied"
+				return s, tea.SetClipboard(u)
+			}
+			s.copied = "no run page URL to copy yet"
+			return s, nil
+		case key.Matches(msg, s.keys.Reload):
+			s.copied = ""
+			return s, s.Init()
+		}
+		if t := s.taskTable(); t != nil {
+			page := s.tasksShown(t)
+			if delta, top, bottom, ok := scrollBy(s.keys.TableKeys, msg, page); ok {
+				s.scroll.move(delta, top, bottom, len(t.Rows), page, false)
+				s.viewValid = false
+			}
+		}
+	}
+	return s, nil
+}
+
+// runHeaderHeight is the lines above the task list: title, state, termination (two
+// lines), parameters, URL and a rule.
+const runHeaderHeight = 7
+
+func (s *RunScreen) tasksShown(t *relTable) int {
+	n := s.height - runHeaderHeight - len(t.Notes) - 1
+	if len(t.Rows) > n {
+		n--
+	}
+	return max(n, 1)
+}
+
+// View draws the run.
+func (s *RunScreen) View() string {
+	if s.width <= 0 || s.height <= 0 {
+		return ""
+	}
+	if s.c.Theme != s.viewTheme {
+		s.tasks, s.viewValid, s.viewTheme = nil, false, s.c.Theme
+	}
+	minute := s.c.Now().Truncate(time.Minute)
+	if s.viewValid && minute.Equal(s.viewMinute) {
+		return s.view
+	}
+	t, w := s.c.Theme, s.width
+	var lines []string
+	line := func(segs ...relCell) { lines = append(lines, drawLine(s.c, w, segs...)) }
+	name := s.run.RunName
+	if s.detail.Name != "" {
+		name = s.detail.Name
+	}
+	line(relCell{"run " + s.run.RunID, t.Title}, relCell{"  " + name, t.Base}, relCell{"  job " + s.run.JobID + "  " + s.env, t.Muted})
+	switch {
+	case !s.loaded:
+		line(relCell{"loading the run from the workspace" + s.c.Glyphs.Ellipsis, t.Muted})
+	case s.err != nil:
+		lines = append(lines, errorLines(s.c, "could not load the run:", s.err, w)...)
+	default:
+		lines = append(lines, s.details()...)
+		lines = append(lines, drawTable(s.c, s.taskTable(), &s.scroll, w, s.height-len(lines))...)
+	}
+	for len(lines) < s.height {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	s.view, s.viewValid, s.viewMinute = strings.Join(lines[:s.height], "\n"), true, minute
+	return s.view
+}
+
+// details are the run's state, termination, parameters and URL, in runHeaderHeight-1 lines
+// and a rule.
+func (s *RunScreen) details() []string {
+	c, t, w, r := s.c, s.c.Theme, s.width, s.detail
+	now := c.Now()
+	var out []string
+	line := func(segs ...relCell) { out = append(out, drawLine(c, w, segs...)) }
+	st := runStatus(c, r.SystemResultState())
+	took := "took " + FormatDuration(r.End.Sub(r.Start))
+	if r.End.IsZero() {
+		took = "running for " + FormatDuration(now.Sub(r.Start))
+	}
+	started := "not started"
+	if !r.Start.IsZero() {
+		started = "started " + clockText(now, r.Start, true) + " (" + FormatAge(now, r.Start) + ")"
+	}
+	segs := []relCell{st.cell(), {"  " + started + "  " + took, t.Base}}
+	if r.Trigger != "" {
+		segs = append(segs, relCell{"  trigger " + r.Trigger, t.Muted})
+	}
+	line(segs...)
+	// Termination: code and type, then the message, which may be long: two lines at most.
+	term := "termination: none yet"
+	if r.TerminationCode != "" {
+		term = "termination: " + r.TerminationCode
+		if r.TerminationType != "" {
+			term += " (" + r.TerminationType + ")"
+		}
+	}
+	style := t.Base
+	if st.Word == "failed" || st.Word == "error" || st.Word == "timed out" {
+		style = t.Error
+	}
+	msg := wrapWords(term+": "+r.StateMessage, w, c.Glyphs.Ellipsis)
+	if r.StateMessage == "" {
+		msg = wrapWords(term, w, c.Glyphs.Ellipsis)
+	}
+	for i := range 2 {
+		if i < len(msg) {
+			if i == 1 && len(msg) > 2 {
+				msg[i] = strings.Join(msg[1:], " ")
+			}
+			line(relCell{msg[i], style})
+		} else {
+			out = append(out, strings.Repeat(" ", w))
+		}
+	}
+	params := make([]string, 0, len(r.Parameters))
+	for k, v := range r.Parameters {
+		params = append(params, k+"="+v)
+	}
+	sort.Strings(params)
+	if len(params) == 0 {
+		line(relCell{"no job parameters", t.Muted})
+	} else {
+		line(relCell{"parameters ", t.Muted}, relCell{strings.Join(params, " "), t.Base})
+	}
+	switch u := s.url(); {
+	case s.copied == "copied":
+		line(relCell{"url ", t.Muted}, relCell{u, t.Base}, relCell{"  " + c.Glyphs.Healthy + " copied", t.Healthy})
+	case s.copied != "":
+		line(relCell{"url ", t.Muted}, relCell{u, t.Base}, relCell{"  " + s.copied, t.Warning})
+	case u == "":
+		line(relCell{"no run page URL", t.Muted})
+	default:
+		line(relCell{"url ", t.Muted}, relCell{u, t.Base}, relCell{"  y copies it", t.Muted})
+	}
+	return append(out, padCut(t.Border.Render(strings.Repeat(c.Glyphs.Rule, w)), w))
+}
+
+// taskTable lists the run's tasks in the order the workspace gives them.
+func (s *RunScreen) taskTable() *relTable {
+	if !s.loaded || s.err != nil {
+		return nil
+	}
+	if s.tasks != nil {
+		return s.tasks
+	}
+	c, now := s.c, s.c.Now()
+	tb := &relTable{
+		Empty: "the run has no tasks",
+		Cols: []relCol{
+			{Title: "STATE", Min: 9},
+			{Title: "TASK", Max: 30},
+			{Title: "STARTED", Drop: 2},
+			{Title: "TOOK"},
+			{Title: "DEPENDS ON", Max: 24, Drop: 1},
+			{Title: "MESSAGE", Min: 10, Flex: true},
+		},
+	}
+	for _, k := range s.detail.Tasks {
+		st := runStatus(c, k.SystemResultState())
+		started := mutedCell(c, "-")
+		if !k.Start.IsZero() {
+			started = mutedCell(c, clockText(now, k.Start, true))
+		}
+		message := k.StateMessage
+		if k.TerminationCode != "" && k.TerminationCode != "SUCCESS" {
+			message = strings.TrimSpace(k.TerminationCode + " " + message)
+		}
+		tb.Rows = append(tb.Rows, relRow{Cells: []relCell{
+			st.cell(), plainCell(c, k.Key), started, runTook(c, now, k.Start, k.End, k.End.IsZero()),
+			mutedCell(c, strings.Join(k.DependsOn, ", ")), plainCell(c, message),
+		}})
+	}
+	tb.Notes = [][]relCell{{{fmt.Sprintf("%d task(s)", len(s.detail.Tasks)), c.Theme.Header}}}
+	s.tasks = tb
+	return tb
+}
+
+// ShortHelp is what the status bar suggests.
+func (s *RunScreen) ShortHelp() []key.Binding {
+	if s.url() != "" {
+		return []key.Binding{s.keys.Copy, s.keys.Reload}
+	}
+	return []key.Binding{s.keys.Reload}
+}
+
+// Status tells the root whether the run is loading or failed to load.
+func (s *RunScreen) Status() Status { return Status{Loading: !s.loaded, Problem: s.err} }

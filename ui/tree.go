@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+)
+
+// treeNode is one entry of a tree drawn as text: a label in a style, and its children.
+type treeNode struct {
+	Text     string
+	Style    lipgloss.Style
+	Children []*treeNode
+}
+
+// add appends a child and returns it.
+func (n *treeNode) add(text string, style lipgloss.Style) *treeNode {
+	c := &treeNode{Text: text, Style: style}
+	n.Children = append(n.Children, c)
+	return c
+}
+
+// treeLine is one drawn line of a tree: the branch characters before the label, and the node.
+type treeLine struct {
+	Prefix string
+	Node   *treeNode
+}
+
+// flattenTree lays roots out one node a line, depth first. Roots have no prefix; their
+// descendants hang from branches drawn with the glyph set (├─ └─ │ or |- `- |), so the
+// tree reads the same in ASCII mode.
+func flattenTree(roots []*treeNode, g Glyphs) []treeLine {
+	var out []treeLine
+	blank := strings.Repeat(" ", Width(g.TreePipe))
+	var walk func(n *treeNode, indent string)
+	walk = func(n *treeNode, indent string) {
+		for i, c := range n.Children {
+			last := i == len(n.Children)-1
+			branch, next := g.TreeBranch, g.TreePipe
+			if last {
+				branch, next = g.TreeLast, blank
+			}
+			out = append(out, treeLine{Prefix: indent + branch, Node: c})
+			walk(c, indent+next)
+		}
+	}
+	for _, r := range roots {
+		out = append(out, treeLine{Node: r})
+		walk(r, "")
+	}
+	return out
+}
