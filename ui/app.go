@@ -406,7 +406,7 @@ func (m *root) crumbLine() string {
 	if m.c.Now != nil {
 		right = m.c.Now().UTC().Format("2006-01-02 15:04 MST") + " "
 	}
-	left := Fit(" "+strings.Join(parts, " › "), max(1, m.width-Width(right)-1))
+	left := FitWith(" "+strings.Join(parts, m.c.Glyphs.Crumb), max(1, m.width-Width(right)-1), m.c.Glyphs.Ellipsis)
 	gap := max(1, m.width-Width(left)-Width(right))
 	return fitLine(th.Crumb.Render(left)+strings.Repeat(" ", gap)+th.Muted.Render(right), m.width)
 }
@@ -417,9 +417,9 @@ func (m *root) bannerLine() string {
 	text := " " + m.c.Glyphs.Degraded + " workspace not answering " + ruleDash(m.c.Glyphs) + " showing data from " +
 		dataAge(m.o.Clock().Sub(st.LoadedAt)) + " ago"
 	if st.Problem != nil {
-		text += " · " + st.Problem.Error()
+		text += m.c.Glyphs.Dot + st.Problem.Error()
 	}
-	return m.c.Theme.Banner.Render(padRight(Fit(text, m.width), m.width))
+	return m.c.Theme.Banner.Render(padRight(FitWith(text, m.width, m.c.Glyphs.Ellipsis), m.width))
 }
 
 func ruleDash(g Glyphs) string {

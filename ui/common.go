@@ -28,6 +28,8 @@ type Glyphs struct {
 	Arrow                               string
 	Ellipsis                            string
 	Rule                                string
+	Crumb                               string   // between breadcrumb parts
+	Dot                                 string   // between status-bar and header items
 	Spark                               []string // sparkline levels, low to high
 }
 
@@ -35,6 +37,7 @@ type Glyphs struct {
 var UnicodeGlyphs = Glyphs{
 	Healthy: "✓", Degraded: "!", Failing: "✗", Unknown: "?", Provisional: "~", Cursor: "▌",
 	TreeBranch: "├─ ", TreeLast: "└─ ", TreePipe: "│  ", Arrow: "→", Ellipsis: "…", Rule: "─",
+	Crumb: " › ", Dot: " · ",
 	Spark: []string{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"},
 }
 
@@ -42,5 +45,6 @@ var UnicodeGlyphs = Glyphs{
 var ASCIIGlyphs = Glyphs{
 	Healthy: "+", Degraded: "!", Failing: "x", Unknown: "?", Provisional: "~", Cursor: ">",
 	TreeBranch: "|- ", TreeLast: "`- ", TreePipe: "|  ", Arrow: "->", Ellipsis: "...", Rule: "-",
+	Crumb: " > ", Dot: " - ",
 	Spark: []string{"_", ".", "-", "=", "*", "#"},
 }

@@ -419,7 +419,7 @@ func (h *home) summaryLine() string {
 	if s := h.filter.String(); s != "" {
 		parts = append(parts, "filter: "+Clean(s))
 	}
-	return th.Muted.Render(padRight(Fit(" "+strings.Join(parts, " · "), h.width), h.width))
+	return th.Muted.Render(padRight(FitWith(" "+strings.Join(parts, h.c.Glyphs.Dot), h.width, h.c.Glyphs.Ellipsis), h.width))
 }
 
 // fitLine cuts a styled line to width and pads it.

@@ -47,7 +47,7 @@ func cutTags(s string, width int) string {
 		return s
 	}
 	short := strings.NewReplacer("CURRENT", "CUR", "PINNED", "PIN", "VETOED", "VETO").Replace(s)
-	return Fit(short, width)
+	return FitWith(short, width, "")
 }
 
 // item is one deployment of an environment with its row.

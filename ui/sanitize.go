@@ -43,7 +43,10 @@ func isPlain(s string) bool {
 }
 
 // Fit cleans s and cuts it to at most width terminal cells, ending in "…" when cut.
-func Fit(s string, width int) string {
+func Fit(s string, width int) string { return FitWith(s, width, "…") }
+
+// FitWith is Fit with another ellipsis (ASCII mode passes "...").
+func FitWith(s string, width int, ellipsis string) string {
 	if width <= 0 {
 		return ""
 	}
@@ -51,7 +54,10 @@ func Fit(s string, width int) string {
 	if ansi.StringWidth(s) <= width {
 		return s
 	}
-	return ansi.Truncate(s, width, "…")
+	if ansi.StringWidth(ellipsis) >= width {
+		ellipsis = ""
+	}
+	return ansi.Truncate(s, width, ellipsis)
 }
 
 // Width is the number of terminal cells s takes.

@@ -33,15 +33,15 @@ func (m *root) statusLine() string {
 	if w := m.workspace(); w != "" {
 		left = append(left, w)
 	}
-	leftText := " " + strings.Join(left, " · ")
+	leftText := " " + strings.Join(left, m.c.Glyphs.Dot)
 
 	if m.note.Text != "" {
 		note := Clean(m.note.Text) + " "
 		if m.note.Err {
 			note = m.c.Glyphs.Failing + " " + note
 		}
-		note = Fit(note, m.width)
-		l := padRight(Fit(leftText, max(0, m.width-Width(note)-1)), max(0, m.width-Width(note)))
+		note = FitWith(note, m.width, m.c.Glyphs.Ellipsis)
+		l := padRight(FitWith(leftText, max(0, m.width-Width(note)-1), m.c.Glyphs.Ellipsis), max(0, m.width-Width(note)))
 		if m.note.Err {
 			return th.Status.Render(l) + th.Error.Render(note)
 		}
@@ -49,7 +49,7 @@ func (m *root) statusLine() string {
 	}
 	// The hints may take what the left side leaves, and at least half the line.
 	right := hints(m.hintKeys(), m.width-min(Width(leftText), m.width/2)-2)
-	leftText = Fit(leftText, max(0, m.width-Width(right)-1))
+	leftText = FitWith(leftText, max(0, m.width-Width(right)-1), m.c.Glyphs.Ellipsis)
 	gap := max(0, m.width-Width(leftText)-Width(right))
 	return th.Status.Render(leftText + strings.Repeat(" ", gap) + right)
 }

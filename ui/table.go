@@ -446,7 +446,7 @@ func (t *Table) renderHeader() string {
 			b.WriteByte(' ')
 		}
 		first = false
-		b.WriteString(align(Fit(c.Title, t.widths[i]), t.widths[i], c.Right))
+		b.WriteString(align(FitWith(c.Title, t.widths[i], t.c.Glyphs.Ellipsis), t.widths[i], c.Right))
 	}
 	return t.theme.Header.Render(t.finish(b.String()))
 }
@@ -494,7 +494,7 @@ func (t *Table) render(r *Row, selected bool) string {
 		if c.Cut != nil {
 			text = c.Cut(Clean(cell.Text), w)
 		} else {
-			text = Fit(cell.Text, w)
+			text = FitWith(cell.Text, w, t.c.Glyphs.Ellipsis)
 		}
 		text = align(text, w, c.Right)
 		if selected || cell.Tone == ToneBase || strings.TrimSpace(text) == "" {

@@ -1,0 +1,24 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/release-cockpit/cockpit/themes"
+)
+
+// In ASCII mode (--ascii) the home draws only ASCII: terminals and fonts on old bastions
+// lack box-drawing and glyph characters.
+func TestASCIIModeDrawsOnlyASCII(t *testing.T) {
+	c := rootCommon(t, themes.Mono())
+	c.Glyphs = ASCIIGlyphs
+	for _, size := range sizes {
+		m := startRoot(t, c, rootOptions(), size.w, size.h)
+		frame := ansi.Strip(rootFrame(m))
+		for i, r := range frame {
+			if r > 0x7e || (r < 0x20 && r != '\n') {
+				t.Fatalf("%dx%d: non-ASCII %q at byte %d:\n%s", size.w, size.h, r, i, frame)
+			}
+		}
+	}
+}
