@@ -28,7 +28,7 @@ import (
 var schemaSQL string
 
 // memoryLimit caps DuckDB's memory.
-const memoryLimit = "320MB"
+const memoryLimit = "200MB"
 
 // Catalog is the DuckDB catalog that stands in for Databricks' `system` and `main`.
 const Catalog = "sim"
