@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -224,6 +225,29 @@ func TestMonoStaysColourlessWithEveryOverlayOpen(t *testing.T) {
 		s.do()
 		if f := rootFrame(m); hasColour(f) {
 			t.Fatalf("%s: the mono frame carries colour:\n%q", s.name, f)
+		}
+	}
+}
+
+// The help overlay and the root's frame, like every screen, are kept as golden files at the
+// three sizes in the dark and mono themes.
+func TestHelpOverlayGoldenAtEverySizeAndTheme(t *testing.T) {
+	for _, th := range []struct {
+		name  string
+		theme func() *themes.Theme
+	}{{"dark", themes.Dark}, {"mono", themes.Mono}} {
+		for _, sz := range sizes {
+			name := fmt.Sprintf("help_%s_%dx%d", th.name, sz.w, sz.h)
+			t.Run(name, func(t *testing.T) {
+				m := startRoot(t, rootCommon(t, th.theme()), rootOptions(), sz.w, sz.h)
+				sendKeys(t, m, "?")
+				got := rootFrame(m)
+				assertFills(t, got, sz.w, sz.h)
+				if th.name == "mono" && hasColour(got) {
+					t.Error("the mono help drew colour")
+				}
+				golden(t, name, got)
+			})
 		}
 	}
 }

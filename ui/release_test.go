@@ -133,10 +133,6 @@ func TestReleaseScreenGolden(t *testing.T) {
 	for tab := range relTabCount {
 		for _, th := range goldenThemes {
 			for _, sz := range sizes {
-				small := tab == tabRuns || tab == tabQuality || tab == tabLineage
-				if !small && (sz.w != 120 || sz.h != 40) {
-					continue
-				}
 				name := fmt.Sprintf("release_%s_%s_%dx%d", slugs[tab], th.name, sz.w, sz.h)
 				t.Run(name, func(t *testing.T) {
 					s := openIncident(t, relCommon(t, th.theme(), UnicodeGlyphs), tab, sz.w, sz.h)

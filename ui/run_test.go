@@ -63,9 +63,6 @@ func openRun(t *testing.T, c *Common, w, h int) *RunScreen {
 func TestRunScreenGolden(t *testing.T) {
 	for _, th := range goldenThemes {
 		for _, sz := range sizes {
-			if th.name == "dark" && sz.w != 120 {
-				continue
-			}
 			name := fmt.Sprintf("run_%s_%dx%d", th.name, sz.w, sz.h)
 			t.Run(name, func(t *testing.T) {
 				s := openRun(t, relCommon(t, th.theme(), UnicodeGlyphs), sz.w, sz.h)
