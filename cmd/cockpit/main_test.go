@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -19,12 +20,15 @@ var estatePath string
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "cockpit-cmd-test")
 	if err != nil {
-		panic(err)
+		fmt.Fprintln(os.Stderr, "creating the test directory:", err)
+		os.Exit(1)
 	}
 	estatePath = filepath.Join(dir, "estate.duckdb")
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), demoArgs("releases", "--limit", "1"), &out, &errOut); code != 0 {
-		panic("generating the test estate: " + errOut.String())
+		fmt.Fprintln(os.Stderr, "generating the test estate:", errOut.String())
+		os.RemoveAll(dir)
+		os.Exit(1)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
