@@ -44,6 +44,8 @@ type PipelineUpdate struct {
 	WorkspaceID string
 	PipelineID  string
 	UpdateID    string
+	// Name is the pipeline's name, where the reader resolved it.
+	Name        string
 	UpdateType  string // FULL_REFRESH, REFRESH, VALIDATE
 	TriggerType string
 	Start       time.Time
@@ -101,4 +103,6 @@ type LineageTable struct {
 	Hops      int
 	Via       string // the table it was reached from, for downstream tables
 	Consumer  string // the entity (job or pipeline id) that reads it, for downstream tables
+	// ConsumerName is the consumer's job or pipeline name, where the reader resolved it.
+	ConsumerName string
 }

@@ -42,6 +42,19 @@ func lineageTable(c *Common, d domain.Deployment, ls []domain.LineageTable) *rel
 	type consumerKey struct{ consumer, table string }
 	vias := map[consumerKey][]string{}
 	var order []consumerKey
+	// People read job and pipeline names; the id stands in where the name is unknown.
+	names := map[string]string{}
+	for _, h := range append(append([]domain.LineageTable(nil), hop1...), hop2...) {
+		if h.ConsumerName != "" {
+			names[h.Consumer] = h.ConsumerName
+		}
+	}
+	nameOf := func(id string) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return id
+	}
 	for _, h := range hop1 {
 		k := consumerKey{h.Consumer, h.Table}
 		if _, ok := vias[k]; !ok {
@@ -58,14 +71,14 @@ func lineageTable(c *Common, d domain.Deployment, ls []domain.LineageTable) *rel
 		if parent == nil {
 			parent = rel
 		}
-		label := consumerLabel(k.consumer, k.table)
+		label := consumerLabel(nameOf(k.consumer), k.table)
 		if n := len(vias[k]) - 1; n > 0 {
 			label += fmt.Sprintf(" (also reads %d more written table(s))", n)
 		}
 		n := parent.add(label, downstreamStyle(c, k.table))
 		for _, h := range hop2 {
 			if k.table != "" && h.Via == k.table {
-				n.add(consumerLabel(h.Consumer, h.Table), downstreamStyle(c, h.Table))
+				n.add(consumerLabel(nameOf(h.Consumer), h.Table), downstreamStyle(c, h.Table))
 			}
 		}
 	}

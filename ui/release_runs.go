@@ -61,7 +61,7 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 			active++
 		}
 		items = append(items, item{u.Start, relRow{Cells: []relCell{
-			st.cell(), plainCell(c, "pipeline "+shortID(u.PipelineID)+" "+u.UpdateType), mutedCell(c, shortID(u.UpdateID)),
+			st.cell(), plainCell(c, updateName(u)+" "+u.UpdateType), mutedCell(c, shortID(u.UpdateID)),
 			mutedCell(c, FormatAge(now, u.Start)), runTook(c, now, u.Start, u.End, running), mutedCell(c, "-"), {},
 		}}})
 	}
@@ -111,4 +111,12 @@ func shortID(id string) string {
 		return id[:8]
 	}
 	return id
+}
+
+// updateName names a pipeline update's pipeline: its name, or its short id when unknown.
+func updateName(u domain.PipelineUpdate) string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return "pipeline " + shortID(u.PipelineID)
 }

@@ -199,10 +199,25 @@ func (s *Source) Runs(ctx context.Context, env string, d model.Deployment) ([]mo
 	})
 }
 
-// Updates are the pipeline updates inside a deployment's window.
+// Updates are the pipeline updates inside a deployment's window, with their pipelines' names.
 func (s *Source) Updates(ctx context.Context, env string, d model.Deployment) ([]model.PipelineUpdate, error) {
 	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.PipelineUpdate, error) {
-		return e.Store.DeploymentUpdates(ctx, e.Env, d)
+		us, err := e.Store.DeploymentUpdates(ctx, e.Env, d)
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(us))
+		for i, u := range us {
+			ids[i] = u.PipelineID
+		}
+		names, err := e.Store.ResourceNames(ctx, e.Env, ids)
+		if err != nil {
+			return nil, err
+		}
+		for i := range us {
+			us[i].Name = names[us[i].PipelineID]
+		}
+		return us, nil
 	})
 }
 
@@ -227,10 +242,28 @@ func (s *Source) Events(ctx context.Context, env string, d model.Deployment) ([]
 	})
 }
 
-// Lineage is what a deployment read and wrote and who reads that, up to two hops.
+// Lineage is what a deployment read and wrote and who reads that, up to two hops, with
+// the consumers' job and pipeline names.
 func (s *Source) Lineage(ctx context.Context, env string, d model.Deployment) ([]model.LineageTable, error) {
 	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.LineageTable, error) {
-		return e.Store.DeploymentLineage(ctx, e.Env, d)
+		ls, err := e.Store.DeploymentLineage(ctx, e.Env, d)
+		if err != nil {
+			return nil, err
+		}
+		var ids []string
+		for _, l := range ls {
+			if l.Consumer != "" {
+				ids = append(ids, l.Consumer)
+			}
+		}
+		names, err := e.Store.ResourceNames(ctx, e.Env, ids)
+		if err != nil {
+			return nil, err
+		}
+		for i := range ls {
+			ls[i].ConsumerName = names[ls[i].Consumer]
+		}
+		return ls, nil
 	})
 }
 
