@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/release-cockpit/cockpit/data/warehouse"
 	"github.com/spf13/cobra"
@@ -40,7 +41,7 @@ changes nothing. --print shows the statements instead of running them.`,
 					return err
 				}
 				for _, s := range stmts {
-					fmt.Fprintf(g.stdout, "%s;\n\n", s)
+					fmt.Fprintf(g.stdout, "%s;\n\n", strings.TrimSpace(s))
 				}
 				return nil
 			}
@@ -56,7 +57,7 @@ changes nothing. --print shows the statements instead of running them.`,
 					return err
 				}
 				for _, s := range stmts {
-					fmt.Fprintf(g.stdout, "%s;\n\n", s)
+					fmt.Fprintf(g.stdout, "%s;\n\n", strings.TrimSpace(s))
 				}
 				return nil
 			}

@@ -200,3 +200,41 @@ func TestUnreachableWarehouseSaysWhichTimeoutExpired(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+func TestDoctorChecksEveryEnvironment(t *testing.T) {
+	code, out, errOut := cockpit(t, demoArgs("doctor")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+	}
+	for _, env := range []string{"\ndev\n", "\nstaging\n", "\nprod\n"} {
+		if !strings.Contains(out, env) {
+			t.Errorf("doctor did not check %q:\n%s", env, out)
+		}
+	}
+	if strings.Count(out, "✓ you may run deployer job") != 3 || !strings.Contains(out, "all checks passed") {
+		t.Errorf("doctor output:\n%s", out)
+	}
+}
+
+func TestLedgerInitPrintsDeltaTablesAndTheExpectationsView(t *testing.T) {
+	t.Setenv("COCKPIT_CONFIG", "")
+	code, out, errOut := cockpit(t, "ledger", "init", "--print", "--config", filepath.Join(t.TempDir(), "none.yaml"))
+	if code != exitUsage || !strings.Contains(errOut, "none.yaml") {
+		t.Fatalf("a named configuration file that does not exist: exit %d, %q", code, errOut)
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "cockpit.yaml")
+	os.WriteFile(cfg, []byte("ledger: ops.release_ledger\n"), 0o600)
+	code, out, errOut = cockpit(t, "ledger", "init", "--print", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"`ops`.`release_ledger`.`release_events`", "USING DELTA", "'delta.appendOnly' = 'true'", "VIEW", "expectation_results"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ledger DDL lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\n;") {
+		t.Error("statements end on their own line")
+	}
+}
