@@ -108,6 +108,7 @@ func New(c *Common, o Options) tea.Model {
 	m.home = newHome(c, homeOptions{ctx: m.ctx, log: log, env: o.Env, since: o.Since, refresh: o.Refresh, clock: o.Clock})
 	m.stack = []Screen{m.home}
 	m.help = help.New()
+	m.help.Ellipsis = c.Glyphs.Ellipsis
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 	m.cmd = newCmdline()
 	if o.Env != "" && m.home.activeEnv() == nil {
@@ -408,7 +409,7 @@ func (m *root) crumbLine() string {
 	}
 	left := FitWith(" "+strings.Join(parts, m.c.Glyphs.Crumb), max(1, m.width-Width(right)-1), m.c.Glyphs.Ellipsis)
 	gap := max(1, m.width-Width(left)-Width(right))
-	return fitLine(th.Crumb.Render(left)+strings.Repeat(" ", gap)+th.Muted.Render(right), m.width)
+	return fitLine(th.Crumb.Render(left)+strings.Repeat(" ", gap)+th.Muted.Render(right), m.width, m.c.Glyphs.Ellipsis)
 }
 
 // bannerLine is the stale-data banner: the data on screen is older than it should be.

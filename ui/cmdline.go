@@ -62,7 +62,9 @@ func (c *cmdline) style(th *themes.Theme) {
 	c.input.SetStyles(s)
 }
 
-func (c *cmdline) view(width int) string { return fitLine(c.input.View(), width) }
+func (c *cmdline) view(width int, ellipsis string) string {
+	return fitLine(c.input.View(), width, ellipsis)
+}
 
 // suggestions complete commands with tab: every command, and :env with each environment.
 func (m *root) suggestions() []string {

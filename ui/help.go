@@ -15,7 +15,7 @@ func (m *root) helpView(height int) string {
 	th := m.c.Theme
 	title := "keys"
 	if c := m.top().Crumb(); c != "" {
-		title += " · " + Clean(c)
+		title += m.c.Glyphs.Dot + Clean(c)
 	}
 	rows := max(1, height-3)
 	var groups [][]key.Binding
@@ -27,17 +27,25 @@ func (m *root) helpView(height int) string {
 	}
 	groups = append(groups, commandHelp())
 	var b strings.Builder
-	b.WriteString(th.Title.Render(padRight(Fit(" "+title, m.width), m.width)))
+	b.WriteString(th.Title.Render(padRight(FitWith(" "+title, m.width, m.c.Glyphs.Ellipsis), m.width)))
 	b.WriteString("\n")
 	b.WriteString(strings.Repeat(" ", m.width))
-	for _, line := range strings.Split(m.help.FullHelpView(groups), "\n") {
+	text := m.help.FullHelpView(groups)
+	if m.c.Glyphs.Arrow != UnicodeGlyphs.Arrow {
+		// ASCII mode: the key maps name arrow keys with arrows.
+		text = asciiArrows.Replace(text)
+	}
+	for _, line := range strings.Split(text, "\n") {
 		b.WriteString("\n")
-		b.WriteString(fitLine(" "+line, m.width))
+		b.WriteString(fitLine(" "+line, m.width, m.c.Glyphs.Ellipsis))
 	}
 	b.WriteString("\n")
-	b.WriteString(th.Muted.Render(padRight(Fit(" esc or ? closes help", m.width), m.width)))
+	b.WriteString(th.Muted.Render(padRight(FitWith(" esc or ? closes help", m.width, m.c.Glyphs.Ellipsis), m.width)))
 	return b.String()
 }
+
+// asciiArrows spells out the arrow keys for ASCII mode.
+var asciiArrows = strings.NewReplacer("↑", "up", "↓", "down", "←", "left", "→", "right", "•", "-")
 
 // commandHelp lists the : commands as help entries.
 func commandHelp() []key.Binding {

@@ -381,7 +381,7 @@ func (h *home) tabsLine() string {
 		}
 		b.WriteString(" ")
 	}
-	return fitLine(b.String(), h.width)
+	return fitLine(b.String(), h.width, h.c.Glyphs.Ellipsis)
 }
 
 func (h *home) tabSummary(e *envState) (count, glyph string, tone Tone) {
@@ -423,9 +423,9 @@ func (h *home) summaryLine() string {
 }
 
 // fitLine cuts a styled line to width and pads it.
-func fitLine(s string, width int) string {
+func fitLine(s string, width int, ellipsis string) string {
 	if Width(s) > width {
-		s = ansi.Truncate(s, width, "…")
+		s = ansi.Truncate(s, width, ellipsis)
 	}
 	return padRight(s, width)
 }

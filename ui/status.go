@@ -12,7 +12,7 @@ import (
 func (m *root) statusLine() string {
 	th := m.c.Theme
 	if m.cmd.active {
-		return m.cmd.view(m.width)
+		return m.cmd.view(m.width, m.c.Glyphs.Ellipsis)
 	}
 	st := m.topStatus()
 	var left []string
