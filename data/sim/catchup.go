@@ -20,7 +20,10 @@ CREATE OR REPLACE TABLE memory.main.st_runs (workspace_id VARCHAR, job_id VARCHA
 CREATE OR REPLACE TABLE memory.main.st_updates (workspace_id VARCHAR, pipeline_id VARCHAR, update_id VARCHAR, update_type VARCHAR,
   trigger_type VARCHAR, job_id VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP, result_state VARCHAR, run_as VARCHAR,
   num_rows BIGINT, first_ratio DOUBLE);
-CREATE OR REPLACE TABLE memory.main.st_events AS SELECT * FROM sim.release_cockpit.release_events LIMIT 0;
+CREATE OR REPLACE TABLE memory.main.st_releases (rel BIGINT, release_id VARCHAR, bundle VARCHAR, version VARCHAR, git_sha VARCHAR,
+  environment VARCHAR, actor VARCHAR, ticket VARCHAR);
+CREATE OR REPLACE TABLE memory.main.st_events (event_id VARCHAR, rel BIGINT, kind VARCHAR, status VARCHAR, "at" TIMESTAMP,
+  reason VARCHAR, run_id BIGINT, details VARCHAR);
 CREATE OR REPLACE TABLE memory.main.st_resources AS SELECT * FROM sim.release_cockpit.release_resources LIMIT 0;
 CREATE OR REPLACE TABLE memory.main.st_flight AS SELECT * FROM sim.sim_internal.in_flight LIMIT 0;
 CREATE OR REPLACE TABLE memory.main.io AS
@@ -35,8 +38,20 @@ CREATE OR REPLACE TABLE memory.main.io AS
 // slice expands a staged run (start_ts, end_ts) into the hourly slices of the timeline tables.
 const slice = `unnest(generate_series(date_trunc('hour', start_ts), end_ts - INTERVAL 1 MICROSECOND, INTERVAL 1 HOUR)) AS s(h)`
 
-// final is true on the slice a run ends in: only it carries the result (reference §1.0).
-const final = `end_ts <= h + INTERVAL 1 HOUR`
+// oneSlice is true of a run that lies within one hour: its only slice is the run itself.
+const oneSlice = `(end_ts > date_trunc('hour', start_ts) AND end_ts <= date_trunc('hour', start_ts) + INTERVAL 1 HOUR)`
+
+// sliced selects cols (in which {start} and {end} are a slice's bounds and {final} is true on
+// the slice a run ends in, the only one that carries the result, reference §1.0) for every
+// hourly slice of the runs in from. Most runs lie within one hour: they are selected as they
+// are, and only the others are expanded into slices.
+func sliced(cols, from string) string {
+	one := strings.NewReplacer("{start}", "start_ts", "{end}", "end_ts", "{final}", "true").Replace(cols)
+	many := strings.NewReplacer("{start}", "greatest(start_ts, h)", "{end}", "least(end_ts, h + INTERVAL 1 HOUR)",
+		"{final}", "end_ts <= h + INTERVAL 1 HOUR").Replace(cols)
+	return "SELECT " + one + " FROM " + from + " WHERE " + oneSlice +
+		"\n\tUNION ALL\n\tSELECT " + many + " FROM " + from + ", " + slice + " WHERE NOT " + oneSlice
+}
 
 // moveSQL moves the staged rows into the estate and derives the rest from them: task runs
 // from the jobs' task definitions, lineage from what each resource reads and writes,
@@ -44,16 +59,15 @@ const final = `end_ts <= h + INTERVAL 1 HOUR`
 // interval's start, used to find runs whose usage records arrive in it.
 var moveSQL = []string{
 	`INSERT INTO sim.lakeflow.job_run_timeline
-	SELECT '` + AccountID + `', workspace_id, job_id, run_id, greatest(start_ts, h), least(end_ts, h + INTERVAL 1 HOUR),
+	` + sliced(`'`+AccountID+`', workspace_id, job_id, run_id, {start}, {end},
 	  trigger_type, 'JOB_RUN', run_name, ['serverless'],
-	  CASE WHEN ` + final + ` THEN result_state END, CASE WHEN ` + final + ` THEN termination_code END,
+	  CASE WHEN {final} THEN result_state END, CASE WHEN {final} THEN termination_code END,
 	  CASE WHEN version IS NULL THEN NULL ELSE MAP {'bundle_version': version} END, NULL, NULL,
-	  CASE WHEN NOT ` + final + ` THEN NULL WHEN termination_code = 'SUCCESS' THEN 'SUCCESS' ELSE 'CLIENT_ERROR' END,
-	  CASE WHEN ` + final + ` THEN 25 END, CASE WHEN ` + final + ` THEN 0 END,
-	  CASE WHEN ` + final + ` THEN CAST(epoch(end_ts) - epoch(start_ts) AS BIGINT) END,
-	  CASE WHEN ` + final + ` THEN 5 END,
-	  CASE WHEN ` + final + ` THEN CAST(epoch(end_ts) - epoch(start_ts) AS BIGINT) - 30 END
-	FROM memory.main.st_runs, ` + slice,
+	  CASE WHEN NOT {final} THEN NULL WHEN termination_code = 'SUCCESS' THEN 'SUCCESS' ELSE 'CLIENT_ERROR' END,
+	  CASE WHEN {final} THEN 25 END, CASE WHEN {final} THEN 0 END,
+	  CASE WHEN {final} THEN CAST(epoch(end_ts) - epoch(start_ts) AS BIGINT) END,
+	  CASE WHEN {final} THEN 5 END,
+	  CASE WHEN {final} THEN CAST(epoch(end_ts) - epoch(start_ts) AS BIGINT) - 30 END`, `memory.main.st_runs`),
 	`INSERT INTO sim.lakeflow.job_task_run_timeline
 	WITH t AS (
 	  SELECT r.workspace_id, r.job_id, r.run_id || CAST(d.ordinal + 1 AS VARCHAR) AS task_run_id, r.run_id AS job_run_id, d.task_key,
@@ -62,17 +76,15 @@ var moveSQL = []string{
 	    CASE WHEN d.ordinal = d.n - 1 THEN r.result_state ELSE 'SUCCEEDED' END AS result_state,
 	    CASE WHEN d.ordinal = d.n - 1 THEN r.termination_code ELSE 'SUCCESS' END AS termination_code
 	  FROM memory.main.st_runs r JOIN sim.sim_internal.task_defs d ON d.workspace_id = r.workspace_id AND d.job_id = r.job_id)
-	SELECT '` + AccountID + `', workspace_id, job_id, task_run_id, job_run_id, job_run_id, greatest(start_ts, h), least(end_ts, h + INTERVAL 1 HOUR),
-	  task_key, [], CASE WHEN ` + final + ` THEN result_state END, CASE WHEN ` + final + ` THEN termination_code END,
-	  CASE WHEN NOT ` + final + ` THEN NULL WHEN termination_code = 'SUCCESS' THEN 'SUCCESS' ELSE 'CLIENT_ERROR' END,
-	  CASE WHEN ` + final + ` THEN CAST(epoch(end_ts) - epoch(start_ts) AS BIGINT) END
-	FROM t, ` + slice,
+	` + sliced(`'`+AccountID+`', workspace_id, job_id, task_run_id, job_run_id, job_run_id, {start}, {end},
+	  task_key, [], CASE WHEN {final} THEN result_state END, CASE WHEN {final} THEN termination_code END,
+	  CASE WHEN NOT {final} THEN NULL WHEN termination_code = 'SUCCESS' THEN 'SUCCESS' ELSE 'CLIENT_ERROR' END,
+	  CASE WHEN {final} THEN CAST(epoch(end_ts) - epoch(start_ts) AS BIGINT) END`, `t`),
 	`INSERT INTO sim.lakeflow.pipeline_update_timeline
-	SELECT '` + AccountID + `', workspace_id, pipeline_id, update_id, update_type, trigger_type,
+	` + sliced(`'`+AccountID+`', workspace_id, pipeline_id, update_id, update_type, trigger_type,
 	  {'job_task': {'job_id': job_id, 'job_task_run_id': NULL, 'performance_target': NULL}},
-	  CASE WHEN ` + final + ` THEN result_state END,
-	  greatest(start_ts, h), least(end_ts, h + INTERVAL 1 HOUR), [], [], update_id, run_as, {'type': 'SERVERLESS', 'cluster_id': NULL}
-	FROM memory.main.st_updates, ` + slice,
+	  CASE WHEN {final} THEN result_state END,
+	  {start}, {end}, [], [], update_id, run_as, {'type': 'SERVERLESS', 'cluster_id': NULL}`, `memory.main.st_updates`),
 	`INSERT INTO sim.access.table_lineage
 	WITH runs AS (
 	  SELECT workspace_id, 'JOB' AS entity_type, job_id AS entity_id, run_id, end_ts FROM memory.main.st_runs
@@ -101,7 +113,10 @@ var moveSQL = []string{
 	FROM memory.main.st_updates u JOIN (SELECT DISTINCT workspace_id, entity_id, target FROM sim.sim_internal.resource_io WHERE target IS NOT NULL) io
 	  ON io.workspace_id = u.workspace_id AND io.entity_id = u.pipeline_id
 	WHERE u.result_state = 'COMPLETED'`,
-	`INSERT INTO sim.release_cockpit.release_events SELECT * FROM memory.main.st_events`,
+	`INSERT INTO sim.release_cockpit.release_events
+	SELECT e.event_id, r.release_id, r.bundle, r.version, r.git_sha, r.environment, e.kind, e.status, r.actor, e."at", r.ticket,
+	  e.reason, e.run_id, e.details
+	FROM memory.main.st_events e JOIN memory.main.st_releases r ON r.rel = e.rel`,
 	`INSERT INTO sim.release_cockpit.release_resources SELECT * FROM memory.main.st_resources`,
 }
 
@@ -146,9 +161,10 @@ const ciPrincipal = "7c1e5a92-3d4b-4f60-8a17-2b9c0e6d4f13"
 type stage struct {
 	conn *sql.Conn
 	apps map[string]*duckdb.Appender
+	rows map[string]int
 }
 
-var stageTables = []string{"st_runs", "st_updates", "st_events", "st_resources", "st_flight"}
+var stageTables = []string{"st_runs", "st_updates", "st_releases", "st_events", "st_resources", "st_flight"}
 
 // createStage (re)creates the staging tables in DuckDB's in-memory catalog: staging writes
 // stay out of the estate's transaction, which may write only to the estate.
@@ -168,7 +184,7 @@ func dropStage(ctx context.Context, conn *sql.Conn) {
 
 // openStage opens appenders on one connection; each worker has its own.
 func openStage(conn *sql.Conn) (*stage, error) {
-	s := &stage{conn: conn, apps: map[string]*duckdb.Appender{}}
+	s := &stage{conn: conn, apps: map[string]*duckdb.Appender{}, rows: map[string]int{}}
 	err := conn.Raw(func(dc any) error {
 		for _, t := range stageTables {
 			a, err := duckdb.NewAppender(dc.(driver.Conn), "memory", "main", t)
@@ -186,8 +202,22 @@ func openStage(conn *sql.Conn) (*stage, error) {
 }
 
 func (s *stage) add(table string, vals ...driver.Value) error {
-	return s.apps[table].AppendRow(vals...)
+	a := s.apps[table]
+	if err := a.AppendRow(vals...); err != nil {
+		return err
+	}
+	// DuckDB's appenders hold up to 204,800 rows each before they write them to the table;
+	// flushing sooner bounds the memory the concurrent stagers hold twice.
+	if s.rows[table]++; s.rows[table]%stageFlushRows == 0 {
+		if err := a.Flush(); err != nil {
+			return fmt.Errorf("staging %s: %w", table, err)
+		}
+	}
+	return nil
 }
+
+// stageFlushRows is how many rows a stage appends between flushes.
+const stageFlushRows = 40_960
 
 func (s *stage) flush() error {
 	for _, t := range stageTables {
@@ -228,16 +258,15 @@ func (g *generator) materialize(s *stage, r *runRec) error {
 	return s.add("st_runs", r.ws, r.objectID, r.runID, r.name, r.start, r.end, r.result, r.termCode, r.trigger, nullable(version))
 }
 
-// stageLedger stages the ledger events in (from, to] and the resources of releases landing then.
-func (g *generator) stageLedger(s *stage, from, to time.Time) error {
-	for _, d := range g.tl.all {
-		if d.at.Before(from.Add(-2*time.Hour)) || d.at.After(to.Add(15*time.Minute)) {
+// stageLedger stages part of the ledger (of ledgerParts, by deployment): the events in
+// (from, to] and the resources of releases landing then. The stories' events are in part 0.
+func (g *generator) stageLedger(s *stage, part int, from, to time.Time) error {
+	for i, d := range g.tl.all {
+		if i%ledgerParts != part || d.at.Before(from.Add(-2*time.Hour)) || d.at.After(to.Add(15*time.Minute)) {
 			continue
 		}
-		for _, r := range deploymentRows(g.seed, d, from, to) {
-			if err := stageEvent(s, r); err != nil {
-				return err
-			}
+		if err := stageEvents(s, int64(i), deploymentRows(g.seed, d, from, to)); err != nil {
+			return err
 		}
 		if d.failed || !d.firstSeen || !d.at.After(from) || d.at.After(to) {
 			continue
@@ -253,9 +282,12 @@ func (g *generator) stageLedger(s *stage, from, to time.Time) error {
 			}
 		}
 	}
-	for _, r := range g.tl.extra {
+	if part != 0 {
+		return nil
+	}
+	for j, r := range g.tl.extra {
 		if r.at.After(from) && !r.at.After(to) {
-			if err := stageEvent(s, r); err != nil {
+			if err := stageEvents(s, int64(len(g.tl.all)+j), []ledgerRow{r}); err != nil {
 				return err
 			}
 		}
@@ -263,12 +295,27 @@ func (g *generator) stageLedger(s *stage, from, to time.Time) error {
 	return nil
 }
 
-func stageEvent(s *stage, r ledgerRow) error {
-	var run driver.Value
-	if r.runID != 0 {
-		run = r.runID
+// stageEvents stages ledger rows that share their release, bundle, version, sha,
+// environment, actor and ticket (those of rows[0]) under rel, a number of their own: the
+// shared columns are staged once, in st_releases.
+func stageEvents(s *stage, rel int64, rows []ledgerRow) error {
+	if len(rows) == 0 {
+		return nil
 	}
-	return s.add("st_events", r.id, r.releaseID, r.bundle, r.version, r.sha, r.env, r.kind, r.status, r.actor, r.at, nullable(r.ticket), nullable(r.reason), run, nullable(r.details))
+	r := rows[0]
+	if err := s.add("st_releases", rel, r.releaseID, r.bundle, r.version, r.sha, r.env, r.actor, nullable(r.ticket)); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		var run driver.Value
+		if r.runID != 0 {
+			run = r.runID
+		}
+		if err := s.add("st_events", r.id, rel, r.kind, r.status, r.at, nullable(r.reason), run, nullable(r.details)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // stageRuns stages the runs and updates of one environment that end in (from, to].

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -250,44 +251,75 @@ func (tl *timeline) at(bundle, env string, t time.Time) *deployment {
 
 // deploymentRows are the ledger events of one deployment that fall in (from, to].
 func deploymentRows(seed int64, d *deployment, from, to time.Time) []ledgerRow {
-	base := ledgerRow{releaseID: d.releaseID(), bundle: d.bundle.name, version: d.version, sha: d.sha, env: d.env, actor: d.actor, ticket: d.ticket}
-	deployerRun := int64(900_000_000_000) + int64(h64(seed, "deployer", d.releaseID(), d.env, d.at.Unix())%100_000_000_000)
-	var rows []ledgerRow
-	add := func(kind, status string, at time.Time, runID int64, details any) {
+	rid := d.releaseID()
+	base := ledgerRow{releaseID: rid, bundle: d.bundle.name, version: d.version, sha: d.sha, env: d.env, actor: d.actor, ticket: d.ticket}
+	deployerRun := int64(900_000_000_000) + int64(h64(seed, "deployer", rid, d.env, d.at.Unix())%100_000_000_000)
+	rows := make([]ledgerRow, 0, 4+len(preChecks)+len(postChecks))
+	add := func(kind, status string, at time.Time, runID int64, details string) {
 		if !at.After(from) || at.After(to) {
 			return
 		}
 		r := base
-		r.kind, r.status, r.at, r.runID = kind, status, at, runID
-		if details != nil {
-			b, _ := json.Marshal(details)
-			r.details = string(b)
-		}
-		r.id = eventID(at, seed, kind, d.releaseID(), d.env, d.at.Unix(), status)
+		r.kind, r.status, r.at, r.runID, r.details = kind, status, at, runID, details
+		// eventID(at, seed, kind, rid, d.env, d.at.Unix(), status), without boxing the parts.
+		r.id = eventIDOf(at, fnvHash(fnvOffset).u64(uint64(seed)).str(kind).str(rid).str(d.env).u64(uint64(d.at.Unix())).str(status))
 		rows = append(rows, r)
 	}
-	requested := d.at.Add(-time.Duration(between(6, 12, seed, "req", d.releaseID(), d.env, d.at.Unix())) * time.Minute)
-	add("deploy_requested", "requested", requested, 0, map[string]any{"action": d.action, "from": d.from, "to": d.version})
+	requested := d.at.Add(-time.Duration(between(6, 12, seed, "req", rid, d.env, d.at.Unix())) * time.Minute)
+	req, _ := json.Marshal(requestDetails{Action: d.action, From: d.from, To: d.version})
+	add("deploy_requested", "requested", requested, 0, string(req))
 	for i, name := range preChecks {
-		add("check", "pass", requested.Add(time.Duration(i+1)*20*time.Second), 0, checkDetails(name, "pre", checkSpec{outcome: "pass"}))
+		add("check", "pass", requested.Add(time.Duration(i+1)*20*time.Second), 0, checkJSON(name, "pre", checkSpec{outcome: "pass"}))
 	}
-	add("deploy_started", "started", d.at.Add(-5*time.Minute), deployerRun, nil)
+	add("deploy_started", "started", d.at.Add(-5*time.Minute), deployerRun, "")
 	if d.failed {
-		add("deploy_failed", "failed", d.at, deployerRun, map[string]any{"error": "bundle deploy: terraform apply failed: 409 RESOURCE_CONFLICT"})
+		add("deploy_failed", "failed", d.at, deployerRun, deployFailedJSON)
 		return rows
 	}
-	add("deploy_succeeded", "succeeded", d.at, deployerRun, nil)
+	add("deploy_succeeded", "succeeded", d.at, deployerRun, "")
 	done := d.at.Add(bakeTime(d.env))
 	if !d.next.IsZero() && d.next.Before(done) {
 		return rows // superseded before its bake time ended: no post-deploy verdict
 	}
 	for i, name := range postChecks {
 		spec := postCheck(seed, d, name)
-		add("check", spec.outcome, done.Add(time.Duration(i)*10*time.Second), 0, checkDetails(name, "post", spec))
+		add("check", spec.outcome, done.Add(time.Duration(i)*10*time.Second), 0, checkJSON(name, "post", spec))
 	}
 	verdict := map[profile]string{profGood: "healthy", profDegraded: "degraded", profBad: "failing"}[d.profile]
-	add("verdict", verdict, done.Add(time.Minute), 0, nil)
+	add("verdict", verdict, done.Add(time.Minute), 0, "")
 	return rows
+}
+
+// requestDetails are a deploy_requested event's details; its fields are in the order
+// json.Marshal sorts a map's keys, so it marshals as the map it stands for.
+type requestDetails struct {
+	Action string `json:"action"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+}
+
+var deployFailedJSON = func() string {
+	b, _ := json.Marshal(map[string]any{"error": "bundle deploy: terraform apply failed: 409 RESOURCE_CONFLICT"})
+	return string(b)
+}()
+
+// checkJSONs caches the marshalled details of checks: there are few distinct ones.
+var checkJSONs sync.Map // checkKey → string
+
+type checkKey struct {
+	name, phase string
+	c           checkSpec
+}
+
+// checkJSON is checkDetails marshalled.
+func checkJSON(name, phase string, c checkSpec) string {
+	k := checkKey{name, phase, c}
+	if v, ok := checkJSONs.Load(k); ok {
+		return v.(string)
+	}
+	b, _ := json.Marshal(checkDetails(name, phase, c))
+	checkJSONs.Store(k, string(b))
+	return string(b)
 }
 
 var (

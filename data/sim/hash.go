@@ -1,9 +1,7 @@
 package sim
 
 import (
-	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"time"
 )
 
@@ -12,25 +10,58 @@ import (
 // at a time gives the same rows.
 
 // h64 hashes its parts into a uint64 (FNV-1a, then a splitmix64 finalizer for spread).
-func h64(parts ...any) uint64 {
-	f := fnv.New64a()
-	var buf [8]byte
+func h64(parts ...any) uint64 { return hashParts(parts).sum() }
+
+// fnvHash is the state of h64's FNV-1a hash: parts are added one at a time, each followed by
+// a zero byte, so that ids sharing a prefix of parts hash the prefix once.
+type fnvHash uint64
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashParts(parts []any) fnvHash {
+	h := fnvHash(fnvOffset)
 	for _, p := range parts {
-		switch v := p.(type) {
-		case string:
-			f.Write([]byte(v))
-		case int:
-			binary.LittleEndian.PutUint64(buf[:], uint64(v))
-			f.Write(buf[:])
-		case int64:
-			binary.LittleEndian.PutUint64(buf[:], uint64(v))
-			f.Write(buf[:])
-		default:
-			fmt.Fprint(f, v)
-		}
-		f.Write([]byte{0})
+		h = h.part(p)
 	}
-	x := f.Sum64()
+	return h
+}
+
+func (h fnvHash) part(p any) fnvHash {
+	switch v := p.(type) {
+	case string:
+		return h.str(v)
+	case int:
+		return h.u64(uint64(v))
+	case int64:
+		return h.u64(uint64(v))
+	}
+	return h.str(fmt.Sprint(p))
+}
+
+// str adds a string part.
+func (h fnvHash) str(s string) fnvHash {
+	for i := 0; i < len(s); i++ {
+		h ^= fnvHash(s[i])
+		h *= fnvPrime
+	}
+	return h * fnvPrime // the separator: a zero byte
+}
+
+// u64 adds an integer part, as its 8 little-endian bytes.
+func (h fnvHash) u64(v uint64) fnvHash {
+	for i := 0; i < 8; i++ {
+		h ^= fnvHash(byte(v >> (8 * i)))
+		h *= fnvPrime
+	}
+	return h * fnvPrime
+}
+
+// sum finishes the hash with a splitmix64 finalizer.
+func (h fnvHash) sum() uint64 {
+	x := uint64(h)
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
 	x ^= x >> 27
@@ -52,17 +83,43 @@ func between(lo, hi int, parts ...any) int {
 
 // uuidOf is a stable UUID-shaped string (version 4 layout) from the parts.
 func uuidOf(parts ...any) string {
-	a, b := h64(append(parts, "a")...), h64(append(parts, "b")...)
-	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", uint32(a>>32), uint16(a>>16), uint16(a)&0x0fff, (uint16(b>>48)&0x3fff)|0x8000, b&0xffffffffffff)
+	h := hashParts(parts)
+	a, b := h.str("a").sum(), h.str("b").sum()
+	return uuidString(uint32(a>>32), uint16(a>>16), 0x4000|uint16(a)&0x0fff, (uint16(b>>48)&0x3fff)|0x8000, b&0xffffffffffff)
 }
 
 // eventID is a UUIDv7-shaped id: the millisecond timestamp first, so ids sort by time as the
 // ledger's writer generates them, and the rest from a hash, so the estate is deterministic.
-func eventID(at time.Time, parts ...any) string {
+func eventID(at time.Time, parts ...any) string { return eventIDOf(at, hashParts(parts)) }
+
+// eventIDOf is eventID of the parts hashed into h.
+func eventIDOf(at time.Time, h fnvHash) string {
 	ms := uint64(at.UnixMilli())
-	r := h64(parts...)
-	r2 := h64(append(parts, "2")...)
-	return fmt.Sprintf("%08x-%04x-7%03x-%04x-%012x", uint32(ms>>16), uint16(ms), uint16(r)&0x0fff, (uint16(r>>16)&0x3fff)|0x8000, r2&0xffffffffffff)
+	r, r2 := h.sum(), h.str("2").sum()
+	return uuidString(uint32(ms>>16), uint16(ms), 0x7000|uint16(r)&0x0fff, (uint16(r>>16)&0x3fff)|0x8000, r2&0xffffffffffff)
+}
+
+// uuidString formats %08x-%04x-%04x-%04x-%012x.
+func uuidString(a uint32, b, c, d uint16, e uint64) string {
+	var buf [36]byte
+	putHex(buf[0:8], uint64(a))
+	buf[8] = '-'
+	putHex(buf[9:13], uint64(b))
+	buf[13] = '-'
+	putHex(buf[14:18], uint64(c))
+	buf[18] = '-'
+	putHex(buf[19:23], uint64(d))
+	buf[23] = '-'
+	putHex(buf[24:36], e)
+	return string(buf[:])
+}
+
+// putHex writes the low len(dst) hex digits of v into dst.
+func putHex(dst []byte, v uint64) {
+	for i := len(dst) - 1; i >= 0; i-- {
+		dst[i] = "0123456789abcdef"[v&0xf]
+		v >>= 4
+	}
 }
 
 // gitSHA is a 40-hex commit id.

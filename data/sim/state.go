@@ -161,18 +161,21 @@ func (s *Sim) CatchUp(ctx context.Context) error {
 		return err
 	}
 	defer st.close()
-	errs := make(chan error, len(Environments))
+	// The ledger is staged in parts, by deployment, each on a connection of its own too.
+	errs := make(chan error, len(Environments)+ledgerParts)
 	for _, env := range Environments {
-		go func() { errs <- s.stageEnvironment(ctx, env, s.through, now) }()
+		go func() { errs <- s.stageOn(ctx, func(st *stage) error { return g.stageRuns(st, env, s.through, now) }) }()
 	}
-	err = g.stageLedger(st, s.through, now)
-	if err == nil {
-		err = g.stageInFlight(st, now)
+	for part := range ledgerParts {
+		go func() {
+			errs <- s.stageOn(ctx, func(st *stage) error { return g.stageLedger(st, part, s.through, now) })
+		}()
 	}
+	err = g.stageInFlight(st, now)
 	if err == nil {
 		err = s.stageFinishedRequests(ctx, conn, st, now)
 	}
-	for range Environments {
+	for range len(Environments) + ledgerParts {
 		if e := <-errs; err == nil {
 			err = e
 		}
@@ -214,8 +217,11 @@ func roundDays(d time.Duration) string {
 	return d.Round(time.Minute).String()
 }
 
-// stageEnvironment stages one environment's runs on a connection of its own.
-func (s *Sim) stageEnvironment(ctx context.Context, env string, from, to time.Time) error {
+// ledgerParts is how many parts the ledger is staged in, concurrently.
+const ledgerParts = 2
+
+// stageOn runs a staging function on a connection and appenders of its own.
+func (s *Sim) stageOn(ctx context.Context, fn func(*stage) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -226,7 +232,7 @@ func (s *Sim) stageEnvironment(ctx context.Context, env string, from, to time.Ti
 		return err
 	}
 	defer st.close()
-	if err := s.gen.stageRuns(st, env, from, to); err != nil {
+	if err := fn(st); err != nil {
 		return err
 	}
 	return st.flush()
