@@ -9,8 +9,9 @@ import (
 	domain "github.com/release-cockpit/cockpit/model"
 )
 
-// checksTable is the Checks tab: the latest report of each check first (pre-deploy, then
-// post-deploy, in the order they reported), then the earlier reports they replace.
+// checksTable is the Checks tab: the latest report of each check first, the ones that need
+// attention on top (failed, then inconclusive, then pending, then passed; pre-deploy
+// before post-deploy, in the order they reported), then the earlier reports they replace.
 func checksTable(c *Common, cs []domain.Check) *relTable {
 	t, now := c.Theme, c.Now()
 	latest := map[string]int{}
@@ -28,7 +29,21 @@ func checksTable(c *Common, cs []domain.Check) *relTable {
 		}
 	}
 	phase := map[domain.Phase]int{domain.PhasePre: 0, domain.PhasePost: 1}
+	attention := func(k domain.Check) int {
+		switch {
+		case k.Outcome == domain.OutcomeFail && !k.NoData:
+			return 0
+		case k.Outcome == domain.OutcomeInconclusive || k.NoData:
+			return 1
+		case k.Outcome == domain.OutcomePending:
+			return 2
+		}
+		return 3
+	}
 	sort.SliceStable(current, func(i, j int) bool {
+		if ai, aj := attention(current[i]), attention(current[j]); ai != aj {
+			return ai < aj
+		}
 		pi, pj := phase[current[i].Phase], phase[current[j].Phase]
 		if pi != pj {
 			return pi < pj

@@ -26,7 +26,7 @@ func rowTexts(tb *relTable) []string {
 	return out
 }
 
-func TestChecksShowTheLatestReportFirstAndSayWhenThereIsNoData(t *testing.T) {
+func TestChecksShowTheLatestReportFailuresFirstAndSayWhenThereIsNoData(t *testing.T) {
 	at := func(m int) time.Time { return testNow.Add(time.Duration(m) * time.Minute) }
 	tb := checksTable(tabCommon(), []domain.Check{
 		{Name: "sla", Phase: domain.PhasePost, Outcome: domain.OutcomePending, At: at(-30)},
@@ -35,9 +35,9 @@ func TestChecksShowTheLatestReportFirstAndSayWhenThereIsNoData(t *testing.T) {
 		{Name: "freshness", Phase: domain.PhasePost, Outcome: domain.OutcomeFail, Observed: "written 3h ago", At: at(-10)},
 	})
 	want := []string{
-		"✓ pass|tests|pre|||11:20:00",
 		"✗ fail|freshness|post|written 3h ago||11:50:00",
 		"? inconclusive|sla|post|no data|p95 ≤ 20m|11:55:00",
+		"✓ pass|tests|pre|||11:20:00",
 		"earlier reports (1), replaced by the ones above",
 		"~ pending|sla|post|||11:30:00",
 	}
