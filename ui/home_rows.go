@@ -102,7 +102,7 @@ func sortItems(items []*item, mode sortMode) {
 // a colour alone) and precomputes what the filter matches. Every workspace string is cleaned.
 func deploymentRow(g Glyphs, d *source.Deployment, now time.Time) *Row {
 	bundle, version, sha := Clean(d.Release.Bundle), Clean(d.Release.Version), Clean(d.Release.GitSHA)
-	by := Clean(shortUser(d.DeployedBy))
+	by := Clean(ShortUser(d.DeployedBy))
 	tags := make([]string, len(d.Tags))
 	for i, t := range d.Tags {
 		tags[i] = Clean(t)
@@ -122,7 +122,7 @@ func deploymentRow(g Glyphs, d *source.Deployment, now time.Time) *Row {
 			colBundle:  {bundle, ToneBase},
 			colVersion: {version, ToneBase},
 			colSHA:     {shortSHA(sha), ToneMuted},
-			colAge:     {age(now.Sub(d.DeployedAt)), ToneMuted},
+			colAge:     {Age(now.Sub(d.DeployedAt)), ToneMuted},
 			colBy:      {by, ToneBase},
 			colRuns:    {fmt.Sprintf("%d/%d", ok, failed), runsTone},
 			colChecks:  {checks, checksTone},
@@ -224,15 +224,16 @@ func prefix(s string, n int) string {
 	return s
 }
 
-func shortUser(u string) string {
+// ShortUser is the part of a user name before the @, as tables show who deployed.
+func ShortUser(u string) string {
 	if i := strings.IndexByte(u, '@'); i > 0 {
 		return u[:i]
 	}
 	return u
 }
 
-// age is a compact duration: now, 35m, 5h, 3d.
-func age(d time.Duration) string {
+// Age is a compact duration for tables: now, 35m, 5h, 3d.
+func Age(d time.Duration) string {
 	switch {
 	case d < time.Minute:
 		return "now"

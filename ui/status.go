@@ -26,7 +26,7 @@ func (m *root) statusLine() string {
 		left[0] = m.spin.View() + " " + left[0]
 	}
 	if m.c.Source != nil {
-		if u := shortUser(m.c.Source.User()); u != "" {
+		if u := ShortUser(m.c.Source.User()); u != "" {
 			left = append(left, Clean(u))
 		}
 	}

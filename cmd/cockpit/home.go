@@ -9,6 +9,7 @@ import (
 
 	"github.com/release-cockpit/cockpit/data/source"
 	"github.com/release-cockpit/cockpit/model"
+	"github.com/release-cockpit/cockpit/ui"
 )
 
 // homeRows is how many deployments the home snapshot shows per environment.
@@ -19,7 +20,7 @@ const homeRows = 8
 // It is what `cockpit` prints when stdout is not a terminal.
 func writeHome(ctx context.Context, w io.Writer, src *source.Source) error {
 	now := src.Now()
-	fmt.Fprintf(w, "Release Cockpit · %s · %s · %s\n", src.Label(), shortUser(src.User()), now.Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "Release Cockpit · %s · %s · %s\n", src.Label(), ui.ShortUser(src.User()), now.Format("2006-01-02 15:04 MST"))
 	for _, name := range src.Environments() {
 		rows, err := src.List(ctx, name, source.Query{Since: 24 * time.Hour, Limit: 2000})
 		if err != nil {

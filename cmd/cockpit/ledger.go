@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/release-cockpit/cockpit/data/source"
 	"github.com/release-cockpit/cockpit/data/warehouse"
 	"github.com/spf13/cobra"
 )
@@ -28,13 +29,9 @@ changes nothing. --print shows the statements instead of running them.`,
 				if err != nil {
 					return err
 				}
-				m := map[string]string{"ledger": cfg.Ledger}
-				for k, v := range cfg.Tables {
-					m[k] = v
-				}
-				tables, err := warehouse.DefaultTables().Overrides(m)
+				tables, err := source.TablesOf(cfg)
 				if err != nil {
-					return usage("%v", err)
+					return err
 				}
 				stmts, err := warehouse.LedgerDDL(warehouse.Databricks, tables)
 				if err != nil {

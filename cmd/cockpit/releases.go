@@ -145,8 +145,8 @@ func writeTable(w io.Writer, rows []source.Deployment, now time.Time) {
 			sha = sha[:8]
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%s\n",
-			statusLabel(j.Assessment), ui.Clean(j.Release.Bundle), ui.Clean(j.Release.Version), ui.Clean(sha), age(now.Sub(j.DeployedAt)),
-			ui.Clean(shortUser(j.DeployedBy)), j.Health.RunsSucceeded+j.Health.UpdatesOK, j.Health.RunsFailed+j.Health.UpdatesFailed,
+			statusLabel(j.Assessment), ui.Clean(j.Release.Bundle), ui.Clean(j.Release.Version), ui.Clean(sha), ui.Age(now.Sub(j.DeployedAt)),
+			ui.Clean(ui.ShortUser(j.DeployedBy)), j.Health.RunsSucceeded+j.Health.UpdatesOK, j.Health.RunsFailed+j.Health.UpdatesFailed,
 			checksLabel(j.Checks), ratioLabel(j.Health), strings.Join(j.Tags, ","))
 	}
 	tw.Flush()
@@ -181,24 +181,4 @@ func ratioLabel(h model.Health) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.2f%%", 100*h.ExpectationFailureRatio())
-}
-
-func shortUser(u string) string {
-	if i := strings.IndexByte(u, '@'); i > 0 {
-		return u[:i]
-	}
-	return u
-}
-
-// age is a compact duration: 35m, 5h, 3d.
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "now"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/release-cockpit/cockpit/config"
 )
 
 // profile is how good a deployed version is; it drives run failures, expectation results
@@ -43,17 +45,6 @@ type deployment struct {
 }
 
 func (d *deployment) releaseID() string { return d.bundle.name + "@" + d.version }
-
-// bakeTime per environment: how long after landing the post-deploy checks report.
-func bakeTime(env string) time.Duration {
-	switch env {
-	case "prod":
-		return 30 * time.Minute
-	case "staging":
-		return 20 * time.Minute
-	}
-	return 10 * time.Minute
-}
 
 // ledgerRow is one release_events row to emit.
 type ledgerRow struct {
@@ -277,7 +268,7 @@ func deploymentRows(seed int64, d *deployment, from, to time.Time) []ledgerRow {
 		return rows
 	}
 	add("deploy_succeeded", "succeeded", d.at, deployerRun, "")
-	done := d.at.Add(bakeTime(d.env))
+	done := d.at.Add(config.DefaultBakeTime(d.env))
 	if !d.next.IsZero() && d.next.Before(done) {
 		return rows // superseded before its bake time ended: no post-deploy verdict
 	}

@@ -273,5 +273,3 @@ func resourceName(env, key string) string {
 func bundleRoot(bundle, env string) string {
 	return "/Workspace/Users/" + people[3].UserName + "/.bundle/" + bundle + "/" + env
 }
-
-func fmtID(id int64) string { return fmt.Sprint(id) }

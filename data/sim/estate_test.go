@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -209,3 +210,5 @@ func TestReopeningKeepsTheEstateAndRefusesAnotherSeed(t *testing.T) {
 }
 
 func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+func fmtID(id int64) string { return strconv.FormatInt(id, 10) }

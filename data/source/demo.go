@@ -27,9 +27,6 @@ type DemoOptions struct {
 // catchUpEvery is how often an open demo advances its estate to the clock.
 const catchUpEvery = 10 * time.Second
 
-// SimAvailable says whether this build carries the simulation.
-const SimAvailable = true
-
 // OpenDemo opens the simulated workspace: the estate in DuckDB, caught up to the clock, and
 // one local REST server per simulated workspace, reached through the same data/warehouse and
 // data/workspace code as a real one. The user's configuration contributes display settings

@@ -20,9 +20,6 @@ type DemoOptions struct {
 	Progress io.Writer
 }
 
-// SimAvailable says whether this build carries the simulation.
-const SimAvailable = false
-
 // OpenDemo: a nosim build (CGO_ENABLED=0, for bastions) carries no simulation.
 func OpenDemo(context.Context, config.Config, DemoOptions) (*Source, error) {
 	return nil, input("this cockpit was built without the simulated workspace (nosim): use a build with cgo for --demo")

@@ -45,9 +45,9 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*Source, error) {
 			cfg.Environments[i].WarehouseID = o.WarehouseID
 		}
 	}
-	tables, err := warehouse.DefaultTables().Overrides(withLedger(cfg.Tables, cfg.Ledger))
+	tables, err := TablesOf(cfg)
 	if err != nil {
-		return nil, input("%s: tables: %v", cfgName(cfg), err)
+		return nil, err
 	}
 	// Resolving a profile may ask the host for its metadata: bound it like any call.
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(cfg.Timeout))
@@ -152,6 +152,16 @@ func openWarehouse(client *workspace.Client, warehouseID string, timeout time.Du
 		return nil, fmt.Errorf("configuring the SQL connection to warehouse %s: %w", warehouseID, err)
 	}
 	return sql.OpenDB(connector), nil
+}
+
+// TablesOf is the configuration's table names: the system tables with its overrides and
+// the ledger schema it names.
+func TablesOf(cfg config.Config) (warehouse.Tables, error) {
+	tables, err := warehouse.DefaultTables().Overrides(withLedger(cfg.Tables, cfg.Ledger))
+	if err != nil {
+		return tables, input("%s: tables: %v", cfgName(cfg), err)
+	}
+	return tables, nil
 }
 
 func withLedger(tables map[string]string, ledger string) map[string]string {

@@ -151,16 +151,6 @@ func (s *Source) List(ctx context.Context, env string, q Query) ([]Deployment, e
 	}
 }
 
-// Judge gives one deployment its verdict as of now.
-func (s *Source) Judge(env string, d model.Deployment) Deployment {
-	e, err := s.Environment(env)
-	p := model.DefaultVerdictPolicy()
-	if err == nil {
-		p = e.Policy()
-	}
-	return Deployment{Deployment: d, Assessment: model.Assess(d.Health, d.Checks, d.Window, s.clock(), p)}
-}
-
 // warehouseProblem turns a failed query into what the user should know: which endpoint did
 // not answer, within which time, and what to check.
 func (s *Source) warehouseProblem(e *Environment, err error) error {
