@@ -31,8 +31,9 @@ func (g *globals) open(ctx context.Context) (*source.Source, error) {
 	return source.Open(ctx, cfg, source.Options{Profile: g.profile, WarehouseID: g.warehouse, Log: g.debugLog})
 }
 
-// demoPath is --demo-db, or a file in the user's cache directory named after the seed (and
-// the frozen clock, so a --demo-now estate never mixes with one that follows the wall clock).
+// demoPath is --demo-db, or a file in the user's cache directory named after the estate's
+// format (so a newer cockpit starts a new file instead of refusing the old one), the seed,
+// and the frozen clock (so a --demo-now estate never mixes with one that follows the wall clock).
 func demoPath(g *globals) (string, error) {
 	if g.demoDB != "" {
 		return g.demoDB, nil
@@ -41,7 +42,7 @@ func demoPath(g *globals) (string, error) {
 	if err != nil {
 		return "", usage("no cache directory for the simulated workspace (%v): pass --demo-db FILE", err)
 	}
-	name := fmt.Sprintf("estate-seed%d", g.demoSeed)
+	name := fmt.Sprintf("estate-v%s-seed%d", source.DemoFormat, g.demoSeed)
 	if g.demoNow != "" {
 		name += "-at-" + strings.NewReplacer(":", "", "-", "").Replace(g.now().Format("20060102T150405Z"))
 	}

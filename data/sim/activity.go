@@ -62,11 +62,17 @@ func (g *generator) activityIn(env string, from, to time.Time, fn func(*runRec))
 
 // devActivity: a bundle deployed in development mode has its schedules paused (reference
 // §5.4), so dev runs only what each deployment kicks off: the bundle's main job and its
-// main pipeline, a few minutes after it lands.
+// main pipeline, a few minutes after it lands. Two deployments whose runs would start in
+// the same minute share them: a run is one run, whoever asked for it.
 func (g *generator) devActivity(from, to time.Time, fn func(*runRec)) {
 	for _, b := range g.e.bundles {
+		var last time.Time
 		for _, d := range g.tl.byKey[key(b.name, "dev")] {
 			job := d.at.Add(time.Duration(2+d.at.Unix()%4) * time.Minute).Truncate(time.Minute)
+			if !job.After(last) {
+				continue
+			}
+			last = job
 			pipe := job.Add(time.Minute)
 			if !job.Before(from) && job.Before(to) {
 				fn(g.run("dev", b, &b.jobs[0], 0, job, false))

@@ -26,13 +26,6 @@ CREATE OR REPLACE TABLE memory.main.st_events (event_id VARCHAR, rel BIGINT, kin
   reason VARCHAR, run_id BIGINT, details VARCHAR);
 CREATE OR REPLACE TABLE memory.main.st_resources AS SELECT * FROM sim.release_cockpit.release_resources LIMIT 0;
 CREATE OR REPLACE TABLE memory.main.st_flight AS SELECT * FROM sim.sim_internal.in_flight LIMIT 0;
-CREATE OR REPLACE TABLE memory.main.io AS
-  SELECT workspace_id, entity_id, source, split_part(source, '.', 1) AS source_catalog, split_part(source, '.', 2) AS source_schema,
-    split_part(source, '.', 3) AS source_name, source_path, CASE WHEN source IS NULL THEN 'PATH' ELSE 'TABLE' END AS source_type,
-    target, split_part(target, '.', 1) AS target_catalog, split_part(target, '.', 2) AS target_schema, split_part(target, '.', 3) AS target_name,
-    CASE WHEN target IS NULL THEN NULL ELSE 'TABLE' END AS target_type,
-    CAST(row_number() OVER (PARTITION BY workspace_id, entity_id ORDER BY source, target) AS VARCHAR) AS ordinal
-  FROM sim.sim_internal.resource_io;
 `
 
 // slice expands a staged run (start_ts, end_ts) into the hourly slices of the timeline tables.
@@ -53,10 +46,9 @@ func sliced(cols, from string) string {
 		"\n\tUNION ALL\n\tSELECT " + many + " FROM " + from + ", " + slice + " WHERE NOT " + oneSlice
 }
 
-// moveSQL moves the staged rows into the estate and derives the rest from them: task runs
-// from the jobs' task definitions, lineage from what each resource reads and writes,
-// expectation results and flow progress from the updates. The one parameter is the
-// interval's start, used to find runs whose usage records arrive in it.
+// moveSQL moves the staged rows into the estate and derives the timeline slices, expectation
+// results and flow progress from them. The finished runs and updates are kept too, one row
+// each: the task runs, lineage and usage are views over them (views.go).
 var moveSQL = []string{
 	`INSERT INTO sim.lakeflow.job_run_timeline
 	` + sliced(`'`+AccountID+`', workspace_id, job_id, run_id, {start}, {end},
@@ -68,37 +60,13 @@ var moveSQL = []string{
 	  CASE WHEN {final} THEN CAST(epoch(end_ts) - epoch(start_ts) AS BIGINT) END,
 	  CASE WHEN {final} THEN 5 END,
 	  CASE WHEN {final} THEN CAST(epoch(end_ts) - epoch(start_ts) AS BIGINT) - 30 END`, `memory.main.st_runs`),
-	`INSERT INTO sim.lakeflow.job_task_run_timeline
-	WITH t AS (
-	  SELECT r.workspace_id, r.job_id, r.run_id || CAST(d.ordinal + 1 AS VARCHAR) AS task_run_id, r.run_id AS job_run_id, d.task_key,
-	    make_timestamp(epoch_us(r.start_ts) + (epoch_us(r.end_ts) - epoch_us(r.start_ts)) * d.ordinal // d.n) AS start_ts,
-	    make_timestamp(epoch_us(r.start_ts) + (epoch_us(r.end_ts) - epoch_us(r.start_ts)) * (d.ordinal + 1) // d.n) AS end_ts,
-	    CASE WHEN d.ordinal = d.n - 1 THEN r.result_state ELSE 'SUCCEEDED' END AS result_state,
-	    CASE WHEN d.ordinal = d.n - 1 THEN r.termination_code ELSE 'SUCCESS' END AS termination_code
-	  FROM memory.main.st_runs r JOIN sim.sim_internal.task_defs d ON d.workspace_id = r.workspace_id AND d.job_id = r.job_id)
-	` + sliced(`'`+AccountID+`', workspace_id, job_id, task_run_id, job_run_id, job_run_id, {start}, {end},
-	  task_key, [], CASE WHEN {final} THEN result_state END, CASE WHEN {final} THEN termination_code END,
-	  CASE WHEN NOT {final} THEN NULL WHEN termination_code = 'SUCCESS' THEN 'SUCCESS' ELSE 'CLIENT_ERROR' END,
-	  CASE WHEN {final} THEN CAST(epoch(end_ts) - epoch(start_ts) AS BIGINT) END`, `t`),
+	`INSERT INTO sim.sim_internal.job_runs SELECT * FROM memory.main.st_runs`,
 	`INSERT INTO sim.lakeflow.pipeline_update_timeline
 	` + sliced(`'`+AccountID+`', workspace_id, pipeline_id, update_id, update_type, trigger_type,
 	  {'job_task': {'job_id': job_id, 'job_task_run_id': NULL, 'performance_target': NULL}},
 	  CASE WHEN {final} THEN result_state END,
 	  {start}, {end}, [], [], update_id, run_as, {'type': 'SERVERLESS', 'cluster_id': NULL}`, `memory.main.st_updates`),
-	`INSERT INTO sim.access.table_lineage
-	WITH runs AS (
-	  SELECT workspace_id, 'JOB' AS entity_type, job_id AS entity_id, run_id, end_ts FROM memory.main.st_runs
-	  UNION ALL
-	  SELECT workspace_id, 'PIPELINE', pipeline_id, update_id, end_ts FROM memory.main.st_updates WHERE result_state = 'COMPLETED')
-	SELECT '` + AccountID + `', 'f3a9c1d2-7b54-4e08-9c3a-5d6e7f8a9b0c', r.workspace_id, r.entity_type, r.entity_id, r.run_id,
-	  io.source, io.source_catalog, io.source_schema, io.source_name, io.source_path, io.source_type,
-	  io.target, io.target_catalog, io.target_schema, io.target_name, NULL, io.target_type,
-	  '` + ciPrincipal + `', r.end_ts, CAST(r.end_ts AS DATE), r.run_id || '-' || io.ordinal, 'lineage-' || r.run_id, NULL,
-	  {'job_info': CASE WHEN r.entity_type = 'JOB' THEN {'job_id': r.entity_id, 'job_run_id': r.run_id} END,
-	   'dashboard_id': NULL, 'legacy_dashboard_id': NULL, 'notebook_id': NULL, 'sql_query_id': NULL,
-	   'dlt_pipeline_info': CASE WHEN r.entity_type = 'PIPELINE' THEN {'dlt_pipeline_id': r.entity_id, 'dlt_update_id': r.run_id} END},
-	  true
-	FROM runs r JOIN memory.main.io io ON io.workspace_id = r.workspace_id AND io.entity_id = r.entity_id`,
+	`INSERT INTO sim.sim_internal.pipeline_updates SELECT * FROM memory.main.st_updates`,
 	`INSERT INTO sim.release_cockpit.expectation_results
 	SELECT workspace_id, pipeline_id, update_id, dataset, expectation,
 	  num_rows - CAST(num_rows * ratio AS BIGINT), CAST(num_rows * ratio AS BIGINT), end_ts
@@ -118,40 +86,6 @@ var moveSQL = []string{
 	  e.reason, e.run_id, e.details
 	FROM memory.main.st_events e JOIN memory.main.st_releases r ON r.rel = e.rel`,
 	`INSERT INTO sim.release_cockpit.release_resources SELECT * FROM memory.main.st_resources`,
-}
-
-// billSQL decides the usage records of the staged runs and updates: DBUs from the duration
-// and a per-resource rate, arriving 6 to 12 hours after the run ends (reference §1.11).
-// Those that have arrived by now go straight into billing.usage; the others wait in
-// billing_pending ({table}, {extra} and {where} are filled below; the parameter is the clock).
-const billSQL = `INSERT INTO {table}
-	WITH runs AS (
-	  SELECT r.workspace_id, r.job_id AS object_id, r.run_id, r.run_name, 'JOBS' AS product, r.start_ts, r.end_ts, j.tags['team'] AS team, j.name AS object_name
-	  FROM memory.main.st_runs r LEFT JOIN sim.lakeflow.jobs j ON j.workspace_id = r.workspace_id AND j.job_id = r.job_id
-	  UNION ALL
-	  SELECT u.workspace_id, u.pipeline_id, u.update_id, NULL, 'DLT', u.start_ts, u.end_ts, p.tags['team'], p.name
-	  FROM memory.main.st_updates u LEFT JOIN sim.lakeflow.pipelines p ON p.workspace_id = u.workspace_id AND p.pipeline_id = u.pipeline_id),
-	arrivals AS (SELECT *, end_ts + to_minutes(CAST(360 + hash(run_id) % 361 AS BIGINT)) AS arrives FROM runs)
-	SELECT '` + AccountID + `', workspace_id, 'usage-' || run_id, 'PREMIUM_JOBS_SERVERLESS_COMPUTE_US_EAST_N_VIRGINIA', 'AWS',
-	  date_trunc('hour', start_ts), date_trunc('hour', start_ts) + INTERVAL 1 HOUR, CAST(start_ts AS DATE),
-	  MAP {'team': team}, 'DBU', CAST((epoch(end_ts) - epoch(start_ts)) / 3600.0 * (2 + hash(object_id) % 15) AS DECIMAL(38, 18)),
-	  {'cluster_id': NULL, 'job_id': CASE WHEN product = 'JOBS' THEN object_id END, 'warehouse_id': NULL,
-	   'job_run_id': CASE WHEN product = 'JOBS' THEN run_id END,
-	   'dlt_pipeline_id': CASE WHEN product = 'DLT' THEN object_id END, 'dlt_update_id': CASE WHEN product = 'DLT' THEN run_id END,
-	   'run_name': run_name, 'job_name': object_name},
-	  {'run_as': '` + ciPrincipal + `', 'created_by': NULL, 'owned_by': NULL, 'run_by': NULL},
-	  'ORIGINAL', CAST(arrives AS DATE), product,
-	  {'jobs_tier': 'PREMIUM', 'dlt_tier': CASE WHEN product = 'DLT' THEN 'ADVANCED' END, 'is_serverless': true, 'is_photon': true},
-	  'COMPUTE_TIME'{extra}
-	FROM arrivals WHERE {where}`
-
-// billStatements route the staged runs' usage records by arrival, then release the
-// pending ones whose time has come.
-var billStatements = []string{
-	strings.NewReplacer("{table}", "sim.billing.usage", "{extra}", "", "{where}", "arrives <= ?").Replace(billSQL),
-	strings.NewReplacer("{table}", "sim.sim_internal.billing_pending", "{extra}", ", arrives", "{where}", "arrives > ?").Replace(billSQL),
-	`INSERT INTO sim.billing.usage SELECT * EXCLUDE (arrives) FROM sim.sim_internal.billing_pending WHERE arrives <= ?`,
-	`DELETE FROM sim.sim_internal.billing_pending WHERE arrives <= ?`,
 }
 
 // ciPrincipal is the service principal that runs every job and pipeline.
@@ -177,7 +111,7 @@ func createStage(ctx context.Context, conn *sql.Conn) error {
 
 // dropStage drops the staging tables.
 func dropStage(ctx context.Context, conn *sql.Conn) {
-	for _, t := range append(stageTables, "io") {
+	for _, t := range stageTables {
 		conn.ExecContext(ctx, "DROP TABLE IF EXISTS memory.main."+t)
 	}
 }

@@ -33,12 +33,6 @@ CREATE TABLE IF NOT EXISTS sim.lakeflow.job_run_timeline (
   run_duration_seconds BIGINT, cleanup_duration_seconds BIGINT, execution_duration_seconds BIGINT
 );
 
-CREATE TABLE IF NOT EXISTS sim.lakeflow.job_task_run_timeline (
-  account_id VARCHAR, workspace_id VARCHAR, job_id VARCHAR, run_id VARCHAR, job_run_id VARCHAR,
-  parent_run_id VARCHAR, period_start_time TIMESTAMP, period_end_time TIMESTAMP, task_key VARCHAR,
-  compute_ids VARCHAR[], result_state VARCHAR, termination_code VARCHAR, termination_type VARCHAR,
-  execution_duration_seconds BIGINT
-);
 
 CREATE TABLE IF NOT EXISTS sim.lakeflow.pipelines (
   account_id VARCHAR, workspace_id VARCHAR, pipeline_id VARCHAR, pipeline_type VARCHAR, name VARCHAR,
@@ -56,32 +50,7 @@ CREATE TABLE IF NOT EXISTS sim.lakeflow.pipeline_update_timeline (
   run_as_user_name VARCHAR, compute STRUCT(type VARCHAR, cluster_id VARCHAR)
 );
 
-CREATE TABLE IF NOT EXISTS sim.access.table_lineage (
-  account_id VARCHAR, metastore_id VARCHAR, workspace_id VARCHAR, entity_type VARCHAR,
-  entity_id VARCHAR, entity_run_id VARCHAR,
-  source_table_full_name VARCHAR, source_table_catalog VARCHAR, source_table_schema VARCHAR,
-  source_table_name VARCHAR, source_path VARCHAR, source_type VARCHAR,
-  target_table_full_name VARCHAR, target_table_catalog VARCHAR, target_table_schema VARCHAR,
-  target_table_name VARCHAR, target_path VARCHAR, target_type VARCHAR,
-  created_by VARCHAR, event_time TIMESTAMP, event_date DATE, record_id VARCHAR, event_id VARCHAR,
-  statement_id VARCHAR,
-  entity_metadata STRUCT(job_info STRUCT(job_id VARCHAR, job_run_id VARCHAR), dashboard_id VARCHAR,
-    legacy_dashboard_id VARCHAR, notebook_id VARCHAR, sql_query_id VARCHAR,
-    dlt_pipeline_info STRUCT(dlt_pipeline_id VARCHAR, dlt_update_id VARCHAR)),
-  direct_access BOOLEAN
-);
 
-CREATE TABLE IF NOT EXISTS sim.billing.usage (
-  account_id VARCHAR, workspace_id VARCHAR, record_id VARCHAR, sku_name VARCHAR, cloud VARCHAR,
-  usage_start_time TIMESTAMP, usage_end_time TIMESTAMP, usage_date DATE,
-  custom_tags MAP(VARCHAR, VARCHAR), usage_unit VARCHAR, usage_quantity DECIMAL(38, 18),
-  usage_metadata STRUCT(cluster_id VARCHAR, job_id VARCHAR, warehouse_id VARCHAR, job_run_id VARCHAR,
-    dlt_pipeline_id VARCHAR, dlt_update_id VARCHAR, run_name VARCHAR, job_name VARCHAR),
-  identity_metadata STRUCT(run_as VARCHAR, created_by VARCHAR, owned_by VARCHAR, run_by VARCHAR),
-  record_type VARCHAR, ingestion_date DATE, billing_origin_product VARCHAR,
-  product_features STRUCT(jobs_tier VARCHAR, dlt_tier VARCHAR, is_serverless BOOLEAN, is_photon BOOLEAN),
-  usage_type VARCHAR
-);
 
 -- The ledger (DESIGN §4), as `cockpit ledger init` creates it on DuckDB.
 CREATE TABLE IF NOT EXISTS sim.release_cockpit.release_events (
@@ -145,5 +114,13 @@ CREATE TABLE IF NOT EXISTS sim.sim_internal.expectation_defs (
 CREATE TABLE IF NOT EXISTS sim.sim_internal.task_defs (
   workspace_id VARCHAR, job_id VARCHAR, task_key VARCHAR, ordinal INTEGER, n INTEGER
 );
--- Usage records decided when a run ends, waiting for their arrival time (6-12 h later).
-CREATE TABLE IF NOT EXISTS sim.sim_internal.billing_pending AS SELECT *, CAST(NULL AS TIMESTAMP) AS arrives FROM sim.billing.usage LIMIT 0;
+-- Every finished run and update, one row each: job_task_run_timeline, table_lineage and
+-- billing.usage are views over them (views.go).
+CREATE TABLE IF NOT EXISTS sim.sim_internal.job_runs (
+  workspace_id VARCHAR, job_id VARCHAR, run_id VARCHAR, run_name VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP,
+  result_state VARCHAR, termination_code VARCHAR, trigger_type VARCHAR, version VARCHAR
+);
+CREATE TABLE IF NOT EXISTS sim.sim_internal.pipeline_updates (
+  workspace_id VARCHAR, pipeline_id VARCHAR, update_id VARCHAR, update_type VARCHAR, trigger_type VARCHAR, job_id VARCHAR,
+  start_ts TIMESTAMP, end_ts TIMESTAMP, result_state VARCHAR, run_as VARCHAR, num_rows BIGINT, first_ratio DOUBLE
+);

@@ -69,7 +69,7 @@ func newFixture(t testing.TB) *fixture {
 	if _, err := db.ExecContext(ctx, "ATTACH ':memory:' AS "+Catalog); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
+	if err := createSchema(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	s := &Sim{db: db, opts: Options{Clock: func() time.Time { return fixtureNow }}}
@@ -109,6 +109,10 @@ func (fx *fixture) seed(t testing.TB) {
 	fx.exec(t, task, fxWS, fxJob, "ingest", []string{}, ago(24*time.Hour))
 	fx.exec(t, task, fxWS, fxJob, "transform", []string{"ingest"}, ago(24*time.Hour))
 	fx.exec(t, task, fxWS, fxJob, "publish", []string{"transform"}, ago(24*time.Hour))
+	for k, key := range []string{"ingest", "transform", "publish"} {
+		fx.exec(t, `INSERT INTO sim.sim_internal.task_defs VALUES (?, ?, ?, ?, 3)`, fxWS, fxJob, key, k)
+	}
+	finished := `INSERT INTO sim.sim_internal.job_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`
 	// Completed runs: hourly runs of fxJob, one long failing run in three slices, and a run
 	// of the other workspace at the same time as the newest one.
 	slice := `INSERT INTO sim.lakeflow.job_run_timeline (workspace_id, job_id, run_id, period_start_time, period_end_time,
@@ -120,15 +124,9 @@ func (fx *fixture) seed(t testing.TB) {
 			result, code = "CANCELLED", "CANCELLED"
 		}
 		fx.exec(t, slice, fxWS, fxJob, fxRunID(i), start, start.Add(12*time.Minute), "CRON", "prod-ecommerce-orders-refresh", result, code)
-		taskSlice := `INSERT INTO sim.lakeflow.job_task_run_timeline (workspace_id, job_id, run_id, job_run_id, period_start_time,
-  period_end_time, task_key, result_state, termination_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-		for k, key := range []string{"ingest", "transform", "publish"} {
-			r, c := "SUCCEEDED", "SUCCESS"
-			if k == 2 {
-				r, c = result, code
-			}
-			fx.exec(t, taskSlice, fxWS, fxJob, fxRunID(i)+fmt.Sprint(k+1), fxRunID(i), start.Add(time.Duration(4*k)*time.Minute), start.Add(time.Duration(4*k+4)*time.Minute), key, r, c)
-		}
+		// The finished run, from which the task runs view derives ingest, transform and
+		// publish, four minutes each, the last one carrying the run's result.
+		fx.exec(t, finished, fxWS, fxJob, fxRunID(i), "prod-ecommerce-orders-refresh", start, start.Add(12*time.Minute), result, code, "CRON")
 	}
 	long := ago(40 * time.Hour)
 	fx.exec(t, slice, fxWS, fxJob, fxLongRun, long, long.Truncate(time.Hour).Add(time.Hour), "ONETIME", "prod-ecommerce-orders-refresh", nil, nil)

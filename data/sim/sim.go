@@ -115,7 +115,7 @@ func Open(ctx context.Context, o Options) (*Sim, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening the simulated estate %s: %w", path, err)
 	}
-	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
+	if err := createSchema(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("creating the simulated tables: %w", err)
 	}
@@ -129,6 +129,12 @@ func Open(ctx context.Context, o Options) (*Sim, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// createSchema creates the estate's tables and the views derived from them, where missing.
+func createSchema(ctx context.Context, db *sql.DB) error {
+	_, err := db.ExecContext(ctx, schemaSQL+";\n"+viewsSQL)
+	return err
 }
 
 // DB is the estate's database, to hand to data/warehouse in place of a SQL warehouse.

@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// schemaVersion changes whenever the estate's shape or generation changes incompatibly.
-const schemaVersion = "1"
+// FormatVersion changes whenever the estate's shape or generation changes incompatibly; a
+// file of another format is refused (ErrVersion), so the default file name carries it.
+const FormatVersion = "2"
 
 // load reads the estate's meta, or on first open decides the anchor and writes the objects.
 func (s *Sim) load(ctx context.Context) error {
@@ -56,7 +57,7 @@ func (s *Sim) load(ctx context.Context) error {
 		defer tx.Rollback()
 		freeze, _ := json.Marshal(s.gen.st.freezeWindows())
 		for k, v := range map[string]string{
-			"version": schemaVersion, "seed": strconv.FormatInt(s.opts.Seed, 10), "anchor": anchor.Format(time.RFC3339Nano),
+			"version": FormatVersion, "seed": strconv.FormatInt(s.opts.Seed, 10), "anchor": anchor.Format(time.RFC3339Nano),
 			"start": start.Format(time.RFC3339Nano), "through": start.Format(time.RFC3339Nano), "freeze_windows": string(freeze),
 		} {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO sim.sim_internal.meta VALUES (?, ?)", k, v); err != nil {
@@ -69,8 +70,8 @@ func (s *Sim) load(ctx context.Context) error {
 		s.through = start
 		return nil
 	}
-	if meta["version"] != schemaVersion {
-		return fmt.Errorf("%w (format %s, this build reads %s): remove the file or pass another --demo-db", ErrVersion, meta["version"], schemaVersion)
+	if meta["version"] != FormatVersion {
+		return fmt.Errorf("%w (format %s, this build reads %s): remove the file or pass another --demo-db", ErrVersion, meta["version"], FormatVersion)
 	}
 	if meta["seed"] != strconv.FormatInt(s.opts.Seed, 10) {
 		return fmt.Errorf("%w: this estate was generated with seed %s, not %d: pass --demo-seed %s or another --demo-db", ErrSeed, meta["seed"], s.opts.Seed, meta["seed"])
@@ -241,7 +242,7 @@ func (s *Sim) stageOn(ctx context.Context, fn func(*stage) error) error {
 // commitStage moves the staged rows into the estate, inside the catch-up's transaction, and
 // replaces the in-flight work.
 func (s *Sim) commitStage(ctx context.Context, tx *sql.Tx, st *stage, through time.Time) error {
-	stmts := append(append([]string(nil), moveSQL...), billStatements...)
+	stmts := append([]string(nil), moveSQL...)
 	stmts = append(stmts,
 		`DELETE FROM sim.sim_internal.in_flight WHERE run_id NOT IN (SELECT run_id FROM sim.sim_internal.run_requests) OR planned_end <= ?`,
 		`INSERT INTO sim.sim_internal.in_flight SELECT * FROM memory.main.st_flight`)

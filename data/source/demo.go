@@ -14,6 +14,9 @@ import (
 	"github.com/release-cockpit/cockpit/data/workspace"
 )
 
+// DemoFormat is the simulated estate's file format: a file of another format is refused.
+const DemoFormat = sim.FormatVersion
+
 // DemoOptions choose the simulated estate.
 type DemoOptions struct {
 	Path     string // DuckDB file; empty keeps it in memory

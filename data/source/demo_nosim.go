@@ -20,6 +20,9 @@ type DemoOptions struct {
 	Progress io.Writer
 }
 
+// DemoFormat is the simulated estate's file format (none in a nosim build).
+const DemoFormat = ""
+
 // OpenDemo: a nosim build (CGO_ENABLED=0, for bastions) carries no simulation.
 func OpenDemo(context.Context, config.Config, DemoOptions) (*Source, error) {
 	return nil, input("this cockpit was built without the simulated workspace (nosim): use a build with cgo for --demo")

@@ -68,3 +68,33 @@ func BenchmarkListDeploymentsDeepPageProd(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReleaseScreenReads is what opening a release costs on the full estate, per tab:
+// the newest prod deployment's runs, updates, expectations, lineage (two hops) and cost.
+func BenchmarkReleaseScreenReads(b *testing.B) {
+	s := fullStore(b)
+	ctx := context.Background()
+	p, err := s.ListDeployments(ctx, prod, DeploymentQuery{Limit: 1})
+	if err != nil || len(p.Deployments) != 1 {
+		b.Fatalf("no deployment to open: %v", err)
+	}
+	d := p.Deployments[0]
+	for _, tab := range []struct {
+		name string
+		read func() error
+	}{
+		{"runs", func() error { _, err := s.DeploymentRuns(ctx, prod, d); return err }},
+		{"updates", func() error { _, err := s.DeploymentUpdates(ctx, prod, d); return err }},
+		{"expectations", func() error { _, err := s.DeploymentExpectations(ctx, prod, d); return err }},
+		{"lineage", func() error { _, err := s.DeploymentLineage(ctx, prod, d); return err }},
+		{"cost", func() error { _, err := s.DeploymentCost(ctx, prod, d); return err }},
+	} {
+		b.Run(tab.name, func(b *testing.B) {
+			for b.Loop() {
+				if err := tab.read(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
