@@ -24,7 +24,7 @@ CREATE OR REPLACE TABLE memory.main.st_releases (rel BIGINT, release_id VARCHAR,
   environment VARCHAR, actor VARCHAR, ticket VARCHAR);
 CREATE OR REPLACE TABLE memory.main.st_events (event_id VARCHAR, rel BIGINT, kind VARCHAR, status VARCHAR, "at" TIMESTAMP,
   reason VARCHAR, run_id BIGINT, details VARCHAR);
-CREATE OR REPLACE TABLE memory.main.st_resources AS SELECT * FROM sim.release_cockpit.release_resources LIMIT 0;
+CREATE OR REPLACE TABLE memory.main.st_landed (release_id VARCHAR, environment VARCHAR, bundle VARCHAR);
 CREATE OR REPLACE TABLE memory.main.st_flight AS SELECT * FROM sim.sim_internal.in_flight LIMIT 0;
 `
 
@@ -85,7 +85,9 @@ var moveSQL = []string{
 	SELECT e.event_id, r.release_id, r.bundle, r.version, r.git_sha, r.environment, e.kind, e.status, r.actor, e."at", r.ticket,
 	  e.reason, e.run_id, e.details
 	FROM memory.main.st_events e JOIN memory.main.st_releases r ON r.rel = e.rel`,
-	`INSERT INTO sim.release_cockpit.release_resources SELECT * FROM memory.main.st_resources`,
+	`INSERT INTO sim.release_cockpit.release_resources
+	SELECT l.release_id, l.environment, r.resource_type, r.resource_key, r.resource_id, r.name
+	FROM memory.main.st_landed l JOIN sim.sim_internal.bundle_resources r ON r.bundle = l.bundle AND r.environment = l.environment`,
 }
 
 // ciPrincipal is the service principal that runs every job and pipeline.
@@ -98,7 +100,7 @@ type stage struct {
 	rows map[string]int
 }
 
-var stageTables = []string{"st_runs", "st_updates", "st_releases", "st_events", "st_resources", "st_flight"}
+var stageTables = []string{"st_runs", "st_updates", "st_releases", "st_events", "st_landed", "st_flight"}
 
 // createStage (re)creates the staging tables in DuckDB's in-memory catalog: staging writes
 // stay out of the estate's transaction, which may write only to the estate.
@@ -193,7 +195,8 @@ func (g *generator) materialize(s *stage, r *runRec) error {
 }
 
 // stageLedger stages part of the ledger (of ledgerParts, by deployment): the events in
-// (from, to] and the resources of releases landing then. The stories' events are in part 0.
+// (from, to] and the releases landing then, whose resources SQL adds. The stories' events
+// are in part 0.
 func (g *generator) stageLedger(s *stage, part int, from, to time.Time) error {
 	for i, d := range g.tl.all {
 		if i%ledgerParts != part || d.at.Before(from.Add(-2*time.Hour)) || d.at.After(to.Add(15*time.Minute)) {
@@ -205,15 +208,9 @@ func (g *generator) stageLedger(s *stage, part int, from, to time.Time) error {
 		if d.failed || !d.firstSeen || !d.at.After(from) || d.at.After(to) {
 			continue
 		}
-		for j, res := range d.bundle.jobs {
-			if err := s.add("st_resources", d.releaseID(), d.env, "job", res.key, fmt.Sprint(jobID(d.env, d.bundle.index, j)), resourceName(d.env, res.key)); err != nil {
-				return err
-			}
-		}
-		for _, res := range d.bundle.pipes {
-			if err := s.add("st_resources", d.releaseID(), d.env, "pipeline", res.key, pipelineID(d.env, res.key), resourceName(d.env, res.key)); err != nil {
-				return err
-			}
+		// A release's resources are those of its bundle in the environment (bundle_resources).
+		if err := s.add("st_landed", d.releaseID(), d.env, d.bundle.name); err != nil {
+			return err
 		}
 	}
 	if part != 0 {

@@ -39,9 +39,10 @@ CREATE OR REPLACE TABLE memory.main.o_files AS SELECT * FROM sim.sim_internal.wo
 CREATE OR REPLACE TABLE memory.main.o_io AS SELECT * FROM sim.sim_internal.resource_io LIMIT 0;
 CREATE OR REPLACE TABLE memory.main.o_exp AS SELECT * FROM sim.sim_internal.expectation_defs LIMIT 0;
 CREATE OR REPLACE TABLE memory.main.o_tasks AS SELECT * FROM sim.sim_internal.task_defs LIMIT 0;
+CREATE OR REPLACE TABLE memory.main.o_res AS SELECT * FROM sim.sim_internal.bundle_resources LIMIT 0;
 `
 
-var objectTables = []string{"o_jobs", "o_pipes", "o_acls", "o_files", "o_io", "o_exp", "o_tasks"}
+var objectTables = []string{"o_jobs", "o_pipes", "o_acls", "o_files", "o_io", "o_exp", "o_tasks", "o_res"}
 
 var objectSQL = []string{
 	`INSERT INTO sim.lakeflow.jobs SELECT '` + AccountID + `', workspace_id, job_id, name, '', '` + ciPrincipalID + `',
@@ -64,6 +65,7 @@ var objectSQL = []string{
 	`INSERT INTO sim.sim_internal.resource_io SELECT * FROM memory.main.o_io`,
 	`INSERT INTO sim.sim_internal.expectation_defs SELECT * FROM memory.main.o_exp`,
 	`INSERT INTO sim.sim_internal.task_defs SELECT * FROM memory.main.o_tasks`,
+	`INSERT INTO sim.sim_internal.bundle_resources SELECT * FROM memory.main.o_res`,
 }
 
 // ciPrincipalID is the SCIM id of the CI service principal.
@@ -108,6 +110,7 @@ func (g *generator) writeObjects(ctx context.Context, conn *sql.Conn) error {
 			for j, r := range b.jobs {
 				id := fmt.Sprint(jobID(env, b.index, j))
 				add("o_jobs", ws, id, resourceName(env, r.key), b.name, env, b.catalog, mp, created)
+				add("o_res", b.name, env, "job", r.key, id, resourceName(env, r.key))
 				for t, k := range r.tasks {
 					add("o_tasks", ws, id, k, int32(t), int32(len(r.tasks)))
 				}
@@ -119,6 +122,7 @@ func (g *generator) writeObjects(ctx context.Context, conn *sql.Conn) error {
 			for _, r := range b.pipes {
 				id := pipelineID(env, r.key)
 				add("o_pipes", ws, id, resourceName(env, r.key), b.name, env, b.catalog, mp, created, bundleRoot(b.name, env)+"/files/src")
+				add("o_res", b.name, env, "pipeline", r.key, id, resourceName(env, r.key))
 				addIO(add, ws, "PIPELINE", id, b, r)
 				for i, x := range r.expects {
 					for _, t := range r.writes {

@@ -114,6 +114,10 @@ CREATE TABLE IF NOT EXISTS sim.sim_internal.expectation_defs (
 CREATE TABLE IF NOT EXISTS sim.sim_internal.task_defs (
   workspace_id VARCHAR, job_id VARCHAR, task_key VARCHAR, ordinal INTEGER, n INTEGER
 );
+-- The jobs and pipelines of each bundle in each environment: what a release deploys.
+CREATE TABLE IF NOT EXISTS sim.sim_internal.bundle_resources (
+  bundle VARCHAR, environment VARCHAR, resource_type VARCHAR, resource_key VARCHAR, resource_id VARCHAR, name VARCHAR
+);
 -- Every finished run and update, one row each: job_task_run_timeline, table_lineage and
 -- billing.usage are views over them (views.go).
 CREATE TABLE IF NOT EXISTS sim.sim_internal.job_runs (

@@ -28,7 +28,7 @@ import (
 var schemaSQL string
 
 // memoryLimit caps DuckDB's memory.
-const memoryLimit = "200MB"
+const memoryLimit = "128MB"
 
 // Catalog is the DuckDB catalog that stands in for Databricks' `system` and `main`.
 const Catalog = "sim"
