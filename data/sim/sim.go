@@ -106,8 +106,10 @@ func Open(ctx context.Context, o Options) (*Sim, error) {
 		path = o.Path
 	}
 	// DuckDB takes 80% of RAM by default; a bastion shares its memory, so cap it and let
-	// the first generation spill to disk instead.
-	if _, err := db.ExecContext(ctx, "SET memory_limit = '"+memoryLimit+"'; SET preserve_insertion_order = false"); err != nil {
+	// the first generation spill to disk instead. Insertion order stays preserved (the
+	// default): parallel inserts that ignore it leave partial row groups behind, and the
+	// checkpoint on close then spends a second or more merging them.
+	if _, err := db.ExecContext(ctx, "SET memory_limit = '"+memoryLimit+"'"); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("configuring the embedded DuckDB: %w", err)
 	}
