@@ -3,7 +3,9 @@ package sim
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -42,6 +44,7 @@ type deployment struct {
 	forceRatio float64
 	// story names the scripted story a deployment belongs to; empty for generated ones.
 	story string
+	seq   int // position in generation order, the tie-break of the timeline's sort
 }
 
 func (d *deployment) releaseID() string { return d.bundle.name + "@" + d.version }
@@ -81,7 +84,7 @@ func buildTimeline(e *estate, seed int64, start, until time.Time, st *stories) *
 				}
 				v := &deployment{
 					bundle: b, env: "dev", created: cut, at: cut,
-					version: fmt.Sprintf("%d.%02d%02d.%d", cut.Year(), int(cut.Month()), cut.Day(), k),
+					version: versionOf(cut, k),
 					action:  "deploy",
 					actor:   humans[between(0, len(humans)-1, seed, "author", b.name, cut.Unix())],
 				}
@@ -117,14 +120,14 @@ func buildTimeline(e *estate, seed int64, start, until time.Time, st *stories) *
 				p.env = "prod"
 				p.at = s.at.Add(time.Duration(between(120, 26*60, seed, "prod-lag", b.name, v.version)) * time.Minute)
 				p.actor = releasers[between(0, len(releasers)-1, seed, "releaser", b.name, v.version)]
-				p.ticket = fmt.Sprintf("CHG-%05d", between(10000, 99999, seed, "ticket", b.name, v.version))
+				p.ticket = "CHG-" + strconv.Itoa(between(10000, 99999, seed, "ticket", b.name, v.version))
 				cands[2] = append(cands[2], &p)
 			}
 		}
 		for ei, env := range Environments {
 			ds := cands[ei]
 			ds = append(ds, st.deployments(b.name, env)...)
-			sort.SliceStable(ds, func(i, j int) bool { return ds[i].at.Before(ds[j].at) })
+			slices.SortStableFunc(ds, byLanding)
 			var cur *deployment
 			var hist []*deployment
 			var pinnedUntil time.Time
@@ -197,12 +200,33 @@ func buildTimeline(e *estate, seed int64, start, until time.Time, st *stories) *
 			}
 		}
 	}
-	sort.SliceStable(tl.all, func(i, j int) bool { return tl.all[i].at.Before(tl.all[j].at) })
+	// Stable by landing: ties keep the order they were generated in (seq), and the
+	// unstable sort with that tie-break is much faster than a stable one.
+	for i, d := range tl.all {
+		d.seq = i
+	}
+	slices.SortFunc(tl.all, func(a, b *deployment) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return a.seq - b.seq
+	})
 	tl.extra = append(tl.extra, st.ledgerRows(tl)...)
 	return tl
 }
 
 func (d *deployment) isStory() bool { return d.story != "" }
+
+// byLanding orders deployments by when they land.
+func byLanding(a, b *deployment) int { return a.at.Compare(b.at) }
+
+// versionOf is the k-th version cut on a day: 2026.1123.3.
+func versionOf(cut time.Time, k int) string {
+	y, m, d := cut.Date()
+	b := strconv.AppendInt(make([]byte, 0, 16), int64(y), 10)
+	b = append(b, '.', byte('0'+int(m)/10), byte('0'+int(m)%10), byte('0'+d/10), byte('0'+d%10), '.')
+	return string(strconv.AppendInt(b, int64(k), 10))
+}
 
 // deployLead bounds how long before landing a deployment's first event (the request) is written.
 const deployLead = 15 * time.Minute

@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // The estate is a pure function of the seed and of time slots: every random choice is a hash
 // of (seed, what, which), never a stateful generator, so generating a day at once or an hour
@@ -29,6 +26,8 @@ func hashParts(parts []any) fnvHash {
 	return h
 }
 
+// part adds a string or integer part. Nothing else is hashed, and the parts never escape,
+// so the variadic callers box them on the stack.
 func (h fnvHash) part(p any) fnvHash {
 	switch v := p.(type) {
 	case string:
@@ -38,7 +37,7 @@ func (h fnvHash) part(p any) fnvHash {
 	case int64:
 		return h.u64(uint64(v))
 	}
-	return h.str(fmt.Sprint(p))
+	panic("sim: hash parts are strings and integers")
 }
 
 // str adds a string part.
@@ -122,9 +121,14 @@ func putHex(dst []byte, v uint64) {
 	}
 }
 
-// gitSHA is a 40-hex commit id.
+// gitSHA is a 40-hex commit id: the hashes of the parts followed by 1, 2 and 3.
 func gitSHA(parts ...any) string {
-	return fmt.Sprintf("%016x%016x%08x", h64(append(parts, 1)...), h64(append(parts, 2)...), uint32(h64(append(parts, 3)...)))
+	h := hashParts(parts)
+	var buf [40]byte
+	putHex(buf[0:16], h.u64(1).sum())
+	putHex(buf[16:32], h.u64(2).sum())
+	putHex(buf[32:40], uint64(uint32(h.u64(3).sum())))
+	return string(buf[:])
 }
 
 // rng is a splitmix64 stream: cheap per-run randomness, seeded from a hash of what the run is.

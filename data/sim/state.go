@@ -266,7 +266,11 @@ func (s *Sim) commitStage(ctx context.Context, tx *sql.Tx, st *stage, through ti
 func (s *Sim) updateMetadata(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	g := s.gen
 	if s.commits == nil {
-		s.commits = map[string]string{}
+		commits, err := readCommits(ctx, tx)
+		if err != nil {
+			return err
+		}
+		s.commits = commits
 	}
 	for _, env := range Environments {
 		for _, b := range g.e.bundles {
@@ -282,6 +286,32 @@ func (s *Sim) updateMetadata(ctx context.Context, tx *sql.Tx, now time.Time) err
 		}
 	}
 	return nil
+}
+
+// readCommits reads the commit each bundle's metadata.json names now, by bundle|env, so that
+// a process rewrites only the files whose deployment changed since the last one.
+func readCommits(ctx context.Context, tx *sql.Tx) (map[string]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT f.content, w.environment FROM sim.sim_internal.workspace_files f
+		JOIN sim.sim_internal.workspaces w ON w.workspace_id = f.workspace_id WHERE f.path LIKE '%/state/metadata.json'`)
+	if err != nil {
+		return nil, fmt.Errorf("reading the bundles' metadata.json: %w", err)
+	}
+	defer rows.Close()
+	commits := map[string]string{}
+	for rows.Next() {
+		var content, env string
+		if err := rows.Scan(&content, &env); err != nil {
+			return nil, err
+		}
+		var meta bundleMetadata
+		if err := json.Unmarshal([]byte(content), &meta); err != nil {
+			return nil, fmt.Errorf("a bundle's metadata.json is damaged: %w", err)
+		}
+		if b := meta.Config.Bundle; b.Target == env {
+			commits[key(b.Name, env)] = b.Git.Commit
+		}
+	}
+	return commits, rows.Err()
 }
 
 // stageFinishedRequests turns run-now runs whose planned end has passed into timeline rows.
