@@ -54,8 +54,10 @@ type home struct {
 	envs   []*envState
 	active int  // index into envs; -1 until chosen
 	chosen bool // the starting environment is decided
-	since  time.Duration
-	sort   sortMode
+	// restPending: Init loaded only the first environment; the others follow its answer.
+	restPending bool
+	since       time.Duration
+	sort        sortMode
 
 	filter Filter
 	input  textinput.Model
@@ -91,16 +93,54 @@ func newHome(c *Common, o homeOptions) *home {
 	return h
 }
 
-// Init loads every environment and starts the refresh clock.
-func (h *home) Init() tea.Cmd { return tea.Batch(h.loadAll(true), scheduleRefresh(h.refresh)) }
+// Init loads the environment shown first and starts the refresh clock; the others load
+// when it has answered (loadRest), so that the first screen's data does not share the
+// warehouse (and, in the demo, two cores) with two other environments' cold queries.
+func (h *home) Init() tea.Cmd {
+	first := h.firstEnv()
+	if first == nil {
+		return scheduleRefresh(h.refresh)
+	}
+	h.restPending = true
+	return tea.Batch(h.load(first, true), scheduleRefresh(h.refresh))
+}
+
+// firstEnv is the environment loaded first: the one asked for, else the most
+// production-like (the last), which is also where the starting tab looks first.
+func (h *home) firstEnv() *envState {
+	if e := h.activeEnv(); e != nil {
+		return e
+	}
+	if len(h.envs) == 0 {
+		return nil
+	}
+	return h.envs[len(h.envs)-1]
+}
+
+// loadRest loads the environments Init left for later, once.
+func (h *home) loadRest() tea.Cmd {
+	if !h.restPending {
+		return nil
+	}
+	h.restPending = false
+	var cmds []tea.Cmd
+	for _, e := range h.envs {
+		if !e.loaded && e.pending == 0 && e.problem == nil {
+			cmds = append(cmds, h.load(e, true))
+		}
+	}
+	return tea.Batch(cmds...)
+}
 
 // Update handles loads, the refresh clock and keys.
 func (h *home) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case deploymentsLoaded:
 		h.loaded(msg)
+		return h, h.loadRest()
 	case deploymentsFailedToLoad:
 		h.failed(msg)
+		return h, h.loadRest()
 	case refreshDue:
 		return h, tea.Batch(h.loadAll(false), scheduleRefresh(h.refresh))
 	case tea.KeyPressMsg:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -67,6 +68,35 @@ func TestHomeStartsOnTheEnvironmentItIsGiven(t *testing.T) {
 	m := startRoot(t, rootCommon(t, themes.Mono()), o, 120, 40)
 	if got := m.home.Crumb(); got != "staging" {
 		t.Fatalf("started on %q, want staging", got)
+	}
+}
+
+// TestHomeLoadsTheEnvironmentItShowsFirst: the other environments' queries wait for the
+// first answer, so the screen a user sees first is not slowed by two others.
+func TestHomeLoadsTheEnvironmentItShowsFirst(t *testing.T) {
+	for _, tc := range []struct{ asked, first string }{{"", "prod"}, {"staging", "staging"}} {
+		h := newHome(rootCommon(t, themes.Mono()), homeOptions{env: tc.asked, clock: func() time.Time { return testNow }})
+		if h.Init() == nil {
+			t.Fatal("Init starts no load")
+		}
+		for _, e := range h.envs {
+			if want := map[bool]int{true: 1, false: 0}[e.name == tc.first]; e.pending != want {
+				t.Errorf("asked %q: %s has %d loads in flight after Init, want %d", tc.asked, e.name, e.pending, want)
+			}
+		}
+		first := h.env(tc.first)
+		_, cmd := h.Update(deploymentsLoaded{req: loadRequest{env: first.name, gen: first.gen, since: h.since}})
+		if cmd == nil {
+			t.Fatalf("asked %q: the first answer starts no other load", tc.asked)
+		}
+		for _, e := range h.envs {
+			if e != first && e.pending != 1 {
+				t.Errorf("asked %q: %s has %d loads in flight after the first answer, want 1", tc.asked, e.name, e.pending)
+			}
+		}
+		if _, cmd := h.Update(deploymentsLoaded{req: loadRequest{env: "dev", gen: h.env("dev").gen}}); cmd != nil {
+			t.Errorf("asked %q: a later answer starts loads again", tc.asked)
+		}
 	}
 }
 
