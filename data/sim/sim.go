@@ -98,18 +98,23 @@ func Open(ctx context.Context, o Options) (*Sim, error) {
 	}
 	db := sql.OpenDB(connector)
 	path := ":memory:"
+	// What does not fit under the memory limit spills to files here: next to the estate,
+	// or in the system's temporary directory for one in memory. Left to itself, DuckDB
+	// (whose main database is in memory) would spill into ./.tmp of whatever directory the
+	// cockpit was started from.
+	spill := filepath.Join(os.TempDir(), fmt.Sprintf("release-cockpit-%d.tmp", os.Getpid()))
 	if o.Path != "" {
 		if err := os.MkdirAll(filepath.Dir(o.Path), 0o755); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("creating the directory of %s: %w", o.Path, err)
 		}
-		path = o.Path
+		path, spill = o.Path, o.Path+".tmp"
 	}
 	// DuckDB takes 80% of RAM by default; a bastion shares its memory, so cap it and let
 	// the first generation spill to disk instead. Insertion order stays preserved (the
 	// default): parallel inserts that ignore it leave partial row groups behind, and the
 	// checkpoint on close then spends a second or more merging them.
-	if _, err := db.ExecContext(ctx, "SET memory_limit = '"+memoryLimit+"'"); err != nil {
+	if _, err := db.ExecContext(ctx, "SET memory_limit = '"+memoryLimit+"'; SET temp_directory = '"+strings.ReplaceAll(spill, "'", "''")+"'"); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("configuring the embedded DuckDB: %w", err)
 	}
