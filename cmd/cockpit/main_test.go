@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -99,6 +100,45 @@ func TestSameSeedAndClockPrintTheSame(t *testing.T) {
 	}
 }
 
+// TestDemoResetStartsTheStoriesAroundTheClockAgain: the stories happen around an estate's
+// creation, so a day later the incident is a day old; --demo-reset generates the estate
+// afresh and the incident is 35 minutes old again.
+func TestDemoResetStartsTheStoriesAroundTheClockAgain(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "reset.duckdb")
+	incidents := func(now string, reset bool) []string {
+		t.Helper()
+		args := []string{"demo", "--demo-db", db, "--demo-now", now, "--demo-days", "2"}
+		if reset {
+			args = append(args, "--demo-reset")
+		}
+		args = append(args, "releases", "--env", "prod", "--bundle", "ecommerce_orders", "--since", "3d", "--status", "failing", "-o", "json")
+		code, out, errOut := cockpit(t, args...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var rows []struct {
+			DeployedAt string `json:"deployed_at"`
+		}
+		if err := json.Unmarshal([]byte(out), &rows); err != nil {
+			t.Fatal(err)
+		}
+		var at []string
+		for _, r := range rows {
+			at = append(at, r.DeployedAt)
+		}
+		return at
+	}
+	if got := incidents("2026-11-23T12:00:00Z", false); !slices.Contains(got, "2026-11-23T11:25:00Z") {
+		t.Fatalf("first open: failing ecommerce_orders deployments %v, want the incident at 11:25", got)
+	}
+	if got := incidents("2026-11-24T12:00:00Z", false); slices.Contains(got, "2026-11-24T11:25:00Z") || !slices.Contains(got, "2026-11-23T11:25:00Z") {
+		t.Fatalf("a day later: %v, want the incident still at 2026-11-23T11:25", got)
+	}
+	if got := incidents("2026-11-24T12:00:00Z", true); !slices.Contains(got, "2026-11-24T11:25:00Z") {
+		t.Fatalf("after --demo-reset: %v, want the incident 35 minutes before the clock", got)
+	}
+}
+
 func TestTablePrintsStatusAsGlyphAndWord(t *testing.T) {
 	code, out, _ := cockpit(t, demoArgs("releases", "--env", "prod", "--status", "failing", "--since", "2h")...)
 	if code != 0 || !strings.Contains(out, "✗ failing") || !strings.Contains(out, "ecommerce_orders") {
@@ -150,6 +190,7 @@ func TestBadInputGetsOneLineAndExitCode2(t *testing.T) {
 		{"unknown flag", []string{"releases", "--colour"}, "unknown flag: --colour"},
 		{"bad demo-now", []string{"demo", "--demo-now", "noon"}, "is not an RFC 3339 time"},
 		{"demo flags without demo", []string{"releases", "--demo-db", "x"}, "apply to the simulated workspace only"},
+		{"demo reset without demo", []string{"releases", "--demo-reset"}, "apply to the simulated workspace only"},
 		{"missing profile", []string{"releases", "--profile", "nope"}, "profile nope"},
 		{"broken config", []string{"releases", "--config", badCfg}, "bad.yaml:3: environments[0].workspace_id"},
 		{"unknown simulated user", demoArgs("--as", "ceo", "releases"), `no simulated user "ceo"`},

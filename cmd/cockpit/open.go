@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +23,11 @@ func (g *globals) open(ctx context.Context) (*source.Source, error) {
 		path, err := demoPath(g)
 		if err != nil {
 			return nil, err
+		}
+		if g.demoReset {
+			if err := removeEstate(path); err != nil {
+				return nil, err
+			}
 		}
 		o := source.DemoOptions{Path: path, Seed: g.demoSeed, Days: g.demoDays, As: g.as, Progress: g.stderr}
 		if g.demoNow != "" {
@@ -47,4 +54,15 @@ func demoPath(g *globals) (string, error) {
 		name += "-at-" + strings.NewReplacer(":", "", "-", "").Replace(g.now().Format("20060102T150405Z"))
 	}
 	return filepath.Join(dir, "release-cockpit", name+".duckdb"), nil
+}
+
+// removeEstate deletes a simulated estate's file and its write-ahead log, so that the next
+// open generates it afresh with the stories around the clock.
+func removeEstate(path string) error {
+	for _, f := range []string{path, path + ".wal"} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("--demo-reset: %w (close the cockpit that has it open, or remove the file yourself)", err)
+		}
+	}
+	return nil
 }

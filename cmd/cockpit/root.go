@@ -19,6 +19,7 @@ type globals struct {
 	demoSeed   int64
 	demoNow    string
 	demoDays   int
+	demoReset  bool
 	as         string
 	profile    string
 	warehouse  string
@@ -57,6 +58,7 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	pf.Int64Var(&g.demoSeed, "demo-seed", 1, "seed of the simulated estate")
 	pf.StringVar(&g.demoNow, "demo-now", "", "freeze the simulation's clock at this RFC 3339 time")
 	pf.IntVar(&g.demoDays, "demo-days", 90, "days of history in a new simulated estate")
+	pf.BoolVar(&g.demoReset, "demo-reset", false, "start the simulated estate afresh, its stories around now (forgets demo actions)")
 	pf.MarkHidden("demo-days")
 	pf.StringVar(&g.as, "as", "", "simulated user: oncall, release-manager, lead or ci")
 	pf.StringVar(&g.profile, "profile", "", "Databricks CLI profile of ~/.databrickscfg (default: DATABRICKS_CONFIG_PROFILE or DEFAULT)")
@@ -88,8 +90,8 @@ func (g *globals) setup() error {
 			return usage("--demo-now %q is not an RFC 3339 time: use e.g. 2026-11-23T12:00:00Z", g.demoNow)
 		}
 	}
-	if (g.demoDB != "" || g.demoNow != "" || g.as != "") && !g.demo {
-		return usage("--demo-db, --demo-now and --as apply to the simulated workspace only: add --demo or run cockpit demo")
+	if (g.demoDB != "" || g.demoNow != "" || g.as != "" || g.demoReset) && !g.demo {
+		return usage("--demo-db, --demo-now, --demo-reset and --as apply to the simulated workspace only: add --demo or run cockpit demo")
 	}
 	if g.timeout < 0 {
 		return usage("--timeout must be positive")
