@@ -160,17 +160,20 @@ func TestSameSeedAndClockGiveTheSameEstate(t *testing.T) {
 	}
 }
 
-// Time flows: catching up in two steps gives exactly what one step gives, so an estate
-// left open (or reopened later) is the same as one generated later in one go.
+// Time flows: catching up in steps gives exactly what one step gives, so an estate left
+// open (or reopened later) is the same as one generated later in one go. The small steps
+// reuse the deployment timeline built ahead of the clock; the last one outruns it.
 func TestCatchingUpInStepsEqualsCatchingUpAtOnce(t *testing.T) {
 	dir := t.TempDir()
 	var clockA, clockB time.Time
 	clockA, clockB = testNow, testNow
 	a := openAt(t, filepath.Join(dir, "a.duckdb"), 2, func() time.Time { return clockA })
 	b := openAt(t, filepath.Join(dir, "b.duckdb"), 2, func() time.Time { return clockB })
-	clockA = testNow.Add(50 * time.Minute)
-	if err := a.CatchUp(context.Background()); err != nil {
-		t.Fatal(err)
+	for _, step := range []time.Duration{10 * time.Second, 7 * time.Minute, 25 * time.Minute, 50 * time.Minute} {
+		clockA = testNow.Add(step)
+		if err := a.CatchUp(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	clockA, clockB = testNow.Add(3*time.Hour), testNow.Add(3*time.Hour)
 	for _, s := range []*Sim{a, b} {

@@ -14,12 +14,14 @@ import (
 
 // generator turns the estate's shape, the seed and the stories into rows.
 type generator struct {
-	seed  int64
-	e     *estate
-	st    *stories
-	tl    *timeline
-	start time.Time // first instant of history
-	seeds map[string]uint64
+	seed int64
+	e    *estate
+	st   *stories
+	tl   *timeline
+	// tlUntil is how far tl runs: built ahead of the clock and kept while it suffices.
+	tlUntil time.Time
+	start   time.Time // first instant of history
+	seeds   map[string]uint64
 }
 
 // DeployerJobID is the job that deploys releases into an environment (DESIGN §6).

@@ -139,8 +139,14 @@ func (s *Sim) CatchUp(ctx context.Context) error {
 	}
 	g := s.gen
 	// The timeline runs a little past now: a deployment landing in a few minutes has already
-	// been requested and started, and those events belong to this catch-up.
-	g.tl = buildTimeline(g.e, g.seed, g.start, now.Add(deployLead), g.st)
+	// been requested and started, and those events belong to this catch-up. It is causal (a
+	// later end never changes what comes before), and every use of it is bounded by the
+	// interval being generated, so it is built an hour ahead and kept: an open demo catches
+	// up every few seconds and rebuilds it once an hour.
+	if need := now.Add(deployLead); g.tl == nil || g.tlUntil.Before(need) {
+		g.tlUntil = need.Add(timelineAhead)
+		g.tl = buildTimeline(g.e, g.seed, g.start, g.tlUntil, g.st)
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -217,6 +223,9 @@ func roundDays(d time.Duration) string {
 	}
 	return d.Round(time.Minute).String()
 }
+
+// timelineAhead is how far past what a catch-up needs the deployment timeline is built.
+const timelineAhead = time.Hour
 
 // ledgerParts is how many parts the ledger is staged in, concurrently.
 const ledgerParts = 2
