@@ -18,7 +18,7 @@ func costTable(c *Common, cost warehouse.Cost) *relTable {
 		Empty: "no job runs or pipeline updates since the deploy, so no cost yet",
 		Cols: []relCol{
 			{Title: "TYPE"},
-			{Title: "RESOURCE", Max: 20},
+			{Title: "RESOURCE", Max: 40},
 			{Title: "RUN / UPDATE", Min: 10, Flex: true},
 			{Title: "DBUS", Min: 14, Right: true},
 		},
@@ -31,9 +31,12 @@ func costTable(c *Common, cost warehouse.Cost) *relTable {
 		} else {
 			billed++
 		}
-		tb.Rows = append(tb.Rows, relRow{Cells: []relCell{
-			plainCell(c, it.ResourceType), mutedCell(c, it.ResourceID), plainCell(c, it.RunID), dbus,
-		}})
+		// People read job and pipeline names; the id stands in where the name is unknown.
+		resource := plainCell(c, it.ResourceName)
+		if it.ResourceName == "" {
+			resource = mutedCell(c, it.ResourceID)
+		}
+		tb.Rows = append(tb.Rows, relRow{Cells: []relCell{plainCell(c, it.ResourceType), resource, plainCell(c, it.RunID), dbus}})
 	}
 	tb.Notes = append(tb.Notes, []relCell{
 		{fmt.Sprintf("total %.2f DBUs", cost.DBUs), t.Title},

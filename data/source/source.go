@@ -257,10 +257,26 @@ func (s *Source) Lineage(ctx context.Context, env string, d model.Deployment) ([
 	})
 }
 
-// Cost is the DBUs of a deployment's runs and updates, with how late billing data is.
+// Cost is the DBUs of a deployment's runs and updates, with how late billing data is and
+// the names of the jobs and pipelines.
 func (s *Source) Cost(ctx context.Context, env string, d model.Deployment) (warehouse.Cost, error) {
 	return call(s, ctx, env, func(ctx context.Context, e *Environment) (warehouse.Cost, error) {
-		return e.Store.DeploymentCost(ctx, e.Env, d)
+		c, err := e.Store.DeploymentCost(ctx, e.Env, d)
+		if err != nil {
+			return c, err
+		}
+		ids := make([]string, len(c.Items))
+		for i, it := range c.Items {
+			ids[i] = it.ResourceID
+		}
+		names, err := e.Store.ResourceNames(ctx, e.Env, ids)
+		if err != nil {
+			return c, err
+		}
+		for i := range c.Items {
+			c.Items[i].ResourceName = names[c.Items[i].ResourceID]
+		}
+		return c, nil
 	})
 }
 

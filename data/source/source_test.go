@@ -56,6 +56,15 @@ func TestTheIncidentReadsThroughEveryView(t *testing.T) {
 	if _, err := s.Events(ctx, "prod", inc.Deployment); err != nil {
 		t.Fatal(err)
 	}
+	cost, err := s.Cost(ctx, "prod", inc.Deployment)
+	if err != nil || len(cost.Items) == 0 {
+		t.Fatalf("cost: %v, %d items", err, len(cost.Items))
+	}
+	for _, it := range cost.Items {
+		if !strings.HasPrefix(it.ResourceName, "prod-") {
+			t.Errorf("cost of %s %s names it %q, want its prod job or pipeline name", it.ResourceType, it.ResourceID, it.ResourceName)
+		}
+	}
 	id := runs[0].RunID
 	var n int64
 	for _, c := range id {

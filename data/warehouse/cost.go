@@ -19,6 +19,7 @@ var billingFreshnessSQL string
 type CostItem struct {
 	ResourceType string // job | pipeline
 	ResourceID   string // job id or pipeline id
+	ResourceName string // the job's or pipeline's name, where the caller resolved it
 	RunID        string // run id or update id
 	DBUs         float64
 }
