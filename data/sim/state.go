@@ -71,7 +71,7 @@ func (s *Sim) load(ctx context.Context) error {
 		return nil
 	}
 	if meta["version"] != FormatVersion {
-		return fmt.Errorf("%w (format %s, this build reads %s): remove the file or pass another --demo-db", ErrVersion, meta["version"], FormatVersion)
+		return fmt.Errorf("%w (format %s, this build reads %s): start it afresh with --demo-reset, or pass another --demo-db", ErrVersion, meta["version"], FormatVersion)
 	}
 	if meta["seed"] != strconv.FormatInt(s.opts.Seed, 10) {
 		return fmt.Errorf("%w: this estate was generated with seed %s, not %d: pass --demo-seed %s or another --demo-db", ErrSeed, meta["seed"], s.opts.Seed, meta["seed"])
@@ -80,10 +80,10 @@ func (s *Sim) load(ctx context.Context) error {
 	start, err2 := time.Parse(time.RFC3339Nano, meta["start"])
 	through, err3 := time.Parse(time.RFC3339Nano, meta["through"])
 	if err := errors.Join(err1, err2, err3); err != nil {
-		return fmt.Errorf("the simulated estate's meta is damaged (%v): remove the file to regenerate it", err)
+		return fmt.Errorf("the simulated estate's meta is damaged (%v): start it afresh with --demo-reset", err)
 	}
 	if now.Before(through) {
-		return fmt.Errorf("%w: the estate already runs to %s, later than the clock (%s): pass another --demo-db for an earlier --demo-now", ErrClock, through.Format(time.RFC3339), now.Format(time.RFC3339))
+		return fmt.Errorf("%w: the estate already runs to %s, later than the clock (%s): pass another --demo-db for an earlier --demo-now, or --demo-reset", ErrClock, through.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	s.gen = &generator{seed: s.opts.Seed, e: s.estate, st: newStories(s.estate, s.opts.Seed, anchor), start: start}
 	s.gen.seedResources()
