@@ -196,18 +196,7 @@ func (s *Source) Updates(ctx context.Context, env string, d model.Deployment) ([
 		if err != nil {
 			return nil, err
 		}
-		ids := make([]string, len(us))
-		for i, u := range us {
-			ids[i] = u.PipelineID
-		}
-		names, err := e.Store.ResourceNames(ctx, e.Env, ids)
-		if err != nil {
-			return nil, err
-		}
-		for i := range us {
-			us[i].Name = names[us[i].PipelineID]
-		}
-		return us, nil
+		return us, nameAll(ctx, e, us, func(u *model.PipelineUpdate) (string, *string) { return u.PipelineID, &u.Name })
 	})
 }
 
@@ -240,20 +229,7 @@ func (s *Source) Lineage(ctx context.Context, env string, d model.Deployment) ([
 		if err != nil {
 			return nil, err
 		}
-		var ids []string
-		for _, l := range ls {
-			if l.Consumer != "" {
-				ids = append(ids, l.Consumer)
-			}
-		}
-		names, err := e.Store.ResourceNames(ctx, e.Env, ids)
-		if err != nil {
-			return nil, err
-		}
-		for i := range ls {
-			ls[i].ConsumerName = names[ls[i].Consumer]
-		}
-		return ls, nil
+		return ls, nameAll(ctx, e, ls, func(l *model.LineageTable) (string, *string) { return l.Consumer, &l.ConsumerName })
 	})
 }
 
@@ -265,19 +241,28 @@ func (s *Source) Cost(ctx context.Context, env string, d model.Deployment) (ware
 		if err != nil {
 			return c, err
 		}
-		ids := make([]string, len(c.Items))
-		for i, it := range c.Items {
-			ids[i] = it.ResourceID
-		}
-		names, err := e.Store.ResourceNames(ctx, e.Env, ids)
-		if err != nil {
-			return c, err
-		}
-		for i := range c.Items {
-			c.Items[i].ResourceName = names[c.Items[i].ResourceID]
-		}
-		return c, nil
+		return c, nameAll(ctx, e, c.Items, func(it *warehouse.CostItem) (string, *string) { return it.ResourceID, &it.ResourceName })
 	})
+}
+
+// nameAll fills in the job or pipeline name of each item: field gives an item's resource
+// id (empty for none) and where its name goes. One query for all of them.
+func nameAll[T any](ctx context.Context, e *Environment, items []T, field func(*T) (id string, name *string)) error {
+	var ids []string
+	for i := range items {
+		if id, _ := field(&items[i]); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	names, err := e.Store.ResourceNames(ctx, e.Env, ids)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		id, name := field(&items[i])
+		*name = names[id]
+	}
+	return nil
 }
 
 // Run is one job run from the workspace: tasks, states, termination, run page URL.
