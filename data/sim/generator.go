@@ -27,6 +27,19 @@ type generator struct {
 // DeployerJobID is the job that deploys releases into an environment (DESIGN §6).
 func DeployerJobID(env string) int64 { return jobID(env, 99, 0) }
 
+// DeployerJobName is the name of an environment's deployer job.
+func DeployerJobName(env string) string { return "release-cockpit-deployer-" + env }
+
+// deployerEnv is the environment whose deployer job id is, if it is one.
+func deployerEnv(jobID string) (string, bool) {
+	for _, env := range Environments {
+		if fmt.Sprint(DeployerJobID(env)) == jobID {
+			return env, true
+		}
+	}
+	return "", false
+}
+
 // metadataPath is where a bundle's metadata.json lives in a target.
 func metadataPath(bundle, env string) string { return bundleRoot(bundle, env) + "/state/metadata.json" }
 
@@ -139,9 +152,9 @@ func (g *generator) writeObjects(ctx context.Context, conn *sql.Conn) error {
 		}
 		// The deployer job of the environment: the only way releases reach it.
 		id := fmt.Sprint(DeployerJobID(env))
-		add("o_jobs", ws, id, env+"-release-deployer", "release_cockpit", env, "ops", "", created)
-		for t, k := range []string{"gate", "deploy", "verify"} {
-			add("o_tasks", ws, id, k, int32(t), int32(3))
+		add("o_jobs", ws, id, DeployerJobName(env), "release_cockpit", env, "ops", "", created)
+		for t, k := range deployerTasks {
+			add("o_tasks", ws, id, k, int32(t), int32(len(deployerTasks)))
 		}
 		for _, a := range deployerACL(ws, id, env) {
 			add("o_acls", a...)
@@ -222,6 +235,7 @@ func jobACL(ws, objectType, id, env string) [][]driver.Value {
 		{ws, objectType, id, "service_principal", people[3].UserName, "IS_OWNER", false},
 		{ws, objectType, id, "group", "admins", "CAN_MANAGE", true},
 		{ws, objectType, id, "group", "data-eng", "CAN_VIEW", false},
+		{ws, objectType, id, "group", "readers", "CAN_VIEW", false},
 	}
 	run := "CAN_MANAGE_RUN"
 	if objectType == "pipelines" {
@@ -235,15 +249,21 @@ func jobACL(ws, objectType, id, env string) [][]driver.Value {
 	return rows
 }
 
+// deployerTasks are the deployer job's tasks, in order: `cockpit gate`, then the deploy.
+var deployerTasks = []string{"gate", "deploy"}
+
 // deployerACL: who may ask the deployer job to run. In prod the release managers (promote),
-// the on-call engineers (roll back) and the leads; the policy decides which action each may take.
+// the on-call engineers (roll back) and the leads; the policy decides which action each may
+// take. The deployers group (CI) manages the job; readers may only view it.
 func deployerACL(ws, id, env string) [][]driver.Value {
 	rows := [][]driver.Value{
 		{ws, "jobs", id, "service_principal", people[3].UserName, "IS_OWNER", false},
 		{ws, "jobs", id, "group", "admins", "CAN_MANAGE", true},
+		{ws, "jobs", id, "group", "deployers", "CAN_MANAGE", false},
 		{ws, "jobs", id, "group", "release-managers", "CAN_MANAGE_RUN", false},
 		{ws, "jobs", id, "group", "leads", "CAN_MANAGE_RUN", false},
 		{ws, "jobs", id, "group", "oncall", "CAN_MANAGE_RUN", false},
+		{ws, "jobs", id, "group", "readers", "CAN_VIEW", false},
 	}
 	if env != "prod" {
 		rows = append(rows, []driver.Value{ws, "jobs", id, "group", "data-eng", "CAN_MANAGE_RUN", false})

@@ -103,6 +103,14 @@ CREATE TABLE IF NOT EXISTS sim.sim_internal.run_requests (
   idempotency_token VARCHAR, workspace_id VARCHAR, job_id VARCHAR, run_id VARCHAR,
   requested_by VARCHAR, requested_at TIMESTAMP, job_parameters VARCHAR
 );
+-- Runs of the deployer jobs: they progress on the wall clock (deployer.go). gate is '', ok or
+-- blocked; result_state is '' until the run ends; duration_ms is its length once ended;
+-- step_ms is the length of one of its steps.
+CREATE TABLE IF NOT EXISTS sim.sim_internal.deployer_runs (
+  workspace_id VARCHAR, run_id VARCHAR, job_id VARCHAR, environment VARCHAR, run_name VARCHAR,
+  creator VARCHAR, job_parameters VARCHAR, start_time TIMESTAMP, wall_start TIMESTAMP,
+  gate VARCHAR, result_state VARCHAR, message VARCHAR, failed_task VARCHAR, duration_ms BIGINT, step_ms BIGINT
+);
 -- Definitions the generator derives rows from in SQL: what each resource reads and writes,
 -- the expectations of each pipeline's datasets, and the tasks of each job.
 CREATE TABLE IF NOT EXISTS sim.sim_internal.resource_io (

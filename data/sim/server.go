@@ -100,6 +100,8 @@ func (srv *Server) routes() {
 		"GET /api/2.0/permissions/jobs/{id}":              srv.jobPermissions,
 		"GET /api/2.0/permissions/pipelines/{id}":         srv.pipelinePermissions,
 		"GET /api/2.0/preview/scim/v2/Me":                 srv.me,
+		"GET /api/2.0/preview/scim/v2/Users":              srv.listUsers,
+		"GET /api/2.0/preview/scim/v2/ServicePrincipals":  srv.listUsers,
 		"GET /api/2.0/workspace/export":                   srv.export,
 		"GET /api/2.0/workspace/get-status":               srv.getStatus,
 	} {

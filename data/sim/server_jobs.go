@@ -155,7 +155,8 @@ var canRunJob = map[string]bool{"CAN_MANAGE_RUN": true, "IS_OWNER": true, "CAN_M
 
 // runNowHandler is POST /api/2.2/jobs/run-now. The run starts now and ends successfully
 // 20-40 s later; it lives in in_flight until the generator's catch-up moves it into the
-// timeline tables. A repeated idempotency token returns the run it started.
+// timeline tables. A run of a deployer job instead progresses on the wall clock and runs
+// the gate (deployer.go). A repeated idempotency token returns the run it started.
 func (srv *Server) runNowHandler(w http.ResponseWriter, r *http.Request, u User) error {
 	var req struct {
 		JobID            int64             `json:"job_id"`
@@ -233,7 +234,12 @@ WHERE workspace_id = ? AND idempotency_token = ? ORDER BY requested_at LIMIT 1`,
 		return fmt.Errorf("starting run of job %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sim.sim_internal.in_flight
+	if env, ok := deployerEnv(id); ok {
+		// A deployer run progresses on the wall clock and runs the gate (deployer.go).
+		if err := srv.startDeployerRun(ctx, tx, env, id, runID, j.name, u.UserName, req.JobParameters, now); err != nil {
+			return err
+		}
+	} else if _, err := tx.ExecContext(ctx, `INSERT INTO sim.sim_internal.in_flight
 (workspace_id, kind, object_id, run_id, run_name, start_time, planned_end, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		srv.wsid, FlightJob, id, runID, j.name, now, end, string(payload)); err != nil {
 		return fmt.Errorf("starting run of job %s: %w", id, err)
@@ -245,6 +251,14 @@ WHERE workspace_id = ? AND idempotency_token = ? ORDER BY requested_at LIMIT 1`,
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("starting run of job %s: %w", id, err)
+	}
+	// An injected fault loses the answer after the run was recorded, as an overloaded
+	// front end would: only the idempotency token makes the client's retry safe.
+	switch srv.sim.deployer().nextRunNowFault() {
+	case http.StatusServiceUnavailable:
+		return &apiError{http.StatusServiceUnavailable, "TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable. Please retry."}
+	case http.StatusTooManyRequests:
+		return &apiError{http.StatusTooManyRequests, "REQUEST_LIMIT_EXCEEDED", "Too many requests. Please wait and retry."}
 	}
 	writeJSON(w, http.StatusOK, map[string]int64{"run_id": atoi64(runID), "number_in_job": atoi64(runID)})
 	return nil

@@ -117,6 +117,12 @@ func displayName(principal string) string {
 
 // me is GET /api/2.0/preview/scim/v2/Me.
 func (srv *Server) me(w http.ResponseWriter, _ *http.Request, u User) error {
+	writeJSON(w, http.StatusOK, scimUser(u))
+	return nil
+}
+
+// scimUser is a user (or service principal) in SCIM's shape, with their groups.
+func scimUser(u User) map[string]any {
 	type value struct {
 		Value   string `json:"value"`
 		Display string `json:"display,omitempty"`
@@ -132,7 +138,7 @@ func (srv *Server) me(w http.ResponseWriter, _ *http.Request, u User) error {
 		id := groupID(g)
 		groups = append(groups, value{Value: id, Display: g, Type: "direct", Ref: "Groups/" + id})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	out := map[string]any{
 		"schemas":     []string{"urn:ietf:params:scim:schemas:core:2.0:User"},
 		"id":          u.ID,
 		"userName":    u.UserName,
@@ -140,6 +146,39 @@ func (srv *Server) me(w http.ResponseWriter, _ *http.Request, u User) error {
 		"active":      true,
 		"emails":      emails,
 		"groups":      groups,
+	}
+	if !strings.Contains(u.UserName, "@") {
+		out["schemas"] = []string{"urn:ietf:params:scim:schemas:core:2.0:ServicePrincipal"}
+		out["applicationId"] = u.UserName
+	}
+	return out
+}
+
+// listUsers is GET /api/2.0/preview/scim/v2/Users and .../ServicePrincipals, answering the
+// filters `userName eq "<name>"` and `applicationId eq "<id>"` (the only ones the cockpit
+// sends) or, without a filter, everyone.
+func (srv *Server) listUsers(w http.ResponseWriter, r *http.Request, _ User) error {
+	sps := strings.HasSuffix(r.URL.Path, "/ServicePrincipals")
+	filter := strings.TrimSpace(r.URL.Query().Get("filter"))
+	want := ""
+	if filter != "" {
+		attr, val, ok := strings.Cut(filter, " eq ")
+		val = strings.TrimSpace(val)
+		if !ok || (attr != "userName" && attr != "applicationId") || len(val) < 2 || val[0] != '"' || val[len(val)-1] != '"' {
+			return badRequest("Unsupported filter %q: use userName eq \"name\" or applicationId eq \"id\".", filter)
+		}
+		want = val[1 : len(val)-1]
+	}
+	var found []map[string]any
+	for _, u := range people {
+		if strings.Contains(u.UserName, "@") == sps || (want != "" && u.UserName != want) {
+			continue
+		}
+		found = append(found, scimUser(u))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"schemas":      []string{"urn:ietf:params:scim:api:messages:2.0:ListResponse"},
+		"totalResults": len(found), "itemsPerPage": len(found), "startIndex": 1, "Resources": found,
 	})
 	return nil
 }

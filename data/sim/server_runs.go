@@ -21,6 +21,11 @@ type jobRun struct {
 	params             map[string]string
 	creator            string
 	plan               *FlightPlan
+	// Deployer runs (deployer.go): pending before their first task starts, the message of
+	// their end, and their tasks as the server shows them.
+	pending bool
+	message string
+	tasks   []restTask
 }
 
 func (r jobRun) active() bool { return r.result == "" }
@@ -144,6 +149,15 @@ func (srv *Server) runs(ctx context.Context, q runQuery) ([]jobRun, error) {
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("reading runs: %w", err)
+		}
+	}
+	deployers, err := srv.deployerRuns(ctx, q, q.from, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range deployers {
+		if r.key().after(cur) {
+			add(r)
 		}
 	}
 	rows, err := srv.sim.db.QueryContext(ctx, flyingRuns, srv.wsid, q.from, to, q.jobID, q.jobID, q.runID, q.runID)
@@ -314,7 +328,7 @@ func (srv *Server) tasksOf(ctx context.Context, runs []jobRun) (map[string][]res
 		if !slices.Contains(jobIDs, r.jobID) {
 			jobIDs = append(jobIDs, r.jobID)
 		}
-		if r.plan == nil {
+		if r.plan == nil && r.tasks == nil {
 			done = append(done, r.runID)
 		}
 	}
@@ -325,6 +339,9 @@ func (srv *Server) tasksOf(ctx context.Context, runs []jobRun) (map[string][]res
 	jobOf := map[string]string{}
 	for _, r := range runs {
 		jobOf[r.runID] = r.jobID
+		if r.tasks != nil {
+			out[r.runID] = r.tasks
+		}
 		if r.plan == nil {
 			continue
 		}

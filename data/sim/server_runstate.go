@@ -75,7 +75,16 @@ func (srv *Server) runPageURL(jobID, runID string) string {
 }
 
 func (srv *Server) restRun(r jobRun) restRun {
-	st, status := restStateOf(r.result, r.termCode, r.active(), false)
+	st, status := restStateOf(r.result, r.termCode, r.active() && !r.pending, r.pending)
+	if r.pending {
+		st.StateMessage = "Waiting for the run to start"
+	}
+	if r.message != "" {
+		st.StateMessage = r.message
+		if status.TerminationDetails != nil {
+			status.TerminationDetails.Message = r.message
+		}
+	}
 	out := restRun{
 		JobID: atoi64(r.jobID), RunID: atoi64(r.runID), NumberInJob: atoi64(r.runID),
 		OriginalAttemptRunID: atoi64(r.runID), CreatorUserName: r.creator, RunName: r.name,

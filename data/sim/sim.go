@@ -58,6 +58,9 @@ type Sim struct {
 	through time.Time
 	// commits is the commit last written to each bundle's metadata.json, by bundle|env.
 	commits map[string]string
+	// dep runs the deployer jobs (deployer.go).
+	dep     *deployer
+	depOnce sync.Once
 }
 
 // Workspace is one simulated workspace; environments may share one or have their own.
@@ -73,7 +76,7 @@ type User struct {
 	ID          string
 	Token       string
 	Groups      []string
-	// Role is what the demo calls them: oncall, release-manager, lead, ci.
+	// Role is what the demo calls them: oncall, release-manager, lead, ci, viewer.
 	Role string
 }
 
