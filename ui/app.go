@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -97,7 +96,8 @@ func notify(text string, isErr bool) tea.Cmd {
 type ageTicked struct{}
 
 // New makes the cockpit's root model: a stack of screens with the home at the bottom, the
-// crumb line above, the status bar below, help, and the command line.
+// crumb line above, the status bar below, and a stack of overlays over them (help, the
+// command line, dialogs).
 func New(c *Common, o Options) tea.Model {
 	o = o.withDefaults()
 	log := slog.New(slog.DiscardHandler)
@@ -107,10 +107,7 @@ func New(c *Common, o Options) tea.Model {
 	m := &root{c: c, o: o, ctx: context.Background(), log: log, keys: newGlobalKeys()}
 	m.home = newHome(c, homeOptions{ctx: m.ctx, log: log, env: o.Env, since: o.Since, refresh: o.Refresh, clock: o.Clock})
 	m.stack = []Screen{m.home}
-	m.help = help.New()
-	m.help.Ellipsis = c.Glyphs.Ellipsis
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Line))
-	m.cmd = newCmdline()
 	if o.Env != "" && m.home.activeEnv() == nil {
 		m.note = Notify{Text: m.home.SetEnv(o.Env).Error(), Err: true}
 	}
@@ -144,15 +141,13 @@ type root struct {
 	width, height int
 	banner        bool // the stale banner takes a line
 
-	keys     globalKeys
-	help     help.Model
-	showHelp bool
-	cmd      cmdline
-	note     Notify
+	keys globalKeys
+	note Notify
+	// overlays are drawn over the top screen, bottom to top; the last owns the keys.
+	overlays []Overlay
 
 	spin     spinner.Model
 	spinning bool
-	theme    *themes.Theme
 }
 
 func (m *root) Init() tea.Cmd {
@@ -188,6 +183,11 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case Pop:
 		m.pop()
 		return m, m.afterUpdate(nil)
+	case OpenOverlay:
+		m.openOverlay(msg.Overlay)
+		return m, nil
+	case commandEntered:
+		return m, m.afterUpdate(m.execute(msg.line))
 	case Notify:
 		m.note = msg
 		return m, nil
@@ -205,13 +205,17 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ageTicked:
 		return m, m.tickAge()
 	case tea.PasteMsg:
-		if m.cmd.active {
-			return m, m.cmd.update(msg)
+		if o := m.topOverlay(); o != nil {
+			// A paste is typing: it goes where the keys go.
+			var cmd tea.Cmd
+			m.overlays[len(m.overlays)-1], cmd = o.Update(msg)
+			return m, tea.Batch(cmd, m.dropDone())
 		}
 	}
-	// Everything else goes to every screen on the stack, so a covered screen still receives
-	// the answers to its loads; each screen ignores messages that are not its own.
-	var cmds []tea.Cmd
+	// Everything else goes to every overlay and every screen on the stack, so a covered
+	// screen still receives the answers to its loads (and a dialog's result); each ignores
+	// messages that are not its own.
+	cmds := []tea.Cmd{m.updateOverlays(msg)}
 	for i, s := range m.stack {
 		var cmd tea.Cmd
 		m.stack[i], cmd = s.Update(msg)
@@ -220,33 +224,16 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.afterUpdate(tea.Batch(cmds...))
 }
 
-// key routes a key press: ctrl+c always quits; the command line and help take keys while
-// open; a screen that captures the key gets it; then the global keys; then the top screen.
+// key routes a key press: ctrl+c always quits; the top overlay takes every other key while
+// one is open (esc closes it); a screen that captures the key gets it; then the global
+// keys; then the top screen.
 func (m *root) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.note = Notify{}
 	if msg.String() == "ctrl+c" {
 		return tea.Quit
 	}
-	if m.cmd.active {
-		switch msg.String() {
-		case "enter":
-			line := m.cmd.value()
-			m.cmd.close()
-			return m.execute(line)
-		case "esc":
-			m.cmd.close()
-			return nil
-		}
-		return m.cmd.update(msg)
-	}
-	if m.showHelp {
-		switch {
-		case key.Matches(msg, m.keys.Help), key.Matches(msg, m.keys.Back):
-			m.showHelp = false
-		case key.Matches(msg, m.keys.Quit):
-			return tea.Quit
-		}
-		return nil
+	if len(m.overlays) > 0 {
+		return m.overlayKey(msg)
 	}
 	if kc, ok := m.top().(KeyCapturer); ok && kc.CapturesKey(msg) {
 		return m.updateTop(msg)
@@ -255,10 +242,10 @@ func (m *root) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Quit):
 		return tea.Quit
 	case key.Matches(msg, m.keys.Help):
-		m.showHelp = true
+		m.openHelp()
 		return nil
 	case key.Matches(msg, m.keys.Command):
-		return m.cmd.open(m.c.Theme, m.suggestions())
+		return m.openCmdline()
 	case key.Matches(msg, m.keys.Back):
 		m.pop()
 		return nil
@@ -306,15 +293,13 @@ func (m *root) layout(force bool) {
 		return
 	}
 	m.banner = banner
-	h := max(0, m.height-2)
-	if banner {
-		h = max(0, h-1)
-	}
+	h := m.bodyHeight()
 	for _, s := range m.stack {
 		s.SetSize(m.width, h)
 	}
-	m.help.SetWidth(max(1, m.width-1))
-	m.cmd.setWidth(m.width)
+	for _, o := range m.overlays {
+		m.sizeOverlay(o)
+	}
 }
 
 func (m *root) topStatus() Status {
@@ -349,11 +334,6 @@ func (m *root) render() string {
 	if m.width < m.o.MinWidth || m.height < m.o.MinHeight {
 		return m.tooSmall()
 	}
-	if m.theme != m.c.Theme {
-		m.theme = m.c.Theme
-		m.help.Styles = helpStyles(m.c.Theme)
-		m.cmd.style(m.c.Theme)
-	}
 	var b strings.Builder
 	b.WriteString(m.crumbLine())
 	b.WriteByte('\n')
@@ -363,15 +343,13 @@ func (m *root) render() string {
 		b.WriteByte('\n')
 		bodyH--
 	}
-	var body string
-	if m.showHelp {
-		body = m.helpView(bodyH)
-	} else {
-		body = m.top().View()
+	body, status := m.drawOverlays(m.top().View(), "", bodyH)
+	if status == "" {
+		status = m.statusLine()
 	}
 	b.WriteString(fitHeight(body, bodyH, m.width))
 	b.WriteByte('\n')
-	b.WriteString(m.statusLine())
+	b.WriteString(status)
 	return b.String()
 }
 

@@ -143,15 +143,15 @@ func TestHelpIsGeneratedFromTheKeyMapsAndMatchesTheGoldenFile(t *testing.T) {
 		}
 	}
 	sendKeys(t, m, "j")
-	if !m.showHelp || m.home.table.Cursor() != 0 {
+	if !m.helpOpen() || m.home.table.Cursor() != 0 {
 		t.Fatal("keys reached the screen under the help")
 	}
 	for _, k := range []string{"esc", "?"} {
-		if !m.showHelp {
+		if !m.helpOpen() {
 			sendKeys(t, m, "?")
 		}
 		sendKeys(t, m, k)
-		if m.showHelp {
+		if m.helpOpen() {
 			t.Fatalf("%s does not close help", k)
 		}
 	}

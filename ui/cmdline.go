@@ -5,65 +5,97 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/release-cockpit/cockpit/config"
 	"github.com/release-cockpit/cockpit/themes"
 )
 
-// cmdline is the : command line, k9s style: it takes the status bar's place while open.
+// cmdline is the : command line, k9s style: an overlay that takes the status bar's line
+// while open. enter finishes it with the line typed (commandEntered); esc closes it.
 type cmdline struct {
-	input  textinput.Model
-	active bool
+	c     *Common
+	input textinput.Model
+	run   key.Binding
+	done  bool
+	line  string
 }
 
-func newCmdline() cmdline {
+// commandEntered is the command line's result: the line to execute.
+type commandEntered struct{ line string }
+
+func newCmdline(c *Common, suggestions []string) (*cmdline, tea.Cmd) {
 	in := textinput.New()
 	in.Prompt = ":"
 	in.ShowSuggestions = true
-	return cmdline{input: in}
+	in.SetStyles(inputStyles(c.Theme))
+	in.SetSuggestions(suggestions)
+	l := &cmdline{c: c, input: in, run: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run command"))}
+	return l, l.input.Focus()
 }
 
-func (c *cmdline) open(th *themes.Theme, suggestions []string) tea.Cmd {
-	c.active = true
-	c.style(th)
-	c.input.SetValue("")
-	c.input.SetSuggestions(suggestions)
-	return c.input.Focus()
-}
+// Placement: the command line replaces the status bar.
+func (l *cmdline) Placement() Placement { return PlaceStatus }
 
-func (c *cmdline) close() {
-	c.active = false
-	c.input.Blur()
-	c.input.SetValue("")
-}
-
-func (c *cmdline) value() string { return c.input.Value() }
-
-func (c *cmdline) update(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	c.input, cmd = c.input.Update(msg)
-	return cmd
-}
-
-func (c *cmdline) setWidth(w int) { c.input.SetWidth(max(1, w-3)) }
-
-func (c *cmdline) style(th *themes.Theme) {
-	if th == nil {
-		return
+// Result is the line typed, once enter ran it.
+func (l *cmdline) Result() (tea.Msg, bool) {
+	if !l.done {
+		return nil, false
 	}
+	return commandEntered{line: l.line}, true
+}
+
+// KeyMap: enter runs the command, tab completes.
+func (l *cmdline) KeyMap() []key.Binding {
+	complete := l.input.KeyMap.AcceptSuggestion
+	complete.SetHelp("tab", "complete")
+	return []key.Binding{l.run, complete}
+}
+
+// SetSize gives the line its width.
+func (l *cmdline) SetSize(width, _ int) { l.input.SetWidth(max(1, width-3)) }
+
+// Update edits the line; enter finishes it with commandEntered.
+func (l *cmdline) Update(msg tea.Msg) (Overlay, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, l.run) {
+		l.done, l.line = true, l.input.Value()
+		return l, nil
+	}
+	var cmd tea.Cmd
+	l.input, cmd = l.input.Update(msg)
+	return l, cmd
+}
+
+// View is the line as typed.
+func (l *cmdline) View() string { return l.input.View() }
+
+// inputStyles are the theme's styles for a text input: the command line and dialog fields.
+func inputStyles(th *themes.Theme) textinput.Styles {
 	s := textinput.DefaultStyles(true)
+	if th == nil {
+		return s
+	}
 	s.Focused.Prompt, s.Blurred.Prompt = th.Key, th.Key
 	s.Focused.Text, s.Blurred.Text = th.Base, th.Base
 	s.Focused.Placeholder, s.Blurred.Placeholder = th.Muted, th.Muted
 	s.Focused.Suggestion, s.Blurred.Suggestion = th.Muted, th.Muted
 	s.Cursor.Blink = false
 	s.Cursor.Color = nil // the cursor is reverse video: visible in every theme, no colour in mono
-	c.input.SetStyles(s)
+	return s
 }
 
-func (c *cmdline) view(width int, ellipsis string) string {
-	return fitLine(c.input.View(), width, ellipsis)
+// openCmdline opens the command line.
+func (m *root) openCmdline() tea.Cmd {
+	l, cmd := newCmdline(m.c, m.suggestions())
+	m.openOverlay(l)
+	return cmd
+}
+
+// cmdlineOpen reports whether the command line is on top.
+func (m *root) cmdlineOpen() bool {
+	_, ok := m.topOverlay().(*cmdline)
+	return ok
 }
 
 // suggestions complete commands with tab: every command, and :env with each environment.
@@ -92,7 +124,7 @@ func (m *root) execute(line string) tea.Cmd {
 	case "q", "q!", "quit", "exit":
 		return tea.Quit
 	case "help", "h":
-		m.showHelp = true
+		m.openHelp()
 		return nil
 	case "env", "e", "ctx":
 		if arg == "" {

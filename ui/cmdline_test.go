@@ -14,7 +14,7 @@ import (
 func command(t *testing.T, m *root, line string) {
 	t.Helper()
 	sendKeys(t, m, ":")
-	if !m.cmd.active {
+	if !m.cmdlineOpen() {
 		t.Fatal(": did not open the command line")
 	}
 	typeInto(t, m, line)
@@ -100,7 +100,7 @@ func TestCommands(t *testing.T) {
 			}
 		}},
 		{"help", func(t *testing.T, m *root) {
-			if !m.showHelp {
+			if !m.helpOpen() {
 				t.Fatal(":help shows no help")
 			}
 		}},
@@ -109,7 +109,7 @@ func TestCommands(t *testing.T) {
 		t.Run(tt.line, func(t *testing.T) {
 			m := startRoot(t, rootCommon(t, themes.Dark()), rootOptions(), 120, 40)
 			command(t, m, tt.line)
-			if m.cmd.active {
+			if m.cmdlineOpen() {
 				t.Fatal("the command line stayed open")
 			}
 			tt.check(t, m)
@@ -136,8 +136,8 @@ func TestEscClosesTheCommandLineWithoutRunningIt(t *testing.T) {
 	sendKeys(t, m, ":")
 	typeInto(t, m, "env dev")
 	sendKeys(t, m, "esc")
-	if m.cmd.active || m.home.Crumb() != "prod" {
-		t.Fatalf("esc left the command line open (%v) or ran it (tab %s)", m.cmd.active, m.home.Crumb())
+	if m.cmdlineOpen() || m.home.Crumb() != "prod" {
+		t.Fatalf("esc left the command line open (%v) or ran it (tab %s)", m.cmdlineOpen(), m.home.Crumb())
 	}
 }
 

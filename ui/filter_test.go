@@ -157,8 +157,8 @@ func TestWhileTypingAFilterQAndQuestionMarkAreText(t *testing.T) {
 			t.Fatalf("%s while typing quits", k)
 		}
 	}
-	if got := m.home.input.Value(); got != "q?:" || m.showHelp || m.cmd.active {
-		t.Fatalf("typed %q (help %v, command line %v), want the text q?:", got, m.showHelp, m.cmd.active)
+	if got := m.home.input.Value(); got != "q?:" || m.helpOpen() || m.cmdlineOpen() {
+		t.Fatalf("typed %q (help %v, command line %v), want the text q?:", got, m.helpOpen(), m.cmdlineOpen())
 	}
 }
 

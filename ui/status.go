@@ -8,12 +8,9 @@ import (
 
 // statusLine is the bottom line: on the left the spinner (only while loading), the data's
 // age, the user and the workspace; on the right a message, or the keys worth knowing.
-// While the command line is open it takes the line.
+// While the command line is open it takes the line (see drawOverlays).
 func (m *root) statusLine() string {
 	th := m.c.Theme
-	if m.cmd.active {
-		return m.cmd.view(m.width, m.c.Glyphs.Ellipsis)
-	}
 	st := m.topStatus()
 	var left []string
 	switch {
