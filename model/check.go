@@ -33,6 +33,11 @@ type Check struct {
 	At        time.Time
 	// NoData marks a check that could not observe anything; it counts as inconclusive.
 	NoData bool
+	// EventID is the ledger event that reported it.
+	EventID string
+	// DetailsUnreadable marks a check whose details were not JSON: its name, phase and
+	// values are unknown, its outcome is still the status column.
+	DetailsUnreadable bool
 }
 
 // CheckCounts tallies checks by outcome.
@@ -53,8 +58,12 @@ func (c CheckCounts) Total() int { return c.Pass + c.Fail + c.Inconclusive + c.P
 func CountChecks(cs []Check) CheckCounts {
 	latest := map[string]Check{}
 	for _, c := range cs {
-		if prev, ok := latest[c.Name]; !ok || !c.At.Before(prev.At) {
-			latest[c.Name] = c
+		key := "name:" + c.Name
+		if c.Name == "" && c.EventID != "" { // a nameless check is its own
+			key = "event:" + c.EventID
+		}
+		if prev, ok := latest[key]; !ok || !c.At.Before(prev.At) {
+			latest[key] = c
 		}
 	}
 	var n CheckCounts

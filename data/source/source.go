@@ -109,17 +109,30 @@ func (e *Environment) Policy() model.VerdictPolicy {
 	return p
 }
 
+// Listing is what List found: the judged deployments, and the ledger rows that were left
+// out because they cannot be deployments (counted by reason, with their event ids).
+type Listing struct {
+	Deployments []Deployment
+	Skipped     model.Skipped
+}
+
 // List pages through an environment's deployments, newest first, judges each, and keeps
 // those that pass the filters, up to the limit.
 func (s *Source) List(ctx context.Context, env string, q Query) ([]Deployment, error) {
+	l, err := s.ListAll(ctx, env, q)
+	return l.Deployments, err
+}
+
+// ListAll is List with the count of the ledger rows left out.
+func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, error) {
 	e, err := s.Environment(env)
 	if err != nil {
-		return nil, err
+		return Listing{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
 	defer cancel()
 	if err := e.resolveWorkspaceID(ctx); err != nil {
-		return nil, err
+		return Listing{}, err
 	}
 	now := s.clock()
 	if q.Limit <= 0 {
@@ -129,18 +142,19 @@ func (s *Source) List(ctx context.Context, env string, q Query) ([]Deployment, e
 	if q.Since > 0 {
 		wq.Since = now.Add(-q.Since)
 	}
-	var out []Deployment
+	var out Listing
 	for {
 		page, err := e.Store.ListDeployments(ctx, e.Env, wq)
 		if err != nil {
-			return nil, s.warehouseProblem(e, err)
+			return Listing{}, s.warehouseProblem(e, err)
 		}
+		out.Skipped.Merge(page.Skipped)
 		for _, d := range page.Deployments {
 			j := Deployment{Deployment: d, Assessment: model.Assess(d.Health, d.Checks, d.Window, now, e.Policy())}
 			if q.Status == "" || j.Verdict == q.Status {
-				out = append(out, j)
+				out.Deployments = append(out.Deployments, j)
 			}
-			if len(out) == q.Limit {
+			if len(out.Deployments) == q.Limit {
 				return out, nil
 			}
 		}

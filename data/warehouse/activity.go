@@ -34,18 +34,13 @@ func (s *Store) DeploymentRuns(ctx context.Context, env Env, d model.Deployment)
 	args := append(append([]any{d.Release.ID(), env.Name}, scan...), window...)
 	var out []model.JobRun
 	err := s.query(ctx, "listing the runs of "+d.Release.ID(), runsSQL, args, func(rows *sql.Rows) error {
-		var r model.JobRun
-		var name, result, termination sql.NullString
-		var end sql.NullTime
-		if err := rows.Scan(&r.WorkspaceID, &r.JobID, &r.RunID, &name, &r.Start, &end, &result, &termination); err != nil {
+		v, err := scanAny(rows, 8)
+		if err != nil {
 			return err
 		}
-		r.RunName, r.ResultState, r.TerminationCode = name.String, result.String, termination.String
-		r.Start = r.Start.UTC()
-		if r.ResultState != "" { // an active run has slices but no end yet
-			r.End = timeOrZero(end)
+		if r, ok := decodeRun(v); ok {
+			out = append(out, r)
 		}
-		out = append(out, r)
 		return nil
 	})
 	return out, err
@@ -61,18 +56,13 @@ func (s *Store) DeploymentUpdates(ctx context.Context, env Env, d model.Deployme
 	args := append(append([]any{d.Release.ID(), env.Name}, scan...), window...)
 	var out []model.PipelineUpdate
 	err := s.query(ctx, "listing the pipeline updates of "+d.Release.ID(), updatesSQL, args, func(rows *sql.Rows) error {
-		var u model.PipelineUpdate
-		var updateType, trigger, result sql.NullString
-		var end sql.NullTime
-		if err := rows.Scan(&u.WorkspaceID, &u.PipelineID, &u.UpdateID, &updateType, &trigger, &u.Start, &end, &result); err != nil {
+		v, err := scanAny(rows, 8)
+		if err != nil {
 			return err
 		}
-		u.UpdateType, u.TriggerType, u.ResultState = updateType.String, trigger.String, result.String
-		u.Start = u.Start.UTC()
-		if u.ResultState != "" {
-			u.End = timeOrZero(end)
+		if u, ok := decodeUpdate(v); ok {
+			out = append(out, u)
 		}
-		out = append(out, u)
 		return nil
 	})
 	return out, err
@@ -131,11 +121,13 @@ func (s *Store) DeploymentExpectations(ctx context.Context, env Env, d model.Dep
 	var out []ExpectationDelta
 	index := map[key]int{}
 	err = s.query(ctx, "reading the expectations of "+d.Release.ID(), expectationsSQL, args, func(rows *sql.Rows) error {
-		var side string
-		var r model.ExpectationResult
-		if err := rows.Scan(&side, &r.PipelineID, &r.Dataset, &r.Expectation, &r.PassedRecords, &r.FailedRecords); err != nil {
+		v, err := scanAny(rows, 6)
+		if err != nil {
 			return err
 		}
+		side := text(v[0])
+		r := model.ExpectationResult{PipelineID: text(v[1]), Dataset: text(v[2]), Expectation: text(v[3]),
+			PassedRecords: count(v[4]), FailedRecords: count(v[5])}
 		k := key{r.Dataset, r.Expectation}
 		i, seen := index[k]
 		if !seen {
@@ -160,4 +152,37 @@ func (s *Store) DeploymentExpectations(ctx context.Context, env Env, d model.Dep
 		return nil
 	})
 	return out, err
+}
+
+// decodeRun reads a row of runs.sql (workspace, job, run, name, start, end, result,
+// termination); a row without a run id or start is no run. An active run has slices but no
+// end yet: its end is read only once it has a result.
+func decodeRun(v []any) (model.JobRun, bool) {
+	runID, hasID := present(v[2])
+	start, hasStart := when(v[4])
+	if !hasID || !hasStart {
+		return model.JobRun{}, false
+	}
+	r := model.JobRun{WorkspaceID: text(v[0]), JobID: text(v[1]), RunID: runID, RunName: text(v[3]), Start: start,
+		ResultState: text(v[6]), TerminationCode: text(v[7])}
+	if r.ResultState != "" {
+		r.End = whenOrZero(v[5])
+	}
+	return r, true
+}
+
+// decodeUpdate reads a row of updates.sql (workspace, pipeline, update, type, trigger,
+// start, end, result); a row without an update id or start is no update.
+func decodeUpdate(v []any) (model.PipelineUpdate, bool) {
+	id, hasID := present(v[2])
+	start, hasStart := when(v[5])
+	if !hasID || !hasStart {
+		return model.PipelineUpdate{}, false
+	}
+	u := model.PipelineUpdate{WorkspaceID: text(v[0]), PipelineID: text(v[1]), UpdateID: id, UpdateType: text(v[3]),
+		TriggerType: text(v[4]), Start: start, ResultState: text(v[7])}
+	if u.ResultState != "" {
+		u.End = whenOrZero(v[6])
+	}
+	return u, true
 }

@@ -55,12 +55,15 @@ func (s *Store) JobDurationBaselines(ctx context.Context, env Env, jobIDs []stri
 		ts(from), n,
 	}
 	err := s.query(ctx, fmt.Sprintf("reading the duration baselines of %d job(s)", len(ids)), baselinesSQL, args, func(rows *sql.Rows) error {
-		var jobID, runID string
-		var start, end time.Time
-		if err := rows.Scan(&jobID, &runID, &start, &end); err != nil {
+		v, err := scanAny(rows, 4)
+		if err != nil {
 			return err
 		}
-		out[jobID] = append(out[jobID], end.Sub(start))
+		start, okStart := when(v[2])
+		end, okEnd := when(v[3])
+		if jobID, ok := present(v[0]); ok && okStart && okEnd {
+			out[jobID] = append(out[jobID], end.Sub(start))
+		}
 		return nil
 	})
 	if err != nil {

@@ -48,10 +48,12 @@ func (s *Store) DeploymentCost(ctx context.Context, env Env, d model.Deployment)
 	args = append(args, env.WorkspaceID, from, date(scanTo(d.Window.End)))
 	var c Cost
 	err := s.query(ctx, "reading the cost of "+d.Release.ID(), costSQL, args, func(rows *sql.Rows) error {
-		var it CostItem
-		if err := rows.Scan(&it.ResourceType, &it.ResourceID, &it.RunID, &it.DBUs); err != nil {
+		v, err := scanAny(rows, 4)
+		if err != nil {
 			return err
 		}
+		it := CostItem{ResourceType: text(v[0]), ResourceID: text(v[1]), RunID: text(v[2])}
+		it.DBUs, _ = number(v[3])
 		c.Items = append(c.Items, it)
 		c.DBUs += it.DBUs
 		return nil
@@ -60,11 +62,11 @@ func (s *Store) DeploymentCost(ctx context.Context, env Env, d model.Deployment)
 		return Cost{}, err
 	}
 	err = s.query(ctx, "reading how late billing is", billingFreshnessSQL, []any{env.WorkspaceID, from}, func(rows *sql.Rows) error {
-		var latest sql.NullTime
-		if err := rows.Scan(&latest); err != nil {
+		v, err := scanAny(rows, 1)
+		if err != nil {
 			return err
 		}
-		c.DataThrough = timeOrZero(latest)
+		c.DataThrough = whenOrZero(v[0])
 		return nil
 	})
 	return c, err

@@ -41,6 +41,10 @@ type Cursor struct {
 type Page struct {
 	Deployments []model.Deployment
 	Next        *Cursor
+	// Skipped counts the ledger rows of this page that could not be read as deployments;
+	// the first page (no After) also counts the deploy_succeeded events of the query's
+	// window that cannot be deployments (no event id, release id, bundle or time).
+	Skipped model.Skipped
 }
 
 //go:embed deployments_page.sql
@@ -68,11 +72,18 @@ func (s *Store) ListDeployments(ctx context.Context, env Env, q DeploymentQuery)
 		return Page{}, fmt.Errorf("%w: page size %d is not between 1 and %d", ErrInvalidInput, q.Limit, MaxLimit)
 	}
 	f := pageFilter{bundle: q.Bundle, since: q.Since, after: q.After, limit: limit + 1}
-	ds, err := s.deployments(ctx, env, f)
+	ds, skipped, err := s.deployments(ctx, env, f)
 	if err != nil {
 		return Page{}, err
 	}
-	var p Page
+	p := Page{Skipped: skipped}
+	if q.After == nil {
+		bad, err := s.notDeployments(ctx, env, q.Bundle, q.Since)
+		if err != nil {
+			return Page{}, err
+		}
+		p.Skipped.Merge(bad)
+	}
 	if len(ds) > limit {
 		ds = ds[:limit]
 		last := ds[limit-1]
@@ -106,7 +117,7 @@ func (s *Store) GetDeploymentByID(ctx context.Context, env Env, id string) (mode
 }
 
 func (s *Store) one(ctx context.Context, env Env, f pageFilter, what string) (model.Deployment, error) {
-	ds, err := s.deployments(ctx, env, f)
+	ds, _, err := s.deployments(ctx, env, f)
 	if err != nil {
 		return model.Deployment{}, err
 	}
@@ -135,10 +146,10 @@ type pageRow struct {
 
 // deployments runs the three statements of a page: the page itself, the health of its
 // windows (and of the windows before them), and its checks.
-func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model.Deployment, error) {
-	rows, err := s.page(ctx, env, f)
+func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model.Deployment, model.Skipped, error) {
+	rows, skipped, err := s.page(ctx, env, f)
 	if err != nil || len(rows) == 0 {
-		return nil, err
+		return nil, skipped, err
 	}
 	// The page is the contiguous key range [last, first] of the same (environment, bundle)
 	// set, so the follow-up statements re-derive exactly its rows from that range.
@@ -165,7 +176,7 @@ func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model
 	}()
 	wg.Wait()
 	if err := errors.Join(healthErr, checksErr); err != nil {
-		return nil, err
+		return nil, skipped, err
 	}
 	out := make([]model.Deployment, len(rows))
 	for i, r := range rows {
@@ -188,10 +199,10 @@ func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model
 		}
 		out[i] = d
 	}
-	return out, nil
+	return out, skipped, nil
 }
 
-func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, error) {
+func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, model.Skipped, error) {
 	since := f.since
 	if since.IsZero() {
 		since = epoch
@@ -210,26 +221,73 @@ func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, err
 		f.limit,
 	}
 	var out []pageRow
+	var skipped model.Skipped
 	err := s.query(ctx, "listing deployments in "+env.Name, deploymentsPageSQL, args, func(rows *sql.Rows) error {
-		var r pageRow
-		var releaseID string // bundle@version; the parts come as columns
-		var gitSHA, actor, ticket, previousID sql.NullString
-		var windowEnd, previousAt sql.NullTime
-		if err := rows.Scan(&r.d.ID, &releaseID, &r.d.Release.Bundle,
-			&r.d.Release.Version, &gitSHA, &actor, &ticket, &r.d.DeployedAt, &windowEnd, &previousID,
-			&previousAt, &r.pinned, &r.vetoed); err != nil {
+		vals, err := scanAny(rows, pageColumns)
+		if err != nil {
 			return err
 		}
-		r.d.Release.GitSHA, r.d.DeployedBy, r.d.Ticket = gitSHA.String, actor.String, ticket.String
-		r.d.Environment = env.Name
-		r.d.DeployedAt = r.d.DeployedAt.UTC()
-		r.d.Window = model.Window{Start: r.d.DeployedAt, End: timeOrZero(windowEnd)}
-		r.d.Current = !windowEnd.Valid
-		r.previousID, r.previousAt = previousID.String, timeOrZero(previousAt)
+		r, reason := decodePageRow(vals, env.Name)
+		if reason != "" {
+			skipped.Add(reason, text(vals[0]))
+			return nil
+		}
 		out = append(out, r)
 		return nil
 	})
-	return out, err
+	return out, skipped, err
+}
+
+// pageColumns is the number of columns of deployments_page.sql.
+const pageColumns = 13
+
+// decodePageRow builds a deployment from a row of deployments_page.sql, or says why the row
+// cannot be one. Missing optional fields stay empty (shown as missing); a missing version is
+// read from the release id.
+func decodePageRow(v []any, env string) (pageRow, string) {
+	var r pageRow
+	id, ok := present(v[0])
+	if !ok {
+		return r, model.SkipNoEventID
+	}
+	releaseID, ok := present(v[1])
+	if !ok {
+		return r, model.SkipNoReleaseID
+	}
+	bundle, ok := present(v[2])
+	if !ok {
+		return r, model.SkipNoBundle
+	}
+	if v[7] == nil {
+		return r, model.SkipNoTime
+	}
+	at, ok := when(v[7])
+	if !ok {
+		return r, model.SkipBadTime
+	}
+	version, ok := present(v[3])
+	if !ok {
+		if b, ver, err := model.ParseReleaseID(releaseID); err == nil && b == bundle {
+			version = ver
+		}
+	}
+	r.d = model.Deployment{
+		ID:          id,
+		Release:     model.Release{Bundle: bundle, Version: version, GitSHA: text(v[4])},
+		Environment: env,
+		DeployedAt:  at,
+		DeployedBy:  text(v[5]),
+		Ticket:      text(v[6]),
+	}
+	end, hasEnd := when(v[8])
+	r.d.Window = model.Window{Start: at}
+	if hasEnd {
+		r.d.Window.End = end
+	}
+	r.d.Current = v[8] == nil
+	r.previousID, r.previousAt = text(v[9]), whenOrZero(v[10])
+	r.pinned, r.vetoed = truth(v[11]), truth(v[12])
+	return r, ""
 }
 
 // keyRange is the first (newest) and last (oldest) key of a page.
@@ -274,16 +332,12 @@ func (s *Store) health(ctx context.Context, env Env, bundle string, keys keyRang
 	)
 	out := map[string]model.Health{}
 	err := s.query(ctx, "reading the health of deployments in "+env.Name, deploymentsHealthSQL, args, func(rows *sql.Rows) error {
-		var id string
-		var inPage bool
-		var runsOK, runsFailed, runsActive, updOK, updFailed, passed, failed int64
-		if err := rows.Scan(&id, &inPage, &runsOK, &runsFailed, &runsActive, &updOK, &updFailed, &passed, &failed); err != nil {
+		v, err := scanAny(rows, 9)
+		if err != nil {
 			return err
 		}
-		out[id] = model.Health{
-			RunsSucceeded: int(runsOK), RunsFailed: int(runsFailed), RunsActive: int(runsActive),
-			UpdatesOK: int(updOK), UpdatesFailed: int(updFailed),
-			RecordsPassed: passed, RecordsFailed: failed,
+		if id, h, ok := decodeHealth(v); ok {
+			out[id] = h
 		}
 		return nil
 	})
@@ -296,13 +350,60 @@ func (s *Store) pageChecks(ctx context.Context, env Env, bundle string, keys key
 	args = append(args, env.Name)
 	out := map[string][]model.Check{}
 	err := s.query(ctx, "reading the checks of deployments in "+env.Name, deploymentsChecksSQL, args, func(rows *sql.Rows) error {
-		var id string
-		var status, details sql.NullString
-		var at time.Time
-		if err := rows.Scan(&id, &status, &details, &at); err != nil {
+		v, err := scanAny(rows, 5)
+		if err != nil {
 			return err
 		}
-		out[id] = append(out[id], parseCheck(status.String, details.String, at))
+		if id, ok := present(v[0]); ok {
+			out[id] = append(out[id], decodeCheck(v[1:]))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// decodeHealth reads a row of deployments_health.sql: deployment id, in page, then the
+// counts (NULL or unreadable counts are 0: they are aggregates the statement computes).
+func decodeHealth(v []any) (string, model.Health, bool) {
+	id, ok := present(v[0])
+	if !ok {
+		return "", model.Health{}, false
+	}
+	return id, model.Health{
+		RunsSucceeded: int(count(v[2])), RunsFailed: int(count(v[3])), RunsActive: int(count(v[4])),
+		UpdatesOK: int(count(v[5])), UpdatesFailed: int(count(v[6])),
+		RecordsPassed: count(v[7]), RecordsFailed: count(v[8]),
+	}, true
+}
+
+//go:embed not_deployments.sql
+var notDeploymentsSQL string
+
+// notDeployments counts the deploy_succeeded events of an environment (and bundle, and
+// window) that cannot be deployments, with their event ids: frag_deployments.sql leaves them
+// out so that they cut no deployment's window.
+func (s *Store) notDeployments(ctx context.Context, env Env, bundle string, since time.Time) (model.Skipped, error) {
+	if since.IsZero() {
+		since = epoch
+	}
+	var out model.Skipped
+	args := []any{env.Name, bundle, bundle, ts(since)}
+	err := s.query(ctx, "counting the ledger rows of "+env.Name+" that are no deployment", notDeploymentsSQL, args, func(rows *sql.Rows) error {
+		v, err := scanAny(rows, 4)
+		if err != nil {
+			return err
+		}
+		id, hasID := present(v[0])
+		switch {
+		case !hasID:
+			out.Add(model.SkipNoEventID, "")
+		case truth(v[1]):
+			out.Add(model.SkipNoReleaseID, id)
+		case truth(v[2]):
+			out.Add(model.SkipNoBundle, id)
+		default:
+			out.Add(model.SkipNoTime, id)
+		}
 		return nil
 	})
 	return out, err

@@ -5,7 +5,7 @@
 -- (6 keys); environment.
 WITH {{deployments}},
 {{page}}
-SELECT p.event_id AS deployment_id, c.status, c.details, c.at AS checked_at
+SELECT p.event_id AS deployment_id, c.event_id, c.status, c.details, c.at AS checked_at
 FROM page AS p
 JOIN {{release_events}} AS c ON c.release_id = p.release_id
 WHERE c.environment = ? AND c.kind = 'check' AND c.at >= p.deployed_at

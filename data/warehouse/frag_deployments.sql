@@ -3,6 +3,8 @@
 -- A deployment is a deploy_succeeded event, deduplicated on event_id: writers may retry, and
 -- copies of an event are equal, so MIN picks the one value (GROUP BY is cheaper than
 -- ROW_NUMBER here, which DuckDB plans as a second scan of the ledger).
+-- A row without an event id, release id, bundle or time cannot be a deployment: it is left
+-- out here (so that it cuts no window) and counted by not_deployments.sql.
 -- Its window runs from deployed_at (inclusive) to the next deployment of the same bundle in
 -- the same environment (exclusive), in the order (deployed_at, event_id): model.Windows.
 deploys AS (
@@ -11,6 +13,8 @@ deploys AS (
     MIN(e.ticket) AS ticket, MIN(e.at) AS deployed_at
   FROM {{release_events}} AS e
   WHERE e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at IS NOT NULL
   GROUP BY e.event_id
 ),
 windowed AS (

@@ -20,6 +20,7 @@ var statements = map[string]string{
 	"deployments_health":  deploymentsHealthSQL,
 	"deployments_checks":  deploymentsChecksSQL,
 	"previous_deployment": previousDeploymentSQL,
+	"not_deployments":     notDeploymentsSQL,
 	"checks":              checksSQL,
 	"events":              eventsSQL,
 	"append_event":        appendEventSQL,

@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -39,11 +40,14 @@ func (s *Store) previousDeployment(ctx context.Context, env Env, d model.Deploym
 	at := ts(d.DeployedAt)
 	args := []any{env.Name, d.Release.Bundle, at, at, d.ID}
 	err = s.query(ctx, "finding the deployment before "+d.ID, previousDeploymentSQL, args, func(rows *sql.Rows) error {
-		ok = true
-		if err := rows.Scan(&p.ID, &p.ReleaseID, &p.DeployedAt); err != nil {
+		v, err := scanAny(rows, 3)
+		if err != nil {
 			return err
 		}
-		p.DeployedAt = p.DeployedAt.UTC()
+		at, hasTime := when(v[2])
+		if id, hasID := present(v[0]); hasID && hasTime {
+			p, ok = previous{ID: id, ReleaseID: text(v[1]), DeployedAt: at}, true
+		}
 		return nil
 	})
 	return p, ok, err
@@ -68,12 +72,11 @@ func (s *Store) DeploymentChecks(ctx context.Context, env Env, d model.Deploymen
 	args := []any{d.Release.ID(), env.Name, ts(from), endParam(d.Window.End)}
 	var out []model.Check
 	err = s.query(ctx, "reading the checks of "+d.Release.ID(), checksSQL, args, func(rows *sql.Rows) error {
-		var status, details sql.NullString
-		var at time.Time
-		if err := rows.Scan(&status, &details, &at); err != nil {
+		v, err := scanAny(rows, 4)
+		if err != nil {
 			return err
 		}
-		out = append(out, parseCheck(status.String, details.String, at))
+		out = append(out, decodeCheck(v))
 		return nil
 	})
 	return out, err
@@ -88,15 +91,23 @@ type checkDetails struct {
 	NoData    bool            `json:"no_data"`
 }
 
-// parseCheck builds a check from its ledger row. Details that do not parse leave the check
-// nameless rather than failing the whole list: the ledger is written by several tools.
-func parseCheck(status, details string, at time.Time) model.Check {
-	c := model.Check{Outcome: model.Outcome(status), At: at.UTC()}
-	var d checkDetails
-	if details != "" && json.Unmarshal([]byte(details), &d) == nil {
-		c.Name, c.Phase, c.NoData = d.Name, model.Phase(d.Phase), d.NoData
-		c.Observed, c.Threshold = jsonText(d.Observed), jsonText(d.Threshold)
+// decodeCheck builds a check from its ledger row (event id, status, details, at). Details
+// that do not parse keep the check, marked DetailsUnreadable, rather than failing the whole
+// list: the ledger is written by several tools. The raw text goes to the debug log.
+func decodeCheck(v []any) model.Check {
+	c := model.Check{EventID: text(v[0]), Outcome: model.Outcome(strings.TrimSpace(text(v[1]))), At: whenOrZero(v[3])}
+	details, _ := str(v[2])
+	if strings.TrimSpace(details) == "" {
+		return c
 	}
+	var d checkDetails
+	if err := json.Unmarshal([]byte(details), &d); err != nil {
+		c.DetailsUnreadable = true
+		slog.Debug("check details are not JSON", "event_id", c.EventID, "details", details, "error", err)
+		return c
+	}
+	c.Name, c.Phase, c.NoData = d.Name, model.Phase(d.Phase), d.NoData
+	c.Observed, c.Threshold = jsonText(d.Observed), jsonText(d.Threshold)
 	return c
 }
 
@@ -121,18 +132,11 @@ func (s *Store) DeploymentEvents(ctx context.Context, env Env, d model.Deploymen
 	args := []any{d.Release.ID(), env.Name}
 	var out []model.LedgerEvent
 	err := s.query(ctx, "reading the ledger of "+d.Release.ID(), eventsSQL, args, func(rows *sql.Rows) error {
-		var e model.LedgerEvent
-		var kind string
-		var gitSHA, status, actor, ticket, reason, details sql.NullString
-		var runID sql.NullInt64
-		if err := rows.Scan(&e.EventID, &e.ReleaseID, &e.Bundle, &e.Version, &gitSHA, &e.Environment,
-			&kind, &status, &actor, &e.At, &ticket, &reason, &runID, &details); err != nil {
+		v, err := scanAny(rows, 14)
+		if err != nil {
 			return err
 		}
-		e.Kind, e.At = model.EventKind(kind), e.At.UTC()
-		e.GitSHA, e.Status, e.Actor, e.Ticket, e.Reason, e.Details = gitSHA.String, status.String, actor.String, ticket.String, reason.String, details.String
-		e.RunID = runID.Int64
-		out = append(out, e)
+		out = append(out, decodeEvent(v))
 		return nil
 	})
 	return out, err
@@ -186,4 +190,18 @@ func (s *Store) AppendResources(ctx context.Context, resources ...model.ReleaseR
 		}
 	}
 	return nil
+}
+
+// decodeEvent reads a row of events.sql. Every event of the release is kept: the audit
+// trail shows what is there, missing fields empty and unreadable times zero.
+func decodeEvent(v []any) model.LedgerEvent {
+	e := model.LedgerEvent{
+		EventID: text(v[0]), ReleaseID: text(v[1]), Bundle: text(v[2]), Version: text(v[3]), GitSHA: text(v[4]),
+		Environment: text(v[5]), Kind: model.EventKind(text(v[6])), Status: text(v[7]), Actor: text(v[8]),
+		At: whenOrZero(v[9]), Ticket: text(v[10]), Reason: text(v[11]), RunID: count(v[12]), Details: text(v[13]),
+	}
+	if e.Details != "" && !json.Valid([]byte(e.Details)) {
+		slog.Debug("ledger event details are not JSON", "event_id", e.EventID, "details", e.Details)
+	}
+	return e
 }

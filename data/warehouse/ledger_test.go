@@ -137,7 +137,7 @@ func TestLedgerEventsDriveWindowsAndTags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := model.Check{Name: "sla", Phase: model.PhasePost, Outcome: model.OutcomeFail, Observed: "71", Threshold: "p95 ≤ 20m", At: t0.Add(90 * time.Minute)}
+	want := model.Check{Name: "sla", Phase: model.PhasePost, Outcome: model.OutcomeFail, Observed: "71", Threshold: "p95 ≤ 20m", At: t0.Add(90 * time.Minute), EventID: "wt-check"}
 	if len(checks) != 1 || checks[0] != want {
 		t.Errorf("checks %+v, want %+v", checks, want)
 	}
@@ -226,5 +226,71 @@ func TestLedgerDDLCreatesTheSimulationsLedger(t *testing.T) {
 	d, err := fresh.GetDeployment(ctx, prod, "fresh@1")
 	if err != nil || d.ID != "fresh-1" || !d.Current || d.Health.BaselineRatio != -1 || d.Health.HasData() {
 		t.Errorf("deployment on the fresh ledger: %+v, %v", d, err)
+	}
+}
+
+// TestMalformedLedgerRowsAreLeftOutAndCounted: deploy_succeeded rows without a release id,
+// bundle or time, written by some other tool, neither fail the list nor cut the windows of
+// the good deployments; they are counted with their event ids. A check whose details are not
+// JSON keeps its status.
+func TestMalformedLedgerRowsAreLeftOutAndCounted(t *testing.T) {
+	s := testStore(t)
+	ctx := context.Background()
+	env := Env{Name: "warehouse_malformed", WorkspaceID: sim.WorkspaceID("dev")}
+	t0 := now.Add(-6 * time.Hour)
+	good := []model.LedgerEvent{event("wm-1", "wm_orders", "1", "deploy_succeeded", t0), event("wm-2", "wm_orders", "2", "deploy_succeeded", t0.Add(2*time.Hour))}
+	for i := range good {
+		good[i].Environment = env.Name
+	}
+	if err := s.AppendEvents(ctx, good...); err != nil {
+		t.Fatal(err)
+	}
+	before := allDeployments(t, s, env, DeploymentQuery{})
+	insert := `INSERT INTO sim.release_cockpit.release_events (event_id, release_id, bundle, version, environment, kind, status, "at", details)
+VALUES (?, ?, ?, ?, 'warehouse_malformed', ?, ?, CAST(? AS TIMESTAMP), ?)`
+	at := ts(t0.Add(time.Hour))
+	for _, r := range [][]any{
+		{"wm-bad-release", nil, "wm_orders", nil, "deploy_succeeded", "succeeded", at, nil},
+		{"wm-bad-bundle", "wm_orders@9", nil, "9", "deploy_succeeded", "succeeded", at, nil},
+		{"wm-bad-time", "wm_orders@8", "wm_orders", "8", "deploy_succeeded", "succeeded", nil, nil},
+		{nil, "wm_orders@7", "wm_orders", "7", "deploy_succeeded", "succeeded", at, nil},
+		{"wm-bad-check", "wm_orders@2", "wm_orders", "2", "check", "fail", ts(t0.Add(3 * time.Hour)), "{not json"},
+	} {
+		if _, err := s.db.ExecContext(ctx, insert, r...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page, err := s.ListDeployments(ctx, env, DeploymentQuery{})
+	if err != nil {
+		t.Fatalf("one malformed row fails the whole list: %v", err)
+	}
+	after := page.Deployments
+	if len(after) != len(before) || len(after) != 2 {
+		t.Fatalf("%d deployments with the malformed rows, %d without", len(after), len(before))
+	}
+	for i := range after {
+		b := before[i]
+		b.Checks = after[i].Checks
+		if !reflect.DeepEqual(after[i], b) {
+			t.Errorf("good deployment changed by the malformed rows:\n got %+v\nwant %+v", after[i], b)
+		}
+	}
+	sk := page.Skipped
+	want := map[string]int{model.SkipNoReleaseID: 1, model.SkipNoBundle: 1, model.SkipNoTime: 1, model.SkipNoEventID: 1}
+	if !reflect.DeepEqual(sk.ByReason, want) {
+		t.Errorf("skipped %v, want %v", sk.ByReason, want)
+	}
+	if ids := fmt.Sprint(sk.EventIDs); ids != "[wm-bad-bundle wm-bad-release wm-bad-time]" {
+		t.Errorf("offending event ids %s", ids)
+	}
+	if c := after[0].Checks; c.Fail != 1 {
+		t.Errorf("the check with unreadable details is not counted: %+v", c)
+	}
+	checks, err := s.DeploymentChecks(ctx, env, after[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(checks) != 1 || !checks[0].DetailsUnreadable || checks[0].Outcome != model.OutcomeFail {
+		t.Errorf("checks %+v: want the failed check, details unreadable", checks)
 	}
 }

@@ -30,16 +30,12 @@ func (s *Store) DeploymentLineage(ctx context.Context, env Env, d model.Deployme
 	args = append(args, env.WorkspaceID, date(d.Window.Start.Add(-consumerLookback)), date(scanTo(d.Window.End)))
 	var out []model.LineageTable
 	err := s.query(ctx, "reading the lineage of "+d.Release.ID(), lineageSQL, args, func(rows *sql.Rows) error {
-		var t model.LineageTable
-		var direction string
-		var hops int64
-		var table, via, consumer sql.NullString
-		if err := rows.Scan(&direction, &hops, &table, &via, &consumer); err != nil {
+		v, err := scanAny(rows, 5)
+		if err != nil {
 			return err
 		}
-		t.Direction, t.Hops = model.LineageDirection(direction), int(hops)
-		t.Table, t.Via, t.Consumer = table.String, via.String, consumer.String
-		out = append(out, t)
+		out = append(out, model.LineageTable{Direction: model.LineageDirection(text(v[0])), Hops: int(count(v[1])),
+			Table: text(v[2]), Via: text(v[3]), Consumer: text(v[4])})
 		return nil
 	})
 	rank := map[model.LineageDirection]int{model.LineageUpstream: 0, model.LineageWritten: 1, model.LineageDownstream: 2}

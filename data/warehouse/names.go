@@ -41,11 +41,13 @@ func (s *Store) ResourceNames(ctx context.Context, env Env, ids []string) (map[s
 	}
 	joined := strings.Join(list, ",")
 	err := s.query(ctx, "reading resource names", namesSQL, []any{env.WorkspaceID, joined, env.WorkspaceID, joined}, func(r *sql.Rows) error {
-		var id, name string
-		if err := r.Scan(&id, &name); err != nil {
+		v, err := scanAny(r, 2)
+		if err != nil {
 			return err
 		}
-		out[id] = name
+		if id, ok := present(v[0]); ok {
+			out[id] = text(v[1])
+		}
 		return nil
 	})
 	return out, err

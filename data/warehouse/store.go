@@ -157,14 +157,6 @@ func scanTo(end time.Time) time.Time {
 	return end.UTC().Add(runTail)
 }
 
-// timeOrZero converts a nullable timestamp.
-func timeOrZero(t sql.NullTime) time.Time {
-	if !t.Valid {
-		return time.Time{}
-	}
-	return t.Time.UTC()
-}
-
 // query runs a statement and calls scan for each row.
 func (s *Store) query(ctx context.Context, what, text string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := s.db.QueryContext(ctx, s.sql(text), args...)

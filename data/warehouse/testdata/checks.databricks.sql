@@ -2,7 +2,7 @@
 -- previous deployment of the bundle, so that pre-deploy checks are included) to the end of
 -- the deployment's window. Details are JSON, parsed by the caller.
 -- Parameters: release id, environment, from, window end.
-SELECT c.status, c.details, c.at AS checked_at
+SELECT c.event_id, c.status, c.details, c.at AS checked_at
 FROM `main`.`release_cockpit`.`release_events` AS c
 WHERE c.release_id = ? AND c.environment = ? AND c.kind = 'check'
   AND c.at >= CAST(? AS TIMESTAMP) AND c.at < CAST(? AS TIMESTAMP)

@@ -9,6 +9,8 @@ WITH deploys AS (
     MIN(e.ticket) AS ticket, MIN(e.at) AS deployed_at
   FROM "sim"."release_cockpit"."release_events" AS e
   WHERE e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at IS NOT NULL
   GROUP BY e.event_id
 ),
 windowed AS (
@@ -30,7 +32,7 @@ page AS (
     AND (w.deployed_at < CAST(? AS TIMESTAMP)
       OR (w.deployed_at = CAST(? AS TIMESTAMP) AND w.event_id <= ?))
 )
-SELECT p.event_id AS deployment_id, c.status, c.details, c.at AS checked_at
+SELECT p.event_id AS deployment_id, c.event_id, c.status, c.details, c.at AS checked_at
 FROM page AS p
 JOIN "sim"."release_cockpit"."release_events" AS c ON c.release_id = p.release_id
 WHERE c.environment = ? AND c.kind = 'check' AND c.at >= p.deployed_at

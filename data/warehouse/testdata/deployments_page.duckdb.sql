@@ -9,6 +9,8 @@ WITH deploys AS (
     MIN(e.ticket) AS ticket, MIN(e.at) AS deployed_at
   FROM "sim"."release_cockpit"."release_events" AS e
   WHERE e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at IS NOT NULL
   GROUP BY e.event_id
 ),
 windowed AS (

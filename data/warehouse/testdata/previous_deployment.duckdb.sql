@@ -4,6 +4,7 @@
 SELECT e.event_id, e.release_id, e.at AS deployed_at
 FROM "sim"."release_cockpit"."release_events" AS e
 WHERE e.environment = ? AND e.bundle = ? AND e.kind = 'deploy_succeeded'
+  AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
   AND (e.at < CAST(? AS TIMESTAMP) OR (e.at = CAST(? AS TIMESTAMP) AND e.event_id < ?))
 ORDER BY e.at DESC, e.event_id DESC
 LIMIT 1
