@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/release-cockpit/cockpit/model"
 	"gopkg.in/yaml.v3"
 )
 
@@ -34,9 +35,14 @@ type Config struct {
 	WarehouseID string `yaml:"warehouse_id"`
 	// Timeout bounds every call to the workspace and warehouse.
 	Timeout Duration `yaml:"timeout"`
+	// PolicyFile is a workspace file holding the policy of every environment (ParsePolicy), so
+	// the cockpit and `cockpit gate` read the same one; the environments then have no policy key.
+	PolicyFile string `yaml:"policy_file"`
 
 	// Path is the file it was read from, empty for the built-in defaults.
 	Path string `yaml:"-"`
+	// policy is the environments' policies, validated by Parse.
+	policy *model.Policy
 }
 
 // Environment is one stage of the promotion chain.
@@ -52,11 +58,6 @@ type Environment struct {
 	Policy        Policy `yaml:"policy"`
 }
 
-// Policy is what an environment demands of a deployment.
-type Policy struct {
-	BakeTime Duration `yaml:"bake_time"`
-}
-
 // Duration is a time.Duration written as "15s", "2h" or "7d".
 type Duration time.Duration
 
@@ -64,7 +65,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDuration(n.Value)
 	if err != nil {
-		return err
+		return fmt.Errorf("line %d: %v", n.Line, err)
 	}
 	*d = Duration(v)
 	return nil
@@ -244,7 +245,23 @@ func Parse(path string, data []byte) (Config, error) {
 	if c.Refresh != 0 && time.Duration(c.Refresh) < time.Second {
 		return Config{}, bad(at("refresh"), "refresh", "must be at least 1s")
 	}
+	var p model.Policy
+	for i, e := range c.Environments {
+		key := fmt.Sprintf("environments[%d].policy", i)
+		if c.PolicyFile != "" && hasKey(&root, "environments", i, "policy") {
+			return Config{}, bad(at("environments", i, "policy"), key, fmt.Sprintf("the policy comes from policy_file (%s): move these keys there", c.PolicyFile))
+		}
+		v := validator{file: path, root: &root, path: []any{"environments", i, "policy"}, key: key}
+		ep, err := e.Policy.toModel(v, e.Name, e.DeployerJobID, i == len(c.Environments)-1)
+		if err != nil {
+			return Config{}, err
+		}
+		p.Environments = append(p.Environments, ep)
+	}
 	c.fillDefaults()
+	if len(p.Environments) > 0 {
+		c.policy = &p
+	}
 	return c, nil
 }
 
@@ -281,6 +298,35 @@ func lineOf(root *yaml.Node, path ...any) int {
 		}
 	}
 	return line
+}
+
+// hasKey reports whether a key path is in the document.
+func hasKey(root *yaml.Node, path ...any) bool {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			found := false
+			for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == k {
+					n, found = n.Content[i+1], true
+					break
+				}
+			}
+			if !found {
+				return false
+			}
+		case int:
+			if n.Kind != yaml.SequenceNode || k >= len(n.Content) {
+				return false
+			}
+			n = n.Content[k]
+		}
+	}
+	return true
 }
 
 // cleanYAMLError turns "yaml: unmarshal errors:\n  line 3: field x not found in type config.Config"

@@ -85,7 +85,7 @@ func (f cronField) parse(s string) (uint64, error) {
 			if err != nil || n <= 0 {
 				return 0, fmt.Errorf("step %q is not a positive number", item[i+1:])
 			}
-			rng, step = item[:i], n
+			rng, step = item[:i], min(n, 64) // a step past the range keeps only its start (and cannot overflow)
 		}
 		lo, hi := f.min, f.max
 		switch {
@@ -171,7 +171,7 @@ func (c Cron) dayMatches(t time.Time) bool {
 // Next returns the first minute strictly after `after` whose wall-clock time in loc matches,
 // searching no further than until; ok is false when there is none in that span. Minutes are
 // real instants: a wall-clock time skipped by a daylight-saving jump never matches, and one
-// repeated by the jump back matches twice.
+// repeated by the jump back matches once, at its first occurrence (as Vixie cron does).
 func (c Cron) Next(after time.Time, loc *time.Location, until time.Time) (time.Time, bool) {
 	if c.IsZero() {
 		return time.Time{}, false
@@ -196,6 +196,8 @@ func (c Cron) Next(after time.Time, loc *time.Location, until time.Time) (time.T
 			for m := l.Minute() + 1; m < 60 && c.minute&(1<<m) == 0; m++ {
 				next = next.Add(time.Minute)
 			}
+		case repeated(t, l):
+			next = t.Add(time.Minute)
 		default:
 			return t, true
 		}
@@ -205,4 +207,16 @@ func (c Cron) Next(after time.Time, loc *time.Location, until time.Time) (time.T
 		t = next
 	}
 	return time.Time{}, false
+}
+
+// repeated reports whether the wall-clock minute l (t in its zone) already happened earlier,
+// in the hour (or half hour) a daylight-saving jump back repeats.
+func repeated(t time.Time, l time.Time) bool {
+	for _, d := range []time.Duration{30 * time.Minute, time.Hour} {
+		u := t.Add(-d).In(l.Location())
+		if u.Hour() == l.Hour() && u.Minute() == l.Minute() && u.Day() == l.Day() {
+			return true
+		}
+	}
+	return false
 }

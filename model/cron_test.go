@@ -79,6 +79,8 @@ func TestCronMatches(t *testing.T) {
 		{"5/20 * * * *", "2026-11-27 13:45 Fri", true},
 		{"5/20 * * * *", "2026-11-27 13:05 Fri", true},
 		{"5/20 * * * *", "2026-11-27 13:15 Fri", false},
+		{"59/9223372036854775807 * * * *", "2026-11-27 13:59 Fri", true},
+		{"59/9223372036854775807 * * * *", "2026-11-27 13:58 Fri", false},
 		{"0 9-17/4 * * *", "2026-11-27 13:00 Fri", true},
 		{"0 9-17/4 * * *", "2026-11-27 15:00 Fri", false},
 		{"0 0 1,15 * *", "2026-11-15 00:00 Sun", true},
@@ -124,9 +126,14 @@ func TestCronNext(t *testing.T) {
 		// 29 March 2026: Berlin jumps from 02:00 to 03:00; 02:30 does not exist that day.
 		{"spring forward skips the missing time", "30 2 * * *", berlin, "2026-03-28T12:00:00Z", "2026-03-30T00:30:00Z"},
 		{"spring forward, hour after", "30 3 * * *", berlin, "2026-03-28T12:00:00Z", "2026-03-29T01:30:00Z"},
-		// 25 October 2026: Berlin repeats 02:00-03:00; 02:30 happens twice.
+		// 25 October 2026: Berlin repeats 02:00-03:00; 02:30 happens twice and matches once.
 		{"fall back, first 02:30", "30 2 * * *", berlin, "2026-10-24T12:00:00Z", "2026-10-25T00:30:00Z"},
-		{"fall back, second 02:30", "30 2 * * *", berlin, "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z"},
+		{"fall back, not the second 02:30", "30 2 * * *", berlin, "2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z"},
+		{"fall back, every minute of the repeated hour once", "*/20 2 * * *", berlin, "2026-10-25T00:50:00Z", "2026-10-26T01:00:00Z"},
+		{"fall back, the hour after", "0 3 * * *", berlin, "2026-10-24T12:00:00Z", "2026-10-25T02:00:00Z"},
+		// Lord Howe Island moves by half an hour.
+		{"half-hour jump back", "45 1 * * *", mustZone(t, "Australia/Lord_Howe"), "2026-04-04T14:00:00Z", "2026-04-04T14:45:00Z"},
+		{"half-hour jump back, once", "45 1 * * *", mustZone(t, "Australia/Lord_Howe"), "2026-04-04T14:45:00Z", "2026-04-05T15:15:00Z"},
 		{"New York midnight", "0 0 * * *", ny, "2026-11-27T06:00:00Z", "2026-11-28T05:00:00Z"},
 		{"half-hour zone", "0 9 * * *", kolkata, "2026-11-27T00:00:00Z", "2026-11-27T03:30:00Z"},
 		{"January: the 13th or a Friday", "0 0 13 JAN FRI", nil, "2026-11-27T00:00:00Z", "2027-01-01T00:00:00Z"},

@@ -384,6 +384,8 @@ func gateBudget(in GateInput, ep EnvPolicy) Gate {
 	switch {
 	case ep.SLO.Target <= 0:
 		g.OK, g.Reason = true, in.Environment+" has no SLO"
+	case !ep.SLO.Gate:
+		g.OK, g.Reason = true, fmt.Sprintf("%s (not a gate in %s)", b, in.Environment)
 	case b.Spent:
 		g.Reason = fmt.Sprintf("%s's %s in %s%s", in.Release.Bundle, b, in.Environment, breakGlassHint(ep))
 	default:

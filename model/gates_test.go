@@ -15,8 +15,8 @@ var (
 	lena   = Principal{User: "lena.fischer@example.com", Groups: []string{"leads"}}
 	ci     = Principal{User: "7c1e5a92-3d4b-4f60-8a17-2b9c0e6d4f13", Groups: []string{"deployers"}}
 	viewer = Principal{User: "viewer@example.com", Groups: []string{"readers"}}
-	// sam both promotes and may break glass.
-	sam = Principal{User: "sam.ito@example.com", Groups: []string{"release-managers", "oncall"}}
+	// kim both promotes and may break glass.
+	kim = Principal{User: "kim.ito@example.com", Groups: []string{"release-managers", "oncall"}}
 )
 
 // gateNow is the fixture's clock: Sunday 29 November 2026, 04:00 UTC.
@@ -160,8 +160,8 @@ func TestEvaluateGatesPromote(t *testing.T) {
 			[]gateWant{{gate: GateApprovals, reason: "has 0"}}, false},
 		{"an approval does not count for the promoter who gave it", func(l *ledger, req string, in *GateInput) {
 			r := l.add(EventDeployRequested, "2.0", "prod", StatusAwaitingApproval, ci.User, RequestDetails{Action: ActionPromote, ApprovalsRequired: 1})
-			l.add(EventApproved, "2.0", "prod", "approved", sam.User, RequestDetails{RequestID: r})
-			in.Principal, in.RequestID = sam, r
+			l.add(EventApproved, "2.0", "prod", "approved", kim.User, RequestDetails{RequestID: r})
+			in.Principal, in.RequestID = kim, r
 		}, false, []gateWant{{gate: GateApprovals, reason: "has 0"}}, false},
 		{"pinned refuses", func(l *ledger, req string, in *GateInput) {
 			approveBy(l, req, dana)
@@ -183,8 +183,8 @@ func TestEvaluateGatesPromote(t *testing.T) {
 		{"freeze: break-glass with a reason by an allowed user", func(l *ledger, req string, in *GateInput) {
 			approveBy(l, req, dana)
 			activeFreeze(in)
-			in.Principal, in.BreakGlass, in.Reason = sam, true, "P0: revenue dashboard down"
-		}, true, []gateWant{{gate: GateNoFreeze, overrid: true}, {gate: GateBreakGlass, ok: true, reason: "break-glass by sam.ito@example.com overrides the freeze and budget gates: P0: revenue dashboard down"}}, true},
+			in.Principal, in.BreakGlass, in.Reason = kim, true, "P0: revenue dashboard down"
+		}, true, []gateWant{{gate: GateNoFreeze, overrid: true}, {gate: GateBreakGlass, ok: true, reason: "break-glass by kim.ito@example.com overrides the freeze and budget gates: P0: revenue dashboard down"}}, true},
 		{"freeze: break-glass refused to a user not allowed", func(l *ledger, req string, in *GateInput) {
 			approveBy(l, req, dana)
 			activeFreeze(in)
@@ -193,22 +193,27 @@ func TestEvaluateGatesPromote(t *testing.T) {
 		{"freeze: break-glass without a reason", func(l *ledger, req string, in *GateInput) {
 			approveBy(l, req, dana)
 			activeFreeze(in)
-			in.Principal, in.BreakGlass, in.Reason = sam, true, "  "
+			in.Principal, in.BreakGlass, in.Reason = kim, true, "  "
 			in.Policy.Environments[2].ReasonRequired = false
 		}, false, []gateWant{{gate: GateNoFreeze}, {gate: GateBreakGlass, reason: "break-glass needs a reason"}}, false},
 		{"spent budget refuses", func(l *ledger, req string, in *GateInput) { approveBy(l, req, dana); in.Budget = spentBudget() }, false,
 			[]gateWant{{gate: GateBudget, reason: "kpi's error budget spent: 12 failed of 612 runs over 28d, SLO 99% allows 6.1 in prod; wait, or break glass"}}, false},
 		{"spent budget: break-glass by an allowed user", func(l *ledger, req string, in *GateInput) {
 			approveBy(l, req, dana)
-			in.Budget, in.Principal, in.BreakGlass, in.Reason = spentBudget(), sam, true, "security fix CVE-2026-1"
+			in.Budget, in.Principal, in.BreakGlass, in.Reason = spentBudget(), kim, true, "security fix CVE-2026-1"
 		}, true, []gateWant{{gate: GateBudget, overrid: true}, {gate: GateBreakGlass, ok: true}}, true},
 		{"break-glass overrides nothing else", func(l *ledger, req string, in *GateInput) {
-			in.Budget, in.Principal, in.BreakGlass, in.Reason = spentBudget(), sam, true, "security fix"
+			in.Budget, in.Principal, in.BreakGlass, in.Reason = spentBudget(), kim, true, "security fix"
 		}, false, []gateWant{{gate: GateBudget, overrid: true}, {gate: GateApprovals}}, true},
 		{"break-glass with nothing to override is not used", func(l *ledger, req string, in *GateInput) {
 			approveBy(l, req, dana)
-			in.Principal, in.BreakGlass = sam, true
+			in.Principal, in.BreakGlass = kim, true
 		}, true, []gateWant{{gate: GateBreakGlass, ok: true, reason: "not used"}}, false},
+		{"an SLO that does not gate", func(l *ledger, req string, in *GateInput) {
+			approveBy(l, req, dana)
+			in.Budget = spentBudget()
+			in.Policy.Environments[2].SLO.Gate = false
+		}, true, []gateWant{{gate: GateBudget, ok: true, reason: "error budget spent: 12 failed of 612 runs over 28d, SLO 99% allows 6.1 (not a gate in prod)"}}, false},
 		{"no SLO, no budget gate", func(l *ledger, req string, in *GateInput) {
 			approveBy(l, req, dana)
 			in.Budget = spentBudget()

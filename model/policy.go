@@ -148,16 +148,19 @@ const (
 )
 
 // SLO is an objective on run success of a (bundle, environment): Target of the runs in the
-// trailing Window succeed. A zero Target means the environment has no SLO (no budget gate).
+// trailing Window succeed. A zero Target means the environment has no SLO.
 type SLO struct {
 	Target float64
 	Window time.Duration
 	Burn   []BurnRule
+	// Gate: a spent budget refuses promotions and rollbacks into the environment (except
+	// break-glass). Without it the budget is shown but does not block.
+	Gate bool
 }
 
-// DefaultSLO is 99% of runs succeeding over 28 days, with the workbook's burn rules.
+// DefaultSLO is 99% of runs succeeding over 28 days, with the workbook's burn rules, gating.
 func DefaultSLO() SLO {
-	return SLO{Target: 0.99, Window: 28 * 24 * time.Hour, Burn: DefaultBurnRules()}
+	return SLO{Target: 0.99, Window: 28 * 24 * time.Hour, Burn: DefaultBurnRules(), Gate: true}
 }
 
 // EnvPolicy is what one environment demands of the actions taken on it.
