@@ -15,6 +15,7 @@ const (
 	GateAuthorized       GateName = "authorized"
 	GateVerifiedUpstream GateName = "verified_upstream"
 	GateRollbackTarget   GateName = "rollback_target"
+	GateRetryable        GateName = "retryable"
 	GateRequestPending   GateName = "request_pending"
 	GateNotRequester     GateName = "not_requester"
 	GatePreChecks        GateName = "pre_checks"
@@ -67,6 +68,10 @@ type GateInput struct {
 	// in the deployer job, executing an approved request, approving): it does not count as
 	// in flight against itself, and its approvals are the ones counted.
 	RequestID string
+	// Retry: the action is a new attempt of the failed request RequestID (cockpit retry); a
+	// retryable gate checks that it failed. Not for `cockpit gate`, which judges the attempt
+	// once it is in flight.
+	Retry bool
 	// State is the ledger state of Release.Bundle (DeriveState).
 	State BundleState
 	// PreChecks are the release's pre-deploy checks (other phases are ignored).
@@ -131,10 +136,10 @@ func (r GateReport) Gate(name GateName) (Gate, bool) {
 // EvaluateGates judges an action and returns every gate that applies to it, in this order,
 // whether or not an earlier one blocks:
 //
-//	promote:  authorized, verified_upstream, pre_checks, not_vetoed, not_pinned, no_freeze,
-//	          budget, not_in_flight, approvals, ticket, reason[, break_glass]
-//	rollback: authorized, rollback_target, not_vetoed, no_freeze, budget, not_in_flight,
-//	          ticket, reason[, break_glass]
+//	promote:  authorized[, retryable], verified_upstream, pre_checks, not_vetoed, not_pinned,
+//	          no_freeze, budget, not_in_flight, approvals, ticket, reason[, break_glass]
+//	rollback: authorized[, retryable], rollback_target, not_vetoed, no_freeze, budget,
+//	          not_in_flight, ticket, reason[, break_glass]
 //	approve:  authorized, request_pending, not_requester
 //	pin:      authorized, not_pinned, reason
 //	unpin:    authorized, pinned, reason
@@ -163,6 +168,9 @@ func EvaluateGates(in GateInput) GateReport {
 	switch in.Action {
 	case ActionPromote:
 		authorized(ActionPromote)
+		if in.Retry {
+			add(gateRetryable(in, env))
+		}
 		add(gateUpstream(in))
 		add(gatePreChecks(in))
 		add(gateNotVetoed(in, in.Release.Version))
@@ -175,6 +183,9 @@ func EvaluateGates(in GateInput) GateReport {
 		add(gateRequired(GateReason, ep.ReasonRequired, in.Reason, in.Environment+" requires a reason: give one (--reason)"))
 	case ActionRollback:
 		authorized(ActionRollback)
+		if in.Retry {
+			add(gateRetryable(in, env))
+		}
 		target, g := gateRollbackTarget(in, env)
 		rep.Release = target
 		add(g)
@@ -408,7 +419,7 @@ func breakGlassHint(ep EnvPolicy) string {
 func gateInFlight(in GateInput, env EnvState) Gate {
 	g := Gate{Name: GateNotInFlight}
 	for _, r := range env.InFlight() {
-		if r.ID == in.RequestID {
+		if in.RequestID != "" && (r.ID == in.RequestID || r.AttemptID == in.RequestID) {
 			continue
 		}
 		g.Reason = fmt.Sprintf("%s %s by %s is in flight in %s since %s (request %s", r.Action, r.Release.ID(), r.Requester, in.Environment, stamp(r.At, nil), r.ID)
@@ -422,15 +433,6 @@ func gateInFlight(in GateInput, env EnvState) Gate {
 	return g
 }
 
-// approvalsOf is the request whose approvals count for a promotion: RequestID's, else the
-// newest pending request of the release in the environment.
-func approvalsOf(in GateInput, env EnvState) (Request, bool) {
-	if in.RequestID != "" {
-		return env.Request(in.RequestID)
-	}
-	return env.PendingFor(in.Release.Version)
-}
-
 func gateApprovals(in GateInput, ep EnvPolicy, env EnvState) Gate {
 	g := Gate{Name: GateApprovals}
 	need := ep.ApprovalsRequired
@@ -438,12 +440,14 @@ func gateApprovals(in GateInput, ep EnvPolicy, env EnvState) Gate {
 		g.OK, g.Reason = true, "no approvals required in "+in.Environment
 		return g
 	}
+	requester := in.Principal.User
+	if r, ok := env.Request(in.RequestID); ok && in.RequestID != "" {
+		requester = r.Requester
+	}
 	var by []string
-	if r, ok := approvalsOf(in, env); ok {
-		for _, a := range r.Approvals {
-			if !strings.EqualFold(a.By, in.Principal.User) && !strings.EqualFold(a.By, r.Requester) {
-				by = append(by, a.By)
-			}
+	for _, a := range env.ApprovalsFor(in.Release.Version) {
+		if !strings.EqualFold(a.By, in.Principal.User) && !strings.EqualFold(a.By, requester) {
+			by = append(by, a.By)
 		}
 	}
 	if len(by) >= need {
@@ -453,6 +457,32 @@ func gateApprovals(in GateInput, ep EnvPolicy, env EnvState) Gate {
 	g.Reason = fmt.Sprintf("needs %d approval(s) by people other than the requester, has %d: ask %s (cockpit approve %s --env %s)",
 		need, len(by), ep.Grants[ActionApprove], in.Release.ID(), in.Environment)
 	return g
+}
+
+func gateRetryable(in GateInput, env EnvState) Gate {
+	g := Gate{Name: GateRetryable}
+	r, ok := env.Request(in.RequestID)
+	switch {
+	case !ok:
+		g.Reason = fmt.Sprintf("no request %q in %s", in.RequestID, in.Environment)
+	case !r.Retryable():
+		g.Reason = fmt.Sprintf("request %s is %s: only a failed request can be retried", r.ID, strings.ReplaceAll(string(r.State), "_", " "))
+	default:
+		g.OK, g.Reason = true, fmt.Sprintf("attempt %d of request %s (%s %s)", r.Attempts+1, r.ID, r.Action, r.Release.ID())
+		if len(r.FailedResources) > 0 {
+			g.Reason += "; failed last time: " + strings.Join(r.FailedResources, ", ")
+		}
+	}
+	return g
+}
+
+// GateInputFor fills a GateInput from a request in the ledger: action, environment, release,
+// ticket, reason, break-glass and RequestID, for `cockpit gate` (judging the deployer run of
+// that request), for executing an approved request and for a retry (set Retry). The caller
+// adds who asks, their permission, the pre-deploy checks and the budget.
+func GateInputFor(p Policy, s BundleState, r Request, now time.Time) GateInput {
+	return GateInput{Action: r.Action, Policy: p, Environment: r.Environment, Release: r.Release,
+		Ticket: r.Ticket, Reason: r.Reason, BreakGlass: r.BreakGlass, RequestID: r.ID, State: s, Now: now}
 }
 
 func gateRequired(name GateName, required bool, value, missing string) Gate {

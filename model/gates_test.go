@@ -473,3 +473,82 @@ func TestEvaluateGatesFixedOrder(t *testing.T) {
 		t.Errorf("unknown action: %v", rep.Reasons())
 	}
 }
+
+func TestEvaluateGatesRetry(t *testing.T) {
+	l, _ := fixtureLedger()
+	req := l.add(EventDeployRequested, "1.2", "staging", StatusRequested, marco.User, RequestDetails{Action: ActionPromote})
+	l.add(EventDeployFailed, "1.2", "staging", "failed", ci.User, `{"request_id":"`+req+`","failed_resources":["job:ingest"]}`)
+	in := GateInputFor(fixturePolicy(), DeriveState("kpi", l.evs), mustRequest(t, l, "staging", req), gateNow)
+	in.Principal, in.Permission, in.PreChecks, in.Retry = marco, PermissionCanManageRun, passingPreChecks, true
+	rep := EvaluateGates(in)
+	checkReport(t, "retry of a failed promotion", rep, true, []gateWant{{gate: GateRetryable, ok: true, reason: "attempt 2 of request " + req + " (promote kpi@1.2); failed last time: job:ingest"}}, false)
+	if in.Action != ActionPromote || in.Environment != "staging" || in.Release.Version != "1.2" || in.RequestID != req {
+		t.Errorf("GateInputFor %+v", in)
+	}
+	// Once the retry is in flight it is no longer retryable, and `cockpit gate` (no Retry) passes it.
+	retry := l.add(EventDeployRequested, "1.2", "staging", StatusRequested, marco.User, RequestDetails{Action: ActionPromote, RequestID: req})
+	in.State = DeriveState("kpi", l.evs)
+	checkReport(t, "retry twice", EvaluateGates(in), false, []gateWant{{gate: GateRetryable, reason: "is in flight: only a failed request can be retried"}}, false)
+	in.Retry, in.RequestID = false, retry
+	checkReport(t, "cockpit gate of the retry", EvaluateGates(in), true, []gateWant{{gate: GateNotInFlight, ok: true}}, false)
+	in.Retry, in.RequestID = true, "nope"
+	checkReport(t, "retry of nothing", EvaluateGates(in), false, []gateWant{{gate: GateRetryable, reason: `no request "nope" in staging`}}, false)
+}
+
+func TestCockpitGateOfAnApprovedRequest(t *testing.T) {
+	// marco asks, dana approves, marco's promotion runs; the deployer's gate judges the run as
+	// the request it carries, with dana's approval, and not in flight against itself.
+	l, req := fixtureLedger()
+	approveBy(l, req, dana)
+	run := l.add(EventDeployRequested, "2.0", "prod", StatusRequested, marco.User, RequestDetails{Action: ActionPromote, From: "1.2", To: "2.0"})
+	l.evs[len(l.evs)-1].Ticket, l.evs[len(l.evs)-1].Reason = "CHG-48230", "weekly KPI release"
+	l.add(EventDeployStarted, "2.0", "prod", "started", marco.User, RequestDetails{RequestID: run})
+	s := DeriveState("kpi", l.evs)
+	in := GateInputFor(fixturePolicy(), s, mustRequest(t, l, "prod", run), gateNow)
+	in.Principal, in.Permission, in.PreChecks = marco, PermissionCanManageRun, passingPreChecks
+	in.Budget = baseInput(l).Budget
+	checkReport(t, "cockpit gate", EvaluateGates(in), true, []gateWant{{gate: GateApprovals, ok: true, reason: "approved by dana.okafor@example.com"}}, false)
+	// Someone without the right, starting the deployer run directly, fails at the gate.
+	in.Principal, in.Permission = priya, PermissionCanView
+	checkReport(t, "cockpit gate, run started by the on-call", EvaluateGates(in), false, []gateWant{{gate: GateAuthorized, reason: "not in prod's promoters"}}, false)
+}
+
+func mustRequest(t *testing.T, l *ledger, env, id string) Request {
+	t.Helper()
+	r, ok := DeriveState("kpi", l.evs).Env(env).Request(id)
+	if !ok {
+		t.Fatalf("no request %s in %s", id, env)
+	}
+	return r
+}
+
+func TestBoard(t *testing.T) {
+	l, req := fixtureLedger()
+	l.add(EventPinned, "1.2", "prod", "pinned", priya.User, nil)
+	budgets := map[string]Budget{"prod": spentBudget()}
+	cells := Board(fixturePolicy(), DeriveState("kpi", l.evs), budgets, gateNow)
+	if len(cells) != 3 {
+		t.Fatalf("%d cells", len(cells))
+	}
+	dev, st, prod := cells[0], cells[1], cells[2]
+	if dev.Current.Release.Version != "2.0" || !dev.Waiting || dev.Next != "staging" {
+		t.Errorf("dev %+v: 2.0 is current in dev and staging runs 3.0", dev)
+	}
+	if st.Current.Release.Version != "3.0" || st.Waiting {
+		t.Errorf("staging %+v: 3.0 is degraded, it does not wait", st)
+	}
+	if prod.Current.Release.Version != "1.2" || prod.Waiting || prod.Next != "" || prod.Pin == nil || len(prod.Pending) != 1 || prod.Pending[0].ID != req {
+		t.Errorf("prod %+v", prod)
+	}
+	// Take 3.0 out of staging: 2.0 is verified there again and waits for prod, blocked.
+	l.deploy("2.0", "staging", "healthy")
+	cells = Board(fixturePolicy(), DeriveState("kpi", l.evs), budgets, gateNow)
+	st = cells[1]
+	var names []GateName
+	for _, g := range st.Blockers {
+		names = append(names, g.Name)
+	}
+	if !st.Waiting || !reflect.DeepEqual(names, []GateName{GateNotPinned, GateBudget, GateApprovals}) {
+		t.Errorf("staging waits %v, blockers %v; want pinned, budget, approvals", st.Waiting, names)
+	}
+}

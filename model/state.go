@@ -19,6 +19,10 @@ const (
 // RequestID set, of the deploy_started, deploy_succeeded, deploy_failed, approved and
 // rejected events that answer a request. Events without a request_id are matched to the
 // newest open request of the same release in the same environment.
+//
+// A retry of a failed request is a new deploy_requested event (its event id is the new
+// attempt's idempotency token) whose request_id names the original request: the request goes
+// back in flight as a new attempt, and events answering either id answer it.
 type RequestDetails struct {
 	Action            Action `json:"action,omitempty"`
 	From              string `json:"from,omitempty"`
@@ -28,7 +32,8 @@ type RequestDetails struct {
 	BreakGlass bool `json:"break_glass,omitempty"`
 	// Gates is the gate report the request was made with.
 	Gates []Gate `json:"gates,omitempty"`
-	// RequestID is the event id of the deploy_requested event an event answers.
+	// RequestID is the event id of the deploy_requested event an event answers (or, on a
+	// deploy_requested event, the request it retries).
 	RequestID string `json:"request_id,omitempty"`
 	// FailedResources lists the resources a failed deployment could not deploy.
 	FailedResources []string `json:"failed_resources,omitempty"`
@@ -123,13 +128,21 @@ type Request struct {
 	// Approvals are distinct people other than the requester, in the order they approved.
 	Approvals []Approval
 	State     RequestState
-	RunID     int64
+	// AttemptID is the event id of the current attempt: ID, or the newest retry's. It is the
+	// idempotency token of the attempt's RunNow.
+	AttemptID string
+	// Attempts counts the attempts, 1 without retries.
+	Attempts int
+	RunID    int64
 	// StartedAt and EndedAt are zero until deploy_started and the result arrive.
 	StartedAt, EndedAt time.Time
 	// RejectedBy and RejectReason are set for a rejected request.
 	RejectedBy, RejectReason string
 	FailedResources          []string
 }
+
+// Retryable reports whether the request failed and may be tried again (gates re-evaluated).
+func (r Request) Retryable() bool { return r.State == RequestFailed }
 
 // Open reports whether the request still waits for approval or execution.
 func (r Request) Open() bool {
@@ -191,14 +204,38 @@ func (s EnvState) LastVerified() (LedgerDeployment, bool) {
 	return LedgerDeployment{}, false
 }
 
-// Request finds a request by id.
+// Request finds a request by its id or its current attempt's id.
 func (s EnvState) Request(id string) (Request, bool) {
-	for _, r := range s.Requests {
-		if r.ID == id {
-			return r, true
-		}
+	if r := s.request(id); r != nil {
+		return *r, true
 	}
 	return Request{}, false
+}
+
+// ApprovalsFor lists the approvals a promotion of version into the environment can count:
+// those given, on any request of that version that was not rejected, since the environment's
+// current deployment landed (a landing consumes them, so an approval is bound to the release
+// and to what it replaces), one per person, in the order given. The requester of each request
+// never counts for it (DeriveState drops such approvals).
+func (s EnvState) ApprovalsFor(version string) []Approval {
+	var since time.Time
+	if cur, ok := s.Current(); ok {
+		since = cur.DeployedAt
+	}
+	var out []Approval
+	seen := map[string]bool{}
+	for _, r := range s.Requests {
+		if r.Release.Version != version || r.State == RequestRejected {
+			continue
+		}
+		for _, a := range r.Approvals {
+			if k := strings.ToLower(a.By); !seen[k] && !a.At.Before(since) {
+				seen[k] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
 }
 
 // Pending lists the requests awaiting approval or approved and not yet executed.
@@ -291,9 +328,15 @@ func DeriveState(bundle string, events []LedgerEvent) BundleState {
 		d := ParseRequestDetails(e.Details)
 		switch e.Kind {
 		case EventDeployRequested:
+			if orig := s.request(d.RequestID); orig != nil && d.RequestID != e.EventID {
+				// A retry: a new attempt of the original request.
+				orig.AttemptID, orig.Attempts, orig.State = e.EventID, orig.Attempts+1, RequestInFlight
+				orig.StartedAt, orig.EndedAt, orig.RunID, orig.FailedResources = time.Time{}, time.Time{}, 0, nil
+				continue
+			}
 			r := Request{ID: e.EventID, Release: Release{Bundle: bundle, Version: e.Version, GitSHA: e.GitSHA}, Environment: e.Environment,
 				Action: d.Action, From: d.From, To: d.To, Requester: e.Actor, At: e.At, Ticket: e.Ticket, Reason: e.Reason,
-				ApprovalsRequired: d.ApprovalsRequired, BreakGlass: d.BreakGlass, State: RequestInFlight}
+				ApprovalsRequired: d.ApprovalsRequired, BreakGlass: d.BreakGlass, State: RequestInFlight, AttemptID: e.EventID, Attempts: 1}
 			if r.Action == "" {
 				r.Action = ActionPromote
 			}
@@ -399,10 +442,8 @@ func (s *EnvState) answer(e LedgerEvent, d RequestDetails, states ...RequestStat
 		return false
 	}
 	if d.RequestID != "" {
-		for i := range s.Requests {
-			if r := &s.Requests[i]; r.ID == d.RequestID && in(r) {
-				return r
-			}
+		if r := s.request(d.RequestID); r != nil && in(r) {
+			return r
 		}
 		return nil
 	}
@@ -411,6 +452,19 @@ func (s *EnvState) answer(e LedgerEvent, d RequestDetails, states ...RequestStat
 			if r := &s.Requests[i]; r.Release.Version == e.Version && r.State == st {
 				return r
 			}
+		}
+	}
+	return nil
+}
+
+// request finds a request by its id or its current attempt's id.
+func (s *EnvState) request(id string) *Request {
+	if id == "" {
+		return nil
+	}
+	for i := range s.Requests {
+		if r := &s.Requests[i]; r.ID == id || r.AttemptID == id {
+			return r
 		}
 	}
 	return nil

@@ -173,3 +173,60 @@ func TestParseRequestDetails(t *testing.T) {
 		_ = ParseRequestDetails(bad) // never panics; gives what it could read
 	}
 }
+
+func TestDeriveStateRetry(t *testing.T) {
+	l := &ledger{at: gateNow}
+	req := l.add(EventDeployRequested, "2.0", "prod", StatusRequested, marco.User, RequestDetails{Action: ActionPromote})
+	l.add(EventDeployStarted, "2.0", "prod", "started", marco.User, RequestDetails{RequestID: req})
+	l.evs[len(l.evs)-1].RunID = 11
+	l.add(EventDeployFailed, "2.0", "prod", "failed", marco.User, `{"request_id":"`+req+`","failed_resources":["pipeline:silver"]}`)
+	r, _ := DeriveState("kpi", l.evs).Env("prod").Request(req)
+	if !r.Retryable() || r.Attempts != 1 || r.AttemptID != req || r.RunID != 11 {
+		t.Fatalf("failed request %+v", r)
+	}
+	retry := l.add(EventDeployRequested, "2.0", "prod", StatusRequested, marco.User, RequestDetails{Action: ActionPromote, RequestID: req})
+	prod := DeriveState("kpi", l.evs).Env("prod")
+	if len(prod.Requests) != 1 {
+		t.Fatalf("a retry is an attempt, not a new request: %+v", prod.Requests)
+	}
+	r, _ = prod.Request(retry)
+	if r.ID != req || r.State != RequestInFlight || r.Attempts != 2 || r.AttemptID != retry || r.RunID != 0 || r.FailedResources != nil || r.Retryable() {
+		t.Errorf("retried request %+v", r)
+	}
+	l.add(EventDeployStarted, "2.0", "prod", "started", marco.User, RequestDetails{RequestID: retry})
+	l.evs[len(l.evs)-1].RunID = 12
+	l.add(EventDeploySucceeded, "2.0", "prod", "succeeded", marco.User, RequestDetails{RequestID: retry})
+	prod = DeriveState("kpi", l.evs).Env("prod")
+	r, _ = prod.Request(req)
+	if r.State != RequestSucceeded || r.RunID != 12 || len(prod.Deployments) != 1 || prod.Deployments[0].RequestID != req {
+		t.Errorf("after the retry succeeded: %+v %+v", r, prod.Deployments)
+	}
+}
+
+func TestApprovalsFor(t *testing.T) {
+	l := &ledger{at: gateNow}
+	l.deploy("1.0", "prod", "healthy")
+	r1 := l.add(EventDeployRequested, "2.0", "prod", StatusAwaitingApproval, marco.User, RequestDetails{ApprovalsRequired: 2})
+	l.add(EventApproved, "2.0", "prod", "approved", dana.User, RequestDetails{RequestID: r1})
+	r2 := l.add(EventDeployRequested, "2.0", "prod", StatusAwaitingApproval, ci.User, RequestDetails{ApprovalsRequired: 2})
+	l.add(EventApproved, "2.0", "prod", "approved", dana.User, RequestDetails{RequestID: r2})
+	l.add(EventApproved, "2.0", "prod", "approved", marco.User, RequestDetails{RequestID: r2})
+	r3 := l.add(EventDeployRequested, "2.0", "prod", StatusAwaitingApproval, ci.User, RequestDetails{ApprovalsRequired: 1})
+	l.add(EventApproved, "2.0", "prod", "approved", lena.User, RequestDetails{RequestID: r3})
+	l.add(EventRejected, "2.0", "prod", "rejected", lena.User, RequestDetails{RequestID: r3})
+	by := func() []string {
+		var out []string
+		for _, a := range DeriveState("kpi", l.evs).Env("prod").ApprovalsFor("2.0") {
+			out = append(out, a.By)
+		}
+		return out
+	}
+	if got := by(); !reflect.DeepEqual(got, []string{dana.User, marco.User}) {
+		t.Errorf("approvals %v: dana once, marco (on CI's request), not lena's on the rejected request", got)
+	}
+	// A landing in prod consumes them.
+	l.deploy("1.1", "prod", "")
+	if got := by(); len(got) != 0 {
+		t.Errorf("approvals after a landing %v", got)
+	}
+}
