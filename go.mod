@@ -60,7 +60,7 @@ require (
 	cloud.google.com/go/auth/oauth2adapt v0.2.2 // indirect
 	cloud.google.com/go/compute/metadata v0.9.0 // indirect
 	github.com/apache/arrow-go/v18 v18.5.1 // indirect
-	github.com/apache/thrift v0.23.0 // indirect
+	github.com/apache/thrift v0.23.0
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/databricks/databricks-sdk-go v0.182.0
 	github.com/duckdb/duckdb-go-bindings v0.10504.0 // indirect

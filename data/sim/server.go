@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/release-cockpit/cockpit/data/sim/sqlwire"
 )
 
 // Server answers the Databricks REST API for one simulated workspace on a loopback port.
@@ -28,6 +30,9 @@ type Server struct {
 	url  string
 	http *http.Server
 	mux  *http.ServeMux
+
+	// warehouse answers databricks-sql-go at WarehousePath.
+	warehouse *sqlwire.Endpoint
 
 	// runNow serializes run-now so that two requests with one idempotency token start one run.
 	runNow sync.Mutex
@@ -52,7 +57,7 @@ func (s *Sim) Serve(ctx context.Context, workspaceID string) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("serving the simulated workspace %s: %w", workspaceID, err)
 	}
-	srv := &Server{sim: s, wsid: workspaceID, url: "http://" + ln.Addr().String(), mux: http.NewServeMux()}
+	srv := &Server{sim: s, wsid: workspaceID, url: "http://" + ln.Addr().String(), mux: http.NewServeMux(), warehouse: sqlwire.New(s.db)}
 	srv.routes()
 	srv.http = &http.Server{
 		Handler:           srv,
@@ -104,6 +109,7 @@ func (srv *Server) routes() {
 		"GET /api/2.0/preview/scim/v2/ServicePrincipals":  srv.listUsers,
 		"GET /api/2.0/workspace/export":                   srv.export,
 		"GET /api/2.0/workspace/get-status":               srv.getStatus,
+		"POST /sql/1.0/warehouses/{id}":                   srv.sqlWarehouse,
 	} {
 		srv.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			u, _ := r.Context().Value(userKey{}).(User)
