@@ -24,17 +24,22 @@ const (
 // attempt's idempotency token) whose request_id names the original request: the request goes
 // back in flight as a new attempt, and events answering either id answer it.
 type RequestDetails struct {
-	Action            Action `json:"action,omitempty"`
+	Action Action `json:"action,omitempty"`
+	// From and To are the versions replaced and deployed (FromVersion and ToVersion are read
+	// as the same, for writers that name them so).
 	From              string `json:"from,omitempty"`
 	To                string `json:"to,omitempty"`
+	FromVersion       string `json:"from_version,omitempty"`
+	ToVersion         string `json:"to_version,omitempty"`
 	ApprovalsRequired int    `json:"approvals_required,omitempty"`
 	// BreakGlass marks a request taken past a freeze or a spent budget under break-glass.
 	BreakGlass bool `json:"break_glass,omitempty"`
 	// Gates is the gate report the request was made with.
 	Gates []Gate `json:"gates,omitempty"`
 	// RequestID is the event id of the deploy_requested event an event answers (or, on a
-	// deploy_requested event, the request it retries).
+	// deploy_requested event, the request it retries; RetryOf is read as the same there).
 	RequestID string `json:"request_id,omitempty"`
+	RetryOf   string `json:"retry_of,omitempty"`
 	// FailedResources lists the resources a failed deployment could not deploy.
 	FailedResources []string `json:"failed_resources,omitempty"`
 }
@@ -44,6 +49,15 @@ func ParseRequestDetails(details string) RequestDetails {
 	var d RequestDetails
 	if strings.TrimSpace(details) != "" {
 		_ = json.Unmarshal([]byte(details), &d)
+	}
+	if d.From == "" {
+		d.From = d.FromVersion
+	}
+	if d.To == "" {
+		d.To = d.ToVersion
+	}
+	if d.RequestID == "" {
+		d.RequestID = d.RetryOf
 	}
 	return d
 }
@@ -343,7 +357,7 @@ func DeriveState(bundle string, events []LedgerEvent) BundleState {
 			if r.To == "" {
 				r.To = e.Version
 			}
-			if e.Status == StatusAwaitingApproval || r.ApprovalsRequired > 0 {
+			if e.Status == StatusAwaitingApproval {
 				r.State = RequestAwaitingApproval
 			}
 			s.Requests = append(s.Requests, r)

@@ -169,6 +169,10 @@ func TestParseRequestDetails(t *testing.T) {
 	if d.Action != ActionRollback || d.From != "1.2" || d.To != "1.1" || !d.BreakGlass || d.RequestID != "r1" || len(d.Gates) != 1 || !d.Gates[0].Overridden {
 		t.Errorf("details %+v", d)
 	}
+	d = ParseRequestDetails(`{"action":"promote","from_version":"1.1","to_version":"1.2","retry_of":"r0","attempt":2}`)
+	if d.From != "1.1" || d.To != "1.2" || d.RequestID != "r0" {
+		t.Errorf("details written with from_version, to_version and retry_of: %+v", d)
+	}
 	for _, bad := range []string{"", "  ", "{", "[]", `{"action":3}`} {
 		_ = ParseRequestDetails(bad) // never panics; gives what it could read
 	}
