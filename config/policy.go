@@ -141,6 +141,33 @@ func (c Config) Policy() model.Policy {
 	return p
 }
 
+// LoadPolicy is the policy the cockpit and `cockpit gate` judge by: the environments'
+// `policy:` keys, or, when policy_file is set, that file, read through read (the caller reads
+// it from the workspace, or from disk), checked against the configured environments, with the
+// configured deployer_job_id where the file names none.
+func (c Config) LoadPolicy(read func(path string) ([]byte, error)) (model.Policy, error) {
+	if c.PolicyFile == "" {
+		return c.Policy(), nil
+	}
+	data, err := read(c.PolicyFile)
+	if err != nil {
+		return model.Policy{}, fmt.Errorf("reading the policy file %s (policy_file in %s): %w", c.PolicyFile, c.Path, err)
+	}
+	p, err := ParsePolicy(c.PolicyFile, data)
+	if err != nil {
+		return model.Policy{}, err
+	}
+	if err := c.CheckPolicy(p); err != nil {
+		return model.Policy{}, err
+	}
+	for i := range p.Environments {
+		if p.Environments[i].DeployerJobID == 0 {
+			p.Environments[i].DeployerJobID = c.Environments[i].DeployerJobID
+		}
+	}
+	return p, nil
+}
+
 // CheckPolicy reports whether a policy (from a policy file) covers the configured
 // environments in the same order.
 func (c Config) CheckPolicy(p model.Policy) error {

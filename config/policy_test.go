@@ -179,6 +179,40 @@ func TestCheckPolicy(t *testing.T) {
 	}
 }
 
+func TestLoadPolicy(t *testing.T) {
+	c, err := Parse("cockpit.yaml", []byte("policy_file: /Workspace/Shared/policy.yaml\nenvironments:\n  - name: dev\n    deployer_job_id: 7001\n  - name: staging\n  - name: prod\n    deployer_job_id: 7003\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked string
+	read := func(path string) ([]byte, error) { asked = path; return []byte(examplePolicy), nil }
+	p, err := c.LoadPolicy(read)
+	if err != nil || asked != "/Workspace/Shared/policy.yaml" {
+		t.Fatalf("LoadPolicy: %v (read %q)", err, asked)
+	}
+	ids := []int64{}
+	for _, e := range p.Environments {
+		ids = append(ids, e.DeployerJobID)
+	}
+	// dev from the configuration, staging from the file, prod from the configuration.
+	if len(ids) != 3 || ids[0] != 7001 || ids[1] != 7002 || ids[2] != 7003 {
+		t.Errorf("deployer job ids %v", ids)
+	}
+	if _, err := c.LoadPolicy(func(string) ([]byte, error) { return nil, errors.New("403 Forbidden") }); err == nil ||
+		!strings.Contains(err.Error(), "reading the policy file /Workspace/Shared/policy.yaml (policy_file in cockpit.yaml): 403 Forbidden") {
+		t.Errorf("unreadable file: %v", err)
+	}
+	if _, err := c.LoadPolicy(func(string) ([]byte, error) { return []byte("environments:\n  - name: prod\n    pin: 3\n"), nil }); err == nil ||
+		!strings.Contains(err.Error(), "/Workspace/Shared/policy.yaml: line 3") {
+		t.Errorf("bad file: %v", err)
+	}
+	// Without policy_file the configuration's own policy keys, and the reader is not called.
+	plain, _ := Parse("cockpit.yaml", []byte("environments:\n  - name: prod\n    policy: {approvals_required: 0}\n"))
+	if p, err := plain.LoadPolicy(func(string) ([]byte, error) { t.Error("read called"); return nil, nil }); err != nil || len(p.Environments) != 1 {
+		t.Errorf("LoadPolicy without a file: %+v %v", p, err)
+	}
+}
+
 func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte(examplePolicy))
 	f.Add([]byte("environments:\n  - name: prod\n    freeze:\n      - {schedule: \"*/5 1-3 * JAN SUN\", duration: 1h, time_zone: Asia/Kolkata}\n"))

@@ -234,3 +234,34 @@ func TestApprovalsFor(t *testing.T) {
 		t.Errorf("approvals after a landing %v", got)
 	}
 }
+
+// FuzzDeriveState feeds arbitrary kinds, statuses, versions and details (what a hand-written
+// or corrupted ledger row may hold): the state never panics, never counts a requester's own
+// approval, and the gates over it always give every gate a reason.
+func FuzzDeriveState(f *testing.F) {
+	f.Add("deploy_requested", "awaiting_approval", "2.0", `{"approvals_required":1}`, "approved", `{"request_id":"ev-001"}`)
+	f.Add("deploy_requested", "requested", "1.0", `{"retry_of":"ev-001"}`, "deploy_failed", `{"request_id":"ev-002","failed_resources":["x"]}`)
+	f.Add("verdict", "healthy", "", `[]`, "pinned", `{`)
+	f.Fuzz(func(t *testing.T, kind1, status1, version, details1, kind2, details2 string) {
+		l := &ledger{at: gateNow}
+		l.deploy("1.0", "prod", "healthy")
+		l.add(EventKind(kind1), version, "prod", status1, marco.User, details1)
+		l.add(EventKind(kind2), version, "prod", status1, marco.User, details2)
+		l.add(EventApproved, version, "prod", "approved", marco.User, details2)
+		s := DeriveState("kpi", l.evs)
+		for _, r := range s.Env("prod").Requests {
+			if r.ApprovedBy(r.Requester) {
+				t.Fatalf("request %s counts its requester's approval", r.ID)
+			}
+		}
+		for _, act := range AllActions {
+			in := baseInput(l)
+			in.Action, in.State, in.Release.Version = act, s, version
+			for _, g := range EvaluateGates(in).Gates {
+				if g.Reason == "" {
+					t.Fatalf("%s: gate %s without a reason", act, g.Name)
+				}
+			}
+		}
+	})
+}
