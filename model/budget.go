@@ -26,6 +26,21 @@ func TallyRuns(runs []JobRun) []Tally {
 	return out
 }
 
+// TallyUpdates turns pipeline updates into tallies, one per finished update, stamped with its
+// end: COMPLETED is good, FAILED bad; canceled and active updates are not counted.
+func TallyUpdates(us []PipelineUpdate) []Tally {
+	out := make([]Tally, 0, len(us))
+	for _, u := range us {
+		switch u.ResultState {
+		case "COMPLETED":
+			out = append(out, Tally{At: u.End, Good: 1})
+		case "FAILED":
+			out = append(out, Tally{At: u.End, Bad: 1})
+		}
+	}
+	return out
+}
+
 // BurnRate is one burn rule evaluated: the rates over its long and short windows, and whether
 // it fires (both at or above its factor; a short window without runs does not hold it back,
 // because batch jobs run too rarely to fill five minutes).

@@ -95,9 +95,10 @@ func TestTallyRuns(t *testing.T) {
 		{ResultState: "SKIPPED", End: gateNow},
 		{ResultState: ""},
 	}
-	ts := TallyRuns(runs)
+	ups := []PipelineUpdate{{ResultState: "COMPLETED", End: gateNow}, {ResultState: "FAILED", End: gateNow}, {ResultState: "CANCELED", End: gateNow}, {}}
+	ts := append(TallyRuns(runs), TallyUpdates(ups)...)
 	b := ComputeBudget(DefaultSLO(), ts, gateNow)
-	if b.Good != 1 || b.Bad != 2 {
-		t.Errorf("good %d bad %d, want 1 and 2 (skipped and active runs do not count)", b.Good, b.Bad)
+	if b.Good != 2 || b.Bad != 3 {
+		t.Errorf("good %d bad %d, want 2 and 3 (skipped, canceled and active ones do not count)", b.Good, b.Bad)
 	}
 }

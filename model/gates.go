@@ -123,6 +123,14 @@ func (r GateReport) Reasons() []string {
 	return out
 }
 
+// AwaitsApproval reports whether approvals are all that block: the promotion may then be
+// recorded as a request awaiting approval (deploy_requested with status awaiting_approval),
+// which approvers approve and the requester executes once the approvals gate passes.
+func (r GateReport) AwaitsApproval() bool {
+	b := r.Blocking()
+	return len(b) == 1 && b[0].Name == GateApprovals
+}
+
 // Gate finds a gate of the report by name.
 func (r GateReport) Gate(name GateName) (Gate, bool) {
 	for _, g := range r.Gates {

@@ -285,6 +285,11 @@ func TestEvaluateGatesPromote(t *testing.T) {
 		in.State = DeriveState("kpi", l.evs)
 		rep := EvaluateGates(in)
 		checkReport(t, c.name, rep, c.wantOK, c.want, c.glass)
+		awaits := map[string]bool{"missing approval blocks": true, "the requester's own approval does not count": true,
+			"an approval does not count for the promoter who gave it": true, "break-glass overrides nothing else": true}[c.name]
+		if rep.AwaitsApproval() != awaits {
+			t.Errorf("%s: AwaitsApproval %v, want %v", c.name, rep.AwaitsApproval(), awaits)
+		}
 	}
 }
 
