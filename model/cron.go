@@ -10,7 +10,8 @@ import (
 // Cron is a parsed five-field cron expression: minute hour day-of-month month day-of-week.
 // Each field takes *, numbers, lists (1,15), ranges (1-5), steps (*/15, 9-17/2) and, for
 // month and day of week, names (JAN-DEC, SUN-SAT; 7 is Sunday too). As in Vixie cron, when
-// both day fields are restricted a day matches if either does.
+// both day fields are restricted (neither starts with *) a day matches if either does;
+// otherwise both must.
 type Cron struct {
 	expr                     string
 	minute, hour, dom, month uint64
@@ -51,7 +52,9 @@ func ParseCron(expr string) (Cron, error) {
 	if c.dow&(1<<7) != 0 { // 7 is Sunday
 		c.dow = c.dow&^(1<<7) | 1
 	}
-	c.domAny, c.dowAny = parts[2] == "*", parts[4] == "*"
+	// As in Vixie cron, a day field that starts with * ("*", "*/2") does not restrict days in
+	// the either-matches rule.
+	c.domAny, c.dowAny = strings.HasPrefix(parts[2], "*"), strings.HasPrefix(parts[4], "*")
 	if !c.domAny && c.dowAny { // only the day of month picks days: one must exist in a chosen month
 		ok := false
 		for m := 1; m <= 12; m++ {
@@ -157,13 +160,8 @@ func (c Cron) Matches(t time.Time) bool {
 func (c Cron) dayMatches(t time.Time) bool {
 	dom := c.dom&(1<<t.Day()) != 0
 	dow := c.dow&(1<<int(t.Weekday())) != 0
-	switch {
-	case c.domAny && c.dowAny:
-		return true
-	case c.domAny:
-		return dow
-	case c.dowAny:
-		return dom
+	if c.domAny || c.dowAny {
+		return dom && dow
 	}
 	return dom || dow
 }

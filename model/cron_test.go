@@ -91,6 +91,12 @@ func TestCronMatches(t *testing.T) {
 		{"0 0 13 * FRI", "2026-11-27 00:00 Fri", true},
 		{"0 0 13 * FRI", "2026-11-14 00:00 Sat", false},
 		{"0 0 1 * MON-FRI", "2026-11-01 00:00 Sun", true},
+		// A day field starting with * does not count as restricted (Vixie cron): both must match.
+		{"0 0 */2 * MON", "2026-11-16 00:00 Mon", false},
+		{"0 0 */2 * MON", "2026-11-23 00:00 Mon", true},
+		{"0 0 */2 * MON", "2026-11-25 00:00 Wed", false},
+		{"0 0 * * */2", "2026-11-24 00:00 Tue", true},
+		{"0 0 * * */2", "2026-11-25 00:00 Wed", false},
 	}
 	for _, c := range cases {
 		if got := mustCron(t, c.expr).Matches(at(c.at)); got != c.want {
