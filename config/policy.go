@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	_ "time/tzdata" // freeze windows name IANA zones; the static build must know them all
@@ -30,7 +31,9 @@ type Policy struct {
 
 	ApprovalsRequired int  `yaml:"approvals_required"`
 	TicketRequired    bool `yaml:"ticket_required"`
-	ReasonRequired    bool `yaml:"reason_required"`
+	// TicketPattern is a regular expression tickets must match, e.g. ^(CHG|INC)-[0-9]+$.
+	TicketPattern  string `yaml:"ticket_pattern"`
+	ReasonRequired bool   `yaml:"reason_required"`
 
 	Freeze []Window `yaml:"freeze"`
 	SLO    *SLO     `yaml:"slo"`
@@ -248,6 +251,13 @@ func (p Policy) toModel(v validator, env string, jobID int64, last bool) (model.
 			}
 		}
 		ep.Grants[g.act] = model.Principals{Users: g.who.Users, Groups: g.who.Groups}
+	}
+	if p.TicketPattern != "" {
+		re, err := regexp.Compile(p.TicketPattern)
+		if err != nil {
+			return ep, v.bad(fmt.Sprintf("%q is not a regular expression: %v", p.TicketPattern, err), "ticket_pattern")
+		}
+		ep.TicketPattern = re
 	}
 	if p.ApprovalsRequired < 0 || p.ApprovalsRequired > 10 {
 		return ep, v.bad(fmt.Sprintf("%d: use 0 to 10", p.ApprovalsRequired), "approvals_required")

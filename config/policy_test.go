@@ -25,6 +25,7 @@ const examplePolicy = `environments:
     break_glass: {groups: [oncall, leads]}
     approvals_required: 2
     ticket_required: true
+    ticket_pattern: ^(CHG|INC)-[0-9]+$
     reason_required: true
     freeze:
       - schedule: "0 18 * * FRI"
@@ -52,6 +53,9 @@ func TestParsePolicy(t *testing.T) {
 	prod, _ := p.Env("prod")
 	if prod.BakeTime != 45*time.Minute || prod.ApprovalsRequired != 2 || !prod.TicketRequired || !prod.ReasonRequired || prod.DeployerJob != "release-cockpit-deployer-prod" {
 		t.Errorf("prod %+v", prod)
+	}
+	if prod.TicketPattern == nil || !prod.TicketPattern.MatchString("CHG-1") || prod.TicketPattern.MatchString("soon") {
+		t.Errorf("ticket pattern %v", prod.TicketPattern)
 	}
 	if who := prod.Grants[model.ActionApprove]; who.String() != "group leads; user cto@example.com" {
 		t.Errorf("approvers %s", who)
@@ -109,6 +113,7 @@ func TestParsePolicyNamesFileLineAndKey(t *testing.T) {
 		{"approvals range", env("    approvals_required: -1\n"), "policy.yaml:3: environments[0].approvals_required: -1: use 0 to 10"},
 		{"approvals without approvers", env("    approvals_required: 1\n"), "policy.yaml:3: environments[0].approvals_required: 1 approval(s) required but nobody may approve"},
 		{"blank group", env("    veto: {groups: [leads, \" \"]}\n"), `environments[0].veto.groups[1]: " " is not a name`},
+		{"bad ticket pattern", env("    ticket_pattern: \"CHG-[0-9\"\n"), `policy.yaml:3: environments[0].ticket_pattern: "CHG-[0-9" is not a regular expression`},
 		{"negative bake time", env("    bake_time: -5m\n"), "environments[0].bake_time: must not be negative"},
 		{"approvals not a number", env("    approvals_required: two\n"), "policy.yaml: line 3: cannot unmarshal !!str `two` into int"},
 	}

@@ -216,6 +216,14 @@ func gateRetryable(in GateInput, env EnvState) Gate {
 	return g
 }
 
+func gateTicket(in GateInput, ep EnvPolicy) Gate {
+	g := gateRequired(GateTicket, ep.TicketRequired, in.Ticket, in.Environment+" requires a change ticket: give one (--ticket)")
+	if t := strings.TrimSpace(in.Ticket); t != "" && ep.TicketPattern != nil && !ep.TicketPattern.MatchString(t) {
+		g.OK, g.Reason = false, fmt.Sprintf("%q does not look like a change ticket in %s (%s)", t, in.Environment, ep.TicketPattern)
+	}
+	return g
+}
+
 func gateRequired(name GateName, required bool, value, missing string) Gate {
 	g := Gate{Name: name}
 	switch {

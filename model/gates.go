@@ -187,7 +187,7 @@ func EvaluateGates(in GateInput) GateReport {
 		add(gateBudget(in, ep))
 		add(gateInFlight(in, env))
 		add(gateApprovals(in, ep, env))
-		add(gateRequired(GateTicket, ep.TicketRequired, in.Ticket, in.Environment+" requires a change ticket: give one (--ticket)"))
+		add(gateTicket(in, ep))
 		add(gateRequired(GateReason, ep.ReasonRequired, in.Reason, in.Environment+" requires a reason: give one (--reason)"))
 	case ActionRollback:
 		authorized(ActionRollback)
@@ -201,7 +201,7 @@ func EvaluateGates(in GateInput) GateReport {
 		add(gateFreeze(in, ep))
 		add(gateBudget(in, ep))
 		add(gateInFlight(in, env))
-		add(gateRequired(GateTicket, ep.TicketRequired, in.Ticket, in.Environment+" requires a change ticket: give one (--ticket)"))
+		add(gateTicket(in, ep))
 		add(gateRequired(GateReason, ep.ReasonRequired, in.Reason, in.Environment+" requires a reason: give one (--reason)"))
 	case ActionApprove:
 		authorized(ActionApprove)

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -267,6 +268,15 @@ func TestEvaluateGatesPromote(t *testing.T) {
 		}, true, []gateWant{{gate: GateNotInFlight, ok: true}, {gate: GateApprovals, ok: true}}, false},
 		{"ticket and reason missing", func(l *ledger, req string, in *GateInput) { approveBy(l, req, dana); in.Ticket, in.Reason = "", "" }, false,
 			[]gateWant{{gate: GateTicket, reason: "prod requires a change ticket: give one (--ticket)"}, {gate: GateReason, reason: "prod requires a reason"}}, false},
+		{"ticket pattern", func(l *ledger, req string, in *GateInput) {
+			approveBy(l, req, dana)
+			in.Policy.Environments[2].TicketPattern = regexp.MustCompile(`^(CHG|INC)-[0-9]+$`)
+			in.Ticket = "see slack"
+		}, false, []gateWant{{gate: GateTicket, reason: `"see slack" does not look like a change ticket in prod (^(CHG|INC)-[0-9]+$)`}}, false},
+		{"ticket pattern matched", func(l *ledger, req string, in *GateInput) {
+			approveBy(l, req, dana)
+			in.Policy.Environments[2].TicketPattern = regexp.MustCompile(`^(CHG|INC)-[0-9]+$`)
+		}, true, []gateWant{{gate: GateTicket, ok: true, reason: "given: CHG-48230"}}, false},
 		{"staging needs no approval nor ticket", func(l *ledger, req string, in *GateInput) {
 			in.Environment, in.Release.Version, in.Ticket, in.Reason = "staging", "1.2", "", ""
 			in.Budget = spentBudget() // staging has no SLO

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -177,6 +178,8 @@ type EnvPolicy struct {
 	ApprovalsRequired int
 	// TicketRequired: promotions and rollbacks must name a change ticket.
 	TicketRequired bool
+	// TicketPattern, when set, is what a ticket must look like (e.g. ^(CHG|INC)-[0-9]+$).
+	TicketPattern *regexp.Regexp
 	// ReasonRequired: promotions and rollbacks must give a reason (pin, unpin, veto and
 	// break-glass always must).
 	ReasonRequired bool
