@@ -7,6 +7,16 @@ import (
 
 // The gates, one function each; EvaluateGates calls the ones of an action in order.
 
+func gateNotCurrent(in GateInput, env EnvState) Gate {
+	g := Gate{Name: GateNotCurrent}
+	if cur, ok := env.Current(); ok && cur.Release.Version == in.Release.Version {
+		g.Reason = fmt.Sprintf("%s is already current in %s (since %s)", in.Release.ID(), in.Environment, stamp(cur.DeployedAt, nil))
+		return g
+	}
+	g.OK, g.Reason = true, fmt.Sprintf("%s is not current in %s", in.Release.ID(), in.Environment)
+	return g
+}
+
 func gateUpstream(in GateInput) Gate {
 	g := Gate{Name: GateVerifiedUpstream}
 	rid := in.Release.ID()

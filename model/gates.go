@@ -13,6 +13,7 @@ type GateName string
 // (see EvaluateGates).
 const (
 	GateAuthorized       GateName = "authorized"
+	GateNotCurrent       GateName = "not_current"
 	GateVerifiedUpstream GateName = "verified_upstream"
 	GateRollbackTarget   GateName = "rollback_target"
 	GateRetryable        GateName = "retryable"
@@ -144,8 +145,8 @@ func (r GateReport) Gate(name GateName) (Gate, bool) {
 // EvaluateGates judges an action and returns every gate that applies to it, in this order,
 // whether or not an earlier one blocks:
 //
-//	promote:  authorized[, retryable], verified_upstream, pre_checks, not_vetoed, not_pinned,
-//	          no_freeze, budget, not_in_flight, approvals, ticket, reason[, break_glass]
+//	promote:  authorized[, retryable], not_current, verified_upstream, pre_checks, not_vetoed,
+//	          not_pinned, no_freeze, budget, not_in_flight, approvals, ticket, reason[, break_glass]
 //	rollback: authorized[, retryable], rollback_target, not_vetoed, no_freeze, budget,
 //	          not_in_flight, ticket, reason[, break_glass]
 //	approve:  authorized, request_pending, not_requester
@@ -179,6 +180,7 @@ func EvaluateGates(in GateInput) GateReport {
 		if in.Retry {
 			add(gateRetryable(in, env))
 		}
+		add(gateNotCurrent(in, env))
 		add(gateUpstream(in))
 		add(gatePreChecks(in))
 		add(gateNotVetoed(in, in.Release.Version))

@@ -229,6 +229,8 @@ func TestEvaluateGatesPromote(t *testing.T) {
 		{"vetoed", func(l *ledger, req string, in *GateInput) { in.Release.Version = "3.0" }, false,
 			[]gateWant{{gate: GateNotVetoed, reason: "kpi@3.0 was vetoed in staging by dana.okafor@example.com at "}, {gate: GateNotVetoed, reason: ": drops EU tariff lines"},
 				{gate: GateVerifiedUpstream, reason: "kpi@3.0 is degraded in staging: only a healthy release moves on"}}, false},
+		{"already current", func(l *ledger, req string, in *GateInput) { in.Environment, in.Release.Version = "staging", "3.0" }, false,
+			[]gateWant{{gate: GateNotCurrent, reason: "kpi@3.0 is already current in staging (since "}}, false},
 		{"failing upstream", func(l *ledger, req string, in *GateInput) { in.Release.Version = "2.1" }, false,
 			[]gateWant{{gate: GateVerifiedUpstream, reason: "kpi@2.1 is failing in staging"}}, false},
 		{"not yet judged upstream", func(l *ledger, req string, in *GateInput) { in.Release.Version = "2.2" }, false,
@@ -464,7 +466,7 @@ func TestEvaluateGatesFixedOrder(t *testing.T) {
 	}
 	l, _ := fixtureLedger()
 	cases := map[Action][]GateName{
-		ActionPromote: {GateAuthorized, GateVerifiedUpstream, GatePreChecks, GateNotVetoed, GateNotPinned, GateNoFreeze, GateBudget,
+		ActionPromote: {GateAuthorized, GateNotCurrent, GateVerifiedUpstream, GatePreChecks, GateNotVetoed, GateNotPinned, GateNoFreeze, GateBudget,
 			GateNotInFlight, GateApprovals, GateTicket, GateReason, GateBreakGlass},
 		ActionRollback: {GateAuthorized, GateRollbackTarget, GateNotVetoed, GateNoFreeze, GateBudget, GateNotInFlight, GateTicket, GateReason, GateBreakGlass},
 		ActionApprove:  {GateAuthorized, GateRequestPending, GateNotRequester},
