@@ -232,9 +232,12 @@ func ShortUser(u string) string {
 	return u
 }
 
-// Age is a compact duration for tables: now, 35m, 5h, 3d.
+// Age is a compact duration for tables: now, 35m, 5h, 3d; a time in the future (a clock
+// ahead, a bad row) is shown as such: in 3d.
 func Age(d time.Duration) string {
 	switch {
+	case d <= -time.Minute:
+		return "in " + Age(-d)
 	case d < time.Minute:
 		return "now"
 	case d < time.Hour:

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/release-cockpit/cockpit/data/source"
 	"github.com/release-cockpit/cockpit/data/workspace"
+	"github.com/release-cockpit/cockpit/model"
+	"github.com/release-cockpit/cockpit/ui"
 	"github.com/spf13/cobra"
 )
 
@@ -32,16 +35,17 @@ func runDoctor(ctx context.Context, g *globals) error {
 		return err
 	}
 	defer src.Close()
-	fmt.Fprintf(g.stdout, "Release Cockpit doctor · %s\n", src.Label())
+	gl := g.style().glyphs
+	fmt.Fprintf(g.stdout, "Release Cockpit doctor%s%s\n", gl.Dot, ui.Clean(src.Label()))
 	failed := false
 	check := func(ok bool, what, fix string) {
-		mark := "✓"
+		mark := gl.Healthy
 		if !ok {
-			mark, failed = "✗", true
+			mark, failed = gl.Failing, true
 		}
-		fmt.Fprintf(g.stdout, "  %s %s\n", mark, what)
+		fmt.Fprintf(g.stdout, "  %s %s\n", mark, ui.Clean(what))
 		if !ok && fix != "" {
-			fmt.Fprintf(g.stdout, "      → %s\n", fix)
+			fmt.Fprintf(g.stdout, "      %s %s\n", gl.Arrow, ui.Clean(fix))
 		}
 	}
 	for _, name := range src.Environments() {
@@ -61,8 +65,11 @@ func doctorEnvironment(ctx context.Context, src *source.Source, e *source.Enviro
 	defer cancel()
 	me, err := e.Workspace.Me(ctx)
 	check(err == nil, "signed in to "+e.Workspace.Host()+userSuffix(me.UserName), authFix(err))
-	_, err = src.List(ctx, e.Env.Name, source.Query{Limit: 1})
+	l, err := src.ListAll(ctx, e.Env.Name, source.Query{Limit: 1})
 	check(err == nil, e.Warehouse+" reads the ledger "+e.Store.Tables().Ledger+" and the system tables", sqlFix(err, src))
+	if err == nil {
+		check(l.Skipped.Total() == 0, "every deploy_succeeded event of "+e.Env.Name+" in the ledger is a deployment"+skippedSuffix(l.Skipped), skippedFix(l.Skipped))
+	}
 	if e.Config.DeployerJobID == 0 {
 		check(false, "deployer job configured", "set environments[].deployer_job_id to the job that deploys releases into "+e.Env.Name)
 		return
@@ -106,4 +113,26 @@ func sqlFix(err error, src *source.Source) string {
 		return fmt.Sprintf("no answer within %s: start the warehouse, check --warehouse-id, or raise --timeout", src.Timeout())
 	}
 	return oneLine(err) + " — run `cockpit ledger init` if the ledger does not exist; grant USE and SELECT on the system schemas"
+}
+
+func skippedSuffix(s model.Skipped) string {
+	if s.Total() == 0 {
+		return ""
+	}
+	return ": " + s.String()
+}
+
+// skippedFix lists the offending event ids, so that someone can correct or delete them.
+func skippedFix(s model.Skipped) string {
+	if s.Total() == 0 {
+		return ""
+	}
+	fix := "these events cannot be deployments (they need an event id, release id, bundle and time); correct them in the ledger"
+	if len(s.EventIDs) > 0 {
+		fix += ": " + strings.Join(s.EventIDs, ", ")
+		if n := s.Total() - len(s.EventIDs); n > 0 {
+			fix += fmt.Sprintf(", and %d without an event id or beyond the first %d", n, model.MaxSkippedIDs)
+		}
+	}
+	return fix
 }

@@ -18,14 +18,16 @@ const homeRows = 8
 // writeHome prints the plain-text snapshot of the home screen: per environment, its count
 // and worst verdict, and its deployments of the last 24 hours, worst and provisional first.
 // It is what `cockpit` prints when stdout is not a terminal.
-func writeHome(ctx context.Context, w io.Writer, src *source.Source) error {
+func writeHome(ctx context.Context, w io.Writer, src *source.Source, st tableStyle) error {
 	now := src.Now()
-	fmt.Fprintf(w, "Release Cockpit · %s · %s · %s\n", src.Label(), ui.ShortUser(src.User()), now.Format("2006-01-02 15:04 MST"))
+	dot := st.glyphs.Dot
+	fmt.Fprintf(w, "Release Cockpit%s%s%s%s%s%s\n", dot, ui.Clean(src.Label()), dot, cell(ui.ShortUser(src.User())), dot, now.Format("2006-01-02 15:04 MST"))
 	for _, name := range src.Environments() {
-		rows, err := src.List(ctx, name, source.Query{Since: 24 * time.Hour, Limit: 2000})
+		l, err := src.ListAll(ctx, name, source.Query{Since: 24 * time.Hour, Limit: 2000})
 		if err != nil {
 			return err
 		}
+		rows := l.Deployments
 		verdicts := make([]model.Verdict, len(rows))
 		for i, r := range rows {
 			verdicts[i] = r.Verdict
@@ -37,11 +39,14 @@ func writeHome(ctx context.Context, w io.Writer, src *source.Source) error {
 		if len(rows) == 0 {
 			worst = model.VerdictUnknown
 		}
-		fmt.Fprintf(w, "\n%s · %d deployments in the last 24h · worst: %s\n", name, len(rows), statusLabel(model.Assessment{Verdict: worst}))
+		fmt.Fprintf(w, "\n%s%s%d deployments in the last 24h%sworst: %s\n", name, dot, len(rows), dot, statusLabel(model.Assessment{Verdict: worst}, st.glyphs))
+		if line := skippedLine(name, l.Skipped); line != "" {
+			fmt.Fprintln(w, line)
+		}
 		if len(rows) > homeRows {
 			rows = rows[:homeRows]
 		}
-		writeTable(w, rows, now)
+		writeTable(w, rows, now, st)
 	}
 	return nil
 }

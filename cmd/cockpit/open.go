@@ -29,7 +29,7 @@ func (g *globals) open(ctx context.Context) (*source.Source, error) {
 				return nil, err
 			}
 		}
-		o := source.DemoOptions{Path: path, Seed: g.demoSeed, Days: g.demoDays, As: g.as, Progress: g.stderr}
+		o := source.DemoOptions{Path: path, Seed: g.demoSeed, Days: g.demoDays, As: g.as, Progress: g.stderr, Hostile: g.hostile}
 		if g.demoNow != "" {
 			o.Now = g.now()
 		}
@@ -50,6 +50,9 @@ func demoPath(g *globals) (string, error) {
 		return "", usage("no cache directory for the simulated workspace (%v): pass --demo-db FILE", err)
 	}
 	name := fmt.Sprintf("estate-v%s-seed%d", source.DemoFormat, g.demoSeed)
+	if g.hostile {
+		name += "-hostile"
+	}
 	if g.demoNow != "" {
 		name += "-at-" + strings.NewReplacer(":", "", "-", "").Replace(g.now().Format("20060102T150405Z"))
 	}

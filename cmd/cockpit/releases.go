@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/release-cockpit/cockpit/config"
@@ -43,6 +42,7 @@ its bake time has passed).`,
 	fl.IntVar(&f.limit, "limit", 200, "at most this many deployments")
 	fl.StringVarP(&f.output, "output", "o", "table", "output format: table or json")
 	fl.StringVar(&f.status, "status", "", "only this verdict: healthy, degraded, failing or unknown")
+	fl.BoolVar(&g.wide, "wide", false, "show every column in full (default: cut to a maximum width, and to the terminal's)")
 	return cmd
 }
 
@@ -68,14 +68,17 @@ func runReleases(ctx context.Context, g *globals, f *releasesFlags) error {
 		return err
 	}
 	defer src.Close()
-	rows, err := src.List(ctx, f.env, q)
+	l, err := src.ListAll(ctx, f.env, q)
 	if err != nil {
 		return err
 	}
-	if f.output == "json" {
-		return writeJSON(g.stdout, rows)
+	if line := skippedLine(f.env, l.Skipped); line != "" {
+		fmt.Fprintln(g.stderr, "cockpit: "+line)
 	}
-	writeTable(g.stdout, rows, src.Now())
+	if f.output == "json" {
+		return writeJSON(g.stdout, l.Deployments)
+	}
+	writeTable(g.stdout, l.Deployments, src.Now(), g.style())
 	return nil
 }
 
@@ -134,48 +137,60 @@ func writeJSON(w io.Writer, rows []source.Deployment) error {
 	return enc.Encode(out)
 }
 
+// releaseColumns are the columns of the releases table and their maximum widths.
+var releaseColumns = []column{
+	{title: "STATUS", max: 12, min: 10}, {title: "BUNDLE", max: 32, min: 12}, {title: "VERSION", max: 20, min: 8},
+	{title: "SHA", max: 8, min: 7}, {title: "AGE", max: 6, min: 3}, {title: "BY", max: 16, min: 6},
+	{title: "RUNS OK/FAIL", max: 12, min: 5}, {title: "CHECKS", max: 10, min: 6}, {title: "EXP FAIL", max: 9, min: 6},
+	{title: "TAGS", max: 24, min: 4},
+}
+
 // writeTable prints deployments for people: status as a glyph and a word (never colour
-// alone), then what identifies the deployment and what its window holds.
-func writeTable(w io.Writer, rows []source.Deployment, now time.Time) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "STATUS\tBUNDLE\tVERSION\tSHA\tAGE\tBY\tRUNS OK/FAIL\tCHECKS\tEXP FAIL\tTAGS")
-	for _, j := range rows {
+// alone), then what identifies the deployment and what its window holds. Workspace strings
+// are cleaned of escape sequences and cut to their column; missing fields show as "-".
+func writeTable(w io.Writer, rows []source.Deployment, now time.Time, st tableStyle) {
+	cells := make([][]string, len(rows))
+	for i, j := range rows {
 		sha := j.Release.GitSHA
 		if len(sha) > 8 {
 			sha = sha[:8]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%s\n",
-			statusLabel(j.Assessment), ui.Clean(j.Release.Bundle), ui.Clean(j.Release.Version), ui.Clean(sha), ui.Age(now.Sub(j.DeployedAt)),
-			ui.Clean(ui.ShortUser(j.DeployedBy)), j.Health.RunsSucceeded+j.Health.UpdatesOK, j.Health.RunsFailed+j.Health.UpdatesFailed,
-			checksLabel(j.Checks), ratioLabel(j.Health), strings.Join(j.Tags, ","))
+		cells[i] = []string{
+			statusLabel(j.Assessment, st.glyphs), cell(j.Release.Bundle), cell(j.Release.Version), cell(sha),
+			ui.Age(now.Sub(j.DeployedAt)), cell(ui.ShortUser(j.DeployedBy)),
+			fmt.Sprintf("%d/%d", j.Health.RunsSucceeded+j.Health.UpdatesOK, j.Health.RunsFailed+j.Health.UpdatesFailed),
+			checksLabel(j.Checks, st.glyphs), ratioLabel(j.Health), cell(strings.Join(j.Tags, ",")),
+		}
 	}
-	tw.Flush()
+	writeColumns(w, releaseColumns, cells, st)
 	if len(rows) == 0 {
 		fmt.Fprintln(w, "no deployments match")
 	}
 }
 
 // statusLabel is a glyph and a word; a trailing ~ marks a provisional verdict.
-func statusLabel(a model.Assessment) string {
-	glyph := map[model.Verdict]string{model.VerdictHealthy: "✓", model.VerdictDegraded: "!", model.VerdictFailing: "✗", model.VerdictUnknown: "?"}[a.Verdict]
+func statusLabel(a model.Assessment, g ui.Glyphs) string {
+	glyph := map[model.Verdict]string{model.VerdictHealthy: g.Healthy, model.VerdictDegraded: g.Degraded, model.VerdictFailing: g.Failing, model.VerdictUnknown: g.Unknown}[a.Verdict]
 	s := glyph + " " + string(a.Verdict)
 	if a.Provisional {
-		s += "~"
+		s += g.Provisional
 	}
 	return s
 }
 
-func checksLabel(c model.CheckCounts) string {
+func checksLabel(c model.CheckCounts, g ui.Glyphs) string {
 	if c.Total() == 0 {
 		return "-"
 	}
 	s := fmt.Sprintf("%d/%d", c.Pass, c.Total())
 	if c.Fail > 0 {
-		s += fmt.Sprintf(" %d✗", c.Fail)
+		s += fmt.Sprintf(" %d%s", c.Fail, g.Failing)
 	}
 	return s
 }
 
+// ratioLabel is the expectation failure ratio, shown for what it is (above 100% when the
+// counts are absurd), "-" when nothing was checked.
 func ratioLabel(h model.Health) string {
 	if h.RecordsPassed+h.RecordsFailed == 0 {
 		return "-"

@@ -20,6 +20,8 @@ type globals struct {
 	demoNow    string
 	demoDays   int
 	demoReset  bool
+	hostile    bool
+	wide       bool
 	as         string
 	profile    string
 	warehouse  string
@@ -59,6 +61,7 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	pf.StringVar(&g.demoNow, "demo-now", "", "freeze the simulation's clock at this RFC 3339 time")
 	pf.IntVar(&g.demoDays, "demo-days", 90, "days of history in a new simulated estate")
 	pf.BoolVar(&g.demoReset, "demo-reset", false, "start the simulated estate afresh, its stories around now (forgets demo actions)")
+	pf.BoolVar(&g.hostile, "demo-hostile", false, "plant malformed ledger rows and escape sequences in the simulated estate (its own file)")
 	pf.MarkHidden("demo-days")
 	pf.StringVar(&g.as, "as", "", "simulated user: oncall, release-manager, lead or ci")
 	pf.StringVar(&g.profile, "profile", "", "Databricks CLI profile of ~/.databrickscfg (default: DATABRICKS_CONFIG_PROFILE or DEFAULT)")
@@ -67,8 +70,8 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	pf.StringVar(&g.debug, "debug", "", "write a debug log to this file")
 	pf.DurationVar(&g.timeout, "timeout", 0, "how long to wait for the workspace and the warehouse (default 30s)")
 	root.Flags().StringVar(&g.tui.theme, "theme", "auto", "colour theme: auto, dark, light, high-contrast or mono")
-	root.Flags().BoolVar(&g.tui.noColor, "no-color", false, "no colour at all (also when NO_COLOR is set)")
-	root.Flags().BoolVar(&g.tui.ascii, "ascii", false, "ASCII instead of box-drawing and glyph characters")
+	pf.BoolVar(&g.tui.noColor, "no-color", false, "no colour at all (also when NO_COLOR is set)")
+	pf.BoolVar(&g.tui.ascii, "ascii", false, "ASCII instead of box-drawing and glyph characters, in every verb")
 	root.Flags().DurationVar(&g.tui.refresh, "refresh", 0, "how often the live view refreshes (default 15s)")
 	root.Flags().StringVar(&g.tui.env, "env", "", "environment to open (default: the one nearest prod with a failing deployment)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return g.setup() }
@@ -90,8 +93,8 @@ func (g *globals) setup() error {
 			return usage("--demo-now %q is not an RFC 3339 time: use e.g. 2026-11-23T12:00:00Z", g.demoNow)
 		}
 	}
-	if (g.demoDB != "" || g.demoNow != "" || g.as != "" || g.demoReset) && !g.demo {
-		return usage("--demo-db, --demo-now, --demo-reset and --as apply to the simulated workspace only: add --demo or run cockpit demo")
+	if (g.demoDB != "" || g.demoNow != "" || g.as != "" || g.demoReset || g.hostile) && !g.demo {
+		return usage("--demo-db, --demo-now, --demo-reset, --demo-hostile and --as apply to the simulated workspace only: add --demo or run cockpit demo")
 	}
 	if g.timeout < 0 {
 		return usage("--timeout must be positive")

@@ -37,7 +37,7 @@ func runHome(ctx context.Context, g *globals) error {
 	defer src.Close()
 	out, isFile := g.stdout.(*os.File)
 	if !isFile || !term.IsTerminal(out.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
-		return writeHome(ctx, g.stdout, src)
+		return writeHome(ctx, g.stdout, src, g.style())
 	}
 	return ui.Run(ctx, newCommon(g, src), g.tuiOptions(src), os.Stdin, out)
 }

@@ -45,6 +45,9 @@ type Options struct {
 	Days int
 	// Progress, if set, receives one line per generation step (shown on stderr by cmd).
 	Progress io.Writer
+	// Hostile plants malformed ledger rows and escape sequences in every kind of string
+	// (hostile.go), once per estate.
+	Hostile bool
 }
 
 // Sim is an open simulated estate.
@@ -137,6 +140,12 @@ func Open(ctx context.Context, o Options) (*Sim, error) {
 	if err := s.CatchUp(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if o.Hostile {
+		if err := s.plantHostile(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }

@@ -25,6 +25,8 @@ type DemoOptions struct {
 	Days     int       // history of a new estate (default 90)
 	As       string    // simulated user: oncall, release-manager, lead, ci
 	Progress io.Writer // generation progress (stderr)
+	// Hostile plants malformed ledger rows and escape sequences in the estate (--demo-hostile).
+	Hostile bool
 }
 
 // catchUpEvery is how often an open demo advances its estate to the clock.
@@ -44,7 +46,7 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 		now := o.Now.UTC()
 		clock = func() time.Time { return now }
 	}
-	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress})
+	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress, Hostile: o.Hostile})
 	if err != nil {
 		return nil, input("opening the simulated workspace: %v", err)
 	}

@@ -18,6 +18,7 @@ type DemoOptions struct {
 	Days     int
 	As       string
 	Progress io.Writer
+	Hostile  bool
 }
 
 // DemoFormat is the simulated estate's file format (none in a nosim build).
