@@ -218,6 +218,24 @@ func (s EnvState) LastVerified() (LedgerDeployment, bool) {
 	return LedgerDeployment{}, false
 }
 
+// RolledBack reports whether the deployment of version that was current before a rollback
+// was rolled back, and the rollback's request (who, when, why, ticket, to which version): the
+// newest rollback that replaced a deployment of that version.
+func (s EnvState) RolledBack(version string) (Request, bool) {
+	for i := len(s.Deployments) - 1; i > 0; i-- {
+		d := s.Deployments[i]
+		if d.Action != ActionRollback || s.Deployments[i-1].Release.Version != version {
+			continue
+		}
+		if r, ok := s.Request(d.RequestID); ok {
+			return r, true
+		}
+		return Request{ID: d.RequestID, Release: d.Release, Environment: s.Environment, Action: ActionRollback, From: version,
+			To: d.Release.Version, Requester: d.DeployedBy, At: d.DeployedAt, Ticket: d.Ticket, State: RequestSucceeded}, true
+	}
+	return Request{}, false
+}
+
 // Request finds a request by its id or its current attempt's id.
 func (s EnvState) Request(id string) (Request, bool) {
 	if r := s.request(id); r != nil {

@@ -125,6 +125,26 @@ func TestDeriveStateRequests(t *testing.T) {
 	}
 }
 
+func TestRolledBack(t *testing.T) {
+	l := &ledger{at: gateNow}
+	l.deploy("1.0", "prod", "healthy")
+	l.deploy("1.1", "prod", "failing")
+	r := l.add(EventDeployRequested, "1.0", "prod", StatusRequested, priya.User, RequestDetails{Action: ActionRollback, From: "1.1", To: "1.0"})
+	l.evs[len(l.evs)-1].Reason, l.evs[len(l.evs)-1].Ticket = "SLA breach", "INC-7"
+	l.add(EventDeploySucceeded, "1.0", "prod", "succeeded", priya.User, RequestDetails{RequestID: r})
+	prod := DeriveState("kpi", l.evs).Env("prod")
+	rb, ok := prod.RolledBack("1.1")
+	if !ok || rb.ID != r || rb.Requester != priya.User || rb.Reason != "SLA breach" || rb.Ticket != "INC-7" || rb.To != "1.0" {
+		t.Errorf("rolled back %+v %v", rb, ok)
+	}
+	if _, ok := prod.RolledBack("1.0"); ok {
+		t.Error("1.0 was not rolled back")
+	}
+	if cur, _ := prod.Current(); cur.Action != ActionRollback || cur.Release.Version != "1.0" {
+		t.Errorf("current %+v", cur)
+	}
+}
+
 func TestDeriveStatePinsAndOrder(t *testing.T) {
 	l := &ledger{at: gateNow}
 	l.deploy("1.0", "prod", "healthy")

@@ -127,6 +127,10 @@ func TestPolicyOnTheStories(t *testing.T) {
 	if p := pst.Env("prod").Pin; p == nil || !strings.Contains(p.Reason, "SLA breach") {
 		t.Fatalf("%s prod pin %+v", PinnedBundle, p)
 	}
+	pcur, _ := pst.Env("prod").Current()
+	if rb, ok := pst.Env("prod").RolledBack(pst.Env("prod").Deployments[len(pst.Env("prod").Deployments)-2].Release.Version); !ok || pcur.Action != model.ActionRollback || rb.To != pcur.Release.Version {
+		t.Errorf("%s: the release before the rollback is not marked rolled back: %+v %v (current %+v)", PinnedBundle, rb, ok, pcur)
+	}
 	scur, _ := pst.Env("staging").Current()
 	rep = judge(model.GateInput{Action: model.ActionPromote, Environment: "prod", Release: scur.Release, Principal: principal(t, "release-manager"), State: pst})
 	if g, _ := rep.Gate(model.GateNotPinned); g.OK {
