@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"github.com/release-cockpit/cockpit/model"
 	"io"
 	"log/slog"
 	"strconv"
@@ -12,13 +13,12 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"github.com/release-cockpit/cockpit/data/source"
 	"github.com/release-cockpit/cockpit/themes"
 )
 
 // openRelease makes the release screen of a deployment. The release screen's file sets it
 // from an init function; while it is nil, enter says the view is not available.
-var openRelease func(c *Common, env string, d source.Deployment) Screen
+var openRelease func(c *Common, env string, d model.AssessedDeployment) Screen
 
 // Options configure the TUI.
 type Options struct {

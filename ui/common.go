@@ -3,7 +3,6 @@ package ui
 import (
 	"time"
 
-	"github.com/release-cockpit/cockpit/data/source"
 	"github.com/release-cockpit/cockpit/themes"
 )
 
@@ -12,7 +11,7 @@ import (
 type Common struct {
 	Theme  *themes.Theme
 	Glyphs Glyphs
-	Source *source.Source
+	Source Source
 	// Now is the data's clock (the simulation's may be frozen): ages are measured against it.
 	Now func() time.Time
 	// Timeout bounds every load a screen starts.

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/release-cockpit/cockpit/data/source"
 	"github.com/release-cockpit/cockpit/model"
 )
 
@@ -52,7 +51,7 @@ func cutTags(s string, width int) string {
 
 // item is one deployment of an environment with its row.
 type item struct {
-	d   source.Deployment
+	d   model.AssessedDeployment
 	row *Row
 }
 
@@ -100,7 +99,7 @@ func sortItems(items []*item, mode sortMode) {
 
 // deploymentRow renders a deployment's values in words (status is a glyph and a word, never
 // a colour alone) and precomputes what the filter matches. Every workspace string is cleaned.
-func deploymentRow(g Glyphs, d *source.Deployment, now time.Time) *Row {
+func deploymentRow(g Glyphs, d *model.AssessedDeployment, now time.Time) *Row {
 	bundle, version, sha := Clean(d.Release.Bundle), Clean(d.Release.Version), Clean(d.Release.GitSHA)
 	by := Clean(ShortUser(d.DeployedBy))
 	tags := make([]string, len(d.Tags))

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/release-cockpit/cockpit/data/source"
 	"github.com/release-cockpit/cockpit/model"
 )
 
@@ -29,7 +28,7 @@ const relistMargin = time.Minute
 type loadRequest struct {
 	env   string
 	gen   int           // the environment's generation when asked: answers to older ones are dropped
-	since time.Duration // source.Query.Since
+	since time.Duration // model.ListQuery.Since
 	// from is zero for a full load (the answer replaces everything); otherwise the answer
 	// holds every deployment at or after from, and replaces only those.
 	from time.Time
@@ -40,7 +39,7 @@ func (r loadRequest) full() bool { return r.from.IsZero() }
 // deploymentsLoaded: an environment's deployments arrived.
 type deploymentsLoaded struct {
 	req  loadRequest
-	rows []source.Deployment
+	rows []model.AssessedDeployment
 }
 
 // deploymentsFailedToLoad: the source did not answer (in time) or refused.
@@ -61,7 +60,7 @@ func loadDeployments(ctx context.Context, c *Common, req loadRequest, log *slog.
 		ctx, cancel := context.WithTimeout(ctx, loadTimeout(c))
 		defer cancel()
 		start := time.Now()
-		rows, err := c.Source.List(ctx, req.env, source.Query{Since: req.since, Limit: homeLimit})
+		rows, err := c.Source.List(ctx, req.env, model.ListQuery{Since: req.since, Limit: homeLimit})
 		if err != nil {
 			log.Warn("listing deployments failed", "env", req.env, "full", req.full(), "since", req.since, "took", time.Since(start), "err", err)
 			return deploymentsFailedToLoad{req: req, err: err}

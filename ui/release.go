@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/release-cockpit/cockpit/data/source"
 	domain "github.com/release-cockpit/cockpit/model"
 	"github.com/release-cockpit/cockpit/themes"
 )
@@ -96,7 +95,7 @@ func newReleaseKeys() releaseKeys {
 type ReleaseScreen struct {
 	c    *Common
 	env  string
-	d    source.Deployment
+	d    domain.AssessedDeployment
 	keys releaseKeys
 	tab  relTab
 	tabs [relTabCount]relTabState
@@ -110,7 +109,7 @@ type ReleaseScreen struct {
 }
 
 // NewReleaseScreen opens a deployment of env. Nothing loads until Init.
-func NewReleaseScreen(c *Common, env string, d source.Deployment) Screen {
+func NewReleaseScreen(c *Common, env string, d domain.AssessedDeployment) Screen {
 	return &ReleaseScreen{c: c, env: env, d: d, keys: newReleaseKeys()}
 }
 

@@ -2,8 +2,7 @@ package ui
 
 import (
 	"fmt"
-
-	"github.com/release-cockpit/cockpit/data/warehouse"
+	"github.com/release-cockpit/cockpit/model"
 )
 
 // billingLateness is how late Databricks says billing usage may arrive.
@@ -12,7 +11,7 @@ const billingLateness = "12 h"
 // costTable is the Cost tab: the DBUs of each run and update of the window, most expensive
 // first, the total, and how far billing data reaches: usage arrives up to 12 hours late,
 // so a young deployment's cost is incomplete and says so.
-func costTable(c *Common, cost warehouse.Cost) *relTable {
+func costTable(c *Common, cost model.Cost) *relTable {
 	t, now := c.Theme, c.Now()
 	tb := &relTable{
 		Empty: "no job runs or pipeline updates since the deploy, so no cost yet",

@@ -5,7 +5,6 @@ import (
 
 	"charm.land/lipgloss/v2"
 
-	"github.com/release-cockpit/cockpit/data/warehouse"
 	domain "github.com/release-cockpit/cockpit/model"
 )
 
@@ -29,7 +28,7 @@ func lineageTable(c *Common, d domain.Deployment, ls []domain.LineageTable) *rel
 			hop2 = append(hop2, l)
 		}
 	}
-	radius := warehouse.BlastRadius(ls)
+	radius := domain.BlastRadius(ls)
 
 	up := &treeNode{Text: fmt.Sprintf("upstream: %d table(s) read", len(upstream)), Style: t.Header}
 	for _, u := range upstream {

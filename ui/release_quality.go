@@ -5,14 +5,13 @@ import (
 	"math"
 	"sort"
 
-	"github.com/release-cockpit/cockpit/data/warehouse"
 	domain "github.com/release-cockpit/cockpit/model"
 )
 
 // qualityRank orders expectations worst first: a regression past the failing ratio, a
 // regression past the degraded ratio, an elevated but steady failure rate, expectations
 // no longer checked, then the rest.
-func qualityRank(e warehouse.ExpectationDelta, p domain.VerdictPolicy) int {
+func qualityRank(e domain.ExpectationDelta, p domain.VerdictPolicy) int {
 	r := e.FailureRatio()
 	switch {
 	case e.Dropped:
@@ -47,11 +46,11 @@ func qualityStatus(c *Common, rank int) relStatus {
 // expectations in them worst first (by rank, then by failed records: the expectation that
 // lost the most rows leads), each with its failure ratio and the change in points against
 // the previous deployment.
-func qualityTable(c *Common, es []warehouse.ExpectationDelta) *relTable {
+func qualityTable(c *Common, es []domain.ExpectationDelta) *relTable {
 	t := c.Theme
 	p := domain.DefaultVerdictPolicy()
-	es = append([]warehouse.ExpectationDelta(nil), es...)
-	worse := func(a, b warehouse.ExpectationDelta) bool {
+	es = append([]domain.ExpectationDelta(nil), es...)
+	worse := func(a, b domain.ExpectationDelta) bool {
 		ra, rb := qualityRank(a, p), qualityRank(b, p)
 		if ra != rb {
 			return ra > rb
@@ -72,7 +71,7 @@ func qualityTable(c *Common, es []warehouse.ExpectationDelta) *relTable {
 	})
 	// Datasets in the order of their worst expectation; rows stay worst first within each.
 	var datasets []string
-	rows := map[string][]warehouse.ExpectationDelta{}
+	rows := map[string][]domain.ExpectationDelta{}
 	for _, e := range es {
 		if _, ok := rows[e.Dataset]; !ok {
 			datasets = append(datasets, e.Dataset)

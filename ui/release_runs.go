@@ -5,7 +5,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/release-cockpit/cockpit/data/source"
 	domain "github.com/release-cockpit/cockpit/model"
 )
 
@@ -48,7 +47,7 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 		}
 		items = append(items, item{r.Start, relRow{Ref: r, Cells: []relCell{
 			st.cell(), plainCell(c, name), mutedCell(c, r.RunID), mutedCell(c, FormatAge(now, r.Start)),
-			took, vs, {Text: Sparkline(base, c.Glyphs.Spark, source.BaselineRuns), Style: t.Muted},
+			took, vs, {Text: Sparkline(base, c.Glyphs.Spark, domain.BaselineRuns), Style: t.Muted},
 		}}})
 	}
 	for _, u := range data.updates {
@@ -76,7 +75,7 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 			{Title: "STARTED", Drop: 2},
 			{Title: "TOOK"},
 			{Title: "VS BASELINE"},
-			{Title: "RECENT", Min: 6, Max: source.BaselineRuns, Tail: true, Drop: 1},
+			{Title: "RECENT", Min: 6, Max: domain.BaselineRuns, Tail: true, Drop: 1},
 		},
 	}
 	for _, it := range items {
@@ -88,7 +87,7 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 		counts.Style = t.Failing
 	}
 	tb.Notes = append(tb.Notes, []relCell{{summary, t.Base}, counts})
-	note := []relCell{{fmt.Sprintf("baseline: each job's last %d runs before %s", source.BaselineRuns, clockText(now, d.DeployedAt, false)), t.Muted}}
+	note := []relCell{{fmt.Sprintf("baseline: each job's last %d runs before %s", domain.BaselineRuns, clockText(now, d.DeployedAt, false)), t.Muted}}
 	if data.baselineErr != nil {
 		note = []relCell{{"baselines unavailable: " + data.baselineErr.Error(), t.Warning}}
 	}

@@ -6,8 +6,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/release-cockpit/cockpit/data/source"
-	"github.com/release-cockpit/cockpit/data/warehouse"
 	domain "github.com/release-cockpit/cockpit/model"
 )
 
@@ -48,7 +46,7 @@ func loadReleaseTab(c *Common, env string, d domain.Deployment, tab relTab, gen 
 	}
 }
 
-func fetchReleaseTab(ctx context.Context, src *source.Source, env string, d domain.Deployment, tab relTab) (any, error) {
+func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deployment, tab relTab) (any, error) {
 	switch tab {
 	case tabRuns:
 		runs, err := src.Runs(ctx, env, d)
@@ -82,13 +80,13 @@ func (s *ReleaseScreen) build(tab relTab, data any) *relTable {
 		return runsTable(s.c, s.d.Deployment, v)
 	case []domain.Check:
 		return checksTable(s.c, v)
-	case []warehouse.ExpectationDelta:
+	case []domain.ExpectationDelta:
 		return qualityTable(s.c, v)
 	case []domain.LineageTable:
 		return lineageTable(s.c, s.d.Deployment, v)
 	case []domain.LedgerEvent:
 		return auditTable(s.c, s.env, v)
-	case warehouse.Cost:
+	case domain.Cost:
 		return costTable(s.c, v)
 	}
 	return &relTable{Empty: "nothing to show"}

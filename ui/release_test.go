@@ -40,6 +40,7 @@ var incident struct {
 // incidentDeployment is the incident's deployment as the home lists it.
 func incidentDeployment(t testing.TB) source.Deployment {
 	t.Helper()
+	needSim(t)
 	incident.once.Do(func() {
 		ds, err := testSource(t).List(context.Background(), "prod", source.Query{Since: 2 * time.Hour})
 		if err != nil {

@@ -11,7 +11,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/release-cockpit/cockpit/data/workspace"
 	domain "github.com/release-cockpit/cockpit/model"
 	"github.com/release-cockpit/cockpit/themes"
 )
@@ -21,7 +20,7 @@ type runDetailLoaded struct {
 	env    string
 	runID  string
 	gen    int
-	detail workspace.RunDetail
+	detail domain.RunDetail
 	err    error
 }
 
@@ -41,7 +40,7 @@ type RunScreen struct {
 
 	gen    int
 	loaded bool
-	detail workspace.RunDetail
+	detail domain.RunDetail
 	err    error
 	tasks  *relTable
 	scroll relScroll

@@ -27,6 +27,7 @@ var incidentRunLoad struct {
 // incidentRun is the incident's failed job run, as the Runs tab lists it, and its load.
 func incidentRun(t *testing.T) (domain.JobRun, runDetailLoaded) {
 	t.Helper()
+	needSim(t)
 	incidentRunLoad.once.Do(func() {
 		s := openIncident(t, relCommon(t, themes.Mono(), UnicodeGlyphs), tabRuns, 120, 40)
 		for _, r := range s.tabs[tabRuns].data.(runsTabData).runs {

@@ -27,6 +27,9 @@ func init() {
 	}
 }
 
+// *source.Source is the Source the cockpit runs on.
+var _ Source = (*source.Source)(nil)
+
 // testNow is the frozen clock of every UI test: the incident is 35 minutes old.
 var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
@@ -41,6 +44,7 @@ var shared struct {
 // testNow) shared by the package's tests: the real data/source over the real adapters.
 func testSource(t testing.TB) *source.Source {
 	t.Helper()
+	needSim(t)
 	shared.once.Do(func() {
 		shared.dir, shared.err = os.MkdirTemp("", "cockpit-ui-test")
 		if shared.err != nil {
@@ -54,6 +58,15 @@ func testSource(t testing.TB) *source.Source {
 		t.Fatalf("opening the simulated workspace: %v", shared.err)
 	}
 	return shared.src
+}
+
+// needSim skips a test in a build without the simulation (nosim, CGO_ENABLED=0); call it
+// before any sync.Once that loads from the simulation.
+func needSim(t testing.TB) {
+	t.Helper()
+	if source.DemoFormat == "" {
+		t.Skip("this build has no simulation (nosim): the fake-source tests cover the screens")
+	}
 }
 
 // golden compares got with testdata/<name>.golden, rewriting it under -update.

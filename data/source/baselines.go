@@ -8,7 +8,7 @@ import (
 )
 
 // BaselineRuns is how many runs of each job before a deployment its baseline holds.
-const BaselineRuns = 20
+const BaselineRuns = model.BaselineRuns
 
 // Baselines are the pre-deploy durations of the jobs of a deployment's runs: per job id, the
 // durations of its last BaselineRuns runs that finished before the deployment, oldest

@@ -52,19 +52,12 @@ type Environment struct {
 	Warehouse string
 }
 
-// Deployment is a deployment with its verdict.
-type Deployment struct {
-	model.Deployment
-	model.Assessment
-}
-
-// Query says which deployments of an environment to list.
-type Query struct {
-	Bundle string
-	Since  time.Duration // 0: all
-	Limit  int
-	Status model.Verdict // empty: all
-}
+// Deployment is a deployment with its verdict, and Query says which deployments of an
+// environment to list; both live in model, so the UI needs only model.
+type (
+	Deployment = model.AssessedDeployment
+	Query      = model.ListQuery
+)
 
 // Close releases connections and servers.
 func (s *Source) Close() {
@@ -215,8 +208,8 @@ func (s *Source) Updates(ctx context.Context, env string, d model.Deployment) ([
 }
 
 // Expectations are a deployment's expectation results with their delta to the previous deployment.
-func (s *Source) Expectations(ctx context.Context, env string, d model.Deployment) ([]warehouse.ExpectationDelta, error) {
-	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]warehouse.ExpectationDelta, error) {
+func (s *Source) Expectations(ctx context.Context, env string, d model.Deployment) ([]model.ExpectationDelta, error) {
+	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.ExpectationDelta, error) {
 		return e.Store.DeploymentExpectations(ctx, e.Env, d)
 	})
 }
@@ -249,13 +242,13 @@ func (s *Source) Lineage(ctx context.Context, env string, d model.Deployment) ([
 
 // Cost is the DBUs of a deployment's runs and updates, with how late billing data is and
 // the names of the jobs and pipelines.
-func (s *Source) Cost(ctx context.Context, env string, d model.Deployment) (warehouse.Cost, error) {
-	return call(s, ctx, env, func(ctx context.Context, e *Environment) (warehouse.Cost, error) {
+func (s *Source) Cost(ctx context.Context, env string, d model.Deployment) (model.Cost, error) {
+	return call(s, ctx, env, func(ctx context.Context, e *Environment) (model.Cost, error) {
 		c, err := e.Store.DeploymentCost(ctx, e.Env, d)
 		if err != nil {
 			return c, err
 		}
-		return c, nameAll(ctx, e, c.Items, func(it *warehouse.CostItem) (string, *string) { return it.ResourceID, &it.ResourceName })
+		return c, nameAll(ctx, e, c.Items, func(it *model.CostItem) (string, *string) { return it.ResourceID, &it.ResourceName })
 	})
 }
 
@@ -280,10 +273,10 @@ func nameAll[T any](ctx context.Context, e *Environment, items []T, field func(*
 }
 
 // Run is one job run from the workspace: tasks, states, termination, run page URL.
-func (s *Source) Run(ctx context.Context, env string, runID int64) (workspace.RunDetail, error) {
+func (s *Source) Run(ctx context.Context, env string, runID int64) (model.RunDetail, error) {
 	e, err := s.Environment(env)
 	if err != nil {
-		return workspace.RunDetail{}, err
+		return model.RunDetail{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
 	defer cancel()

@@ -197,7 +197,7 @@ func TestIncidentLineageReachesConsumersTwoHopsAway(t *testing.T) {
 	if !otherBundle {
 		t.Errorf("hop 2 %+v: want the consumer bundle reading the gold table", byHop[model.LineageDownstream][2])
 	}
-	if n := BlastRadius(ls); n < len(byHop[model.LineageDownstream][1]) || n < 3 {
+	if n := model.BlastRadius(ls); n < len(byHop[model.LineageDownstream][1]) || n < 3 {
 		t.Errorf("blast radius %d for %d downstream rows", n, len(byHop[model.LineageDownstream][1])+len(byHop[model.LineageDownstream][2]))
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	_ "embed"
-	"time"
 
 	"github.com/release-cockpit/cockpit/model"
 )
@@ -15,24 +14,12 @@ var costSQL string
 //go:embed billing_freshness.sql
 var billingFreshnessSQL string
 
-// CostItem is the DBUs of one job run or pipeline update.
-type CostItem struct {
-	ResourceType string // job | pipeline
-	ResourceID   string // job id or pipeline id
-	ResourceName string // the job's or pipeline's name, where the caller resolved it
-	RunID        string // run id or update id
-	DBUs         float64
-}
-
-// Cost is what a deployment's runs and updates consumed, most expensive first.
-type Cost struct {
-	Items []CostItem
-	DBUs  float64
-	// DataThrough is the latest usage_end_time of the workspace's DBU records since the
-	// window started; zero when none arrived. Billing is up to 12 hours late, so runs that
-	// ended after it may not be counted yet: say so.
-	DataThrough time.Time
-}
+// CostItem and Cost are model.CostItem and model.Cost: the types moved to model so the UI
+// can show them without importing the warehouse.
+type (
+	CostItem = model.CostItem
+	Cost     = model.Cost
+)
 
 // DeploymentCost returns the DBUs of each job run and pipeline update that started in the
 // deployment's window, from billing usage (job_run_id / dlt_update_id attribution).

@@ -42,15 +42,3 @@ func (s *Store) DeploymentLineage(ctx context.Context, env Env, d model.Deployme
 	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].Direction] < rank[out[j].Direction] })
 	return out, err
 }
-
-// BlastRadius counts the distinct consumers among a deployment's downstream lineage: the
-// jobs, pipelines, queries and dashboards its written tables reach within two hops.
-func BlastRadius(ts []model.LineageTable) int {
-	seen := map[string]bool{}
-	for _, t := range ts {
-		if t.Direction == model.LineageDownstream && t.Consumer != "" {
-			seen[t.Consumer] = true
-		}
-	}
-	return len(seen)
-}

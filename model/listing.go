@@ -1,0 +1,20 @@
+package model
+
+import "time"
+
+// AssessedDeployment is a deployment with its verdict: what the home lists.
+type AssessedDeployment struct {
+	Deployment
+	Assessment
+}
+
+// ListQuery says which deployments of an environment to list.
+type ListQuery struct {
+	Bundle string
+	Since  time.Duration // 0: all
+	Limit  int
+	Status Verdict // empty: all
+}
+
+// BaselineRuns is how many runs of each job before a deployment its duration baseline holds.
+const BaselineRuns = 20

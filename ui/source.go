@@ -1,0 +1,37 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/release-cockpit/cockpit/model"
+)
+
+// Source is what the screens read: the environments and, per environment, the judged
+// deployments and one deployment's runs, updates, checks, expectations, lineage, ledger
+// events and cost, and one job run. *source.Source (data/source) satisfies it over a real
+// or simulated workspace; tests may pass a small fake, which needs no cgo. Every method
+// takes the program's context and is bounded by Timeout.
+type Source interface {
+	// Environments lists the environment names in promotion order.
+	Environments() []string
+	// Label says where the data comes from, for the status bar.
+	Label() string
+	// User is who the workspace says we are ("" when unknown).
+	User() string
+	// Timeout bounds one call.
+	Timeout() time.Duration
+
+	List(ctx context.Context, env string, q model.ListQuery) ([]model.AssessedDeployment, error)
+	Runs(ctx context.Context, env string, d model.Deployment) ([]model.JobRun, error)
+	Updates(ctx context.Context, env string, d model.Deployment) ([]model.PipelineUpdate, error)
+	// Baselines are the durations of each job's last model.BaselineRuns runs before d.
+	Baselines(ctx context.Context, env string, d model.Deployment, runs []model.JobRun) (map[string][]time.Duration, error)
+	Checks(ctx context.Context, env string, d model.Deployment) ([]model.Check, error)
+	Expectations(ctx context.Context, env string, d model.Deployment) ([]model.ExpectationDelta, error)
+	Lineage(ctx context.Context, env string, d model.Deployment) ([]model.LineageTable, error)
+	Events(ctx context.Context, env string, d model.Deployment) ([]model.LedgerEvent, error)
+	Cost(ctx context.Context, env string, d model.Deployment) (model.Cost, error)
+	// Run is one job run from the workspace, with its tasks.
+	Run(ctx context.Context, env string, runID int64) (model.RunDetail, error)
+}
