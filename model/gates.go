@@ -287,3 +287,34 @@ func GateInputFor(p Policy, s BundleState, r Request, now time.Time) GateInput {
 	return GateInput{Action: r.Action, Policy: p, Environment: r.Environment, Release: r.Release,
 		Ticket: r.Ticket, Reason: r.Reason, BreakGlass: r.BreakGlass, RequestID: r.ID, State: s, Now: now}
 }
+
+// GateForRun is what `cockpit gate` judges a deployer run by: the request its job parameters
+// name (bundle, version, target, request_id), asked by the run's creator. It refuses, with
+// the reason, a run whose parameters are missing, whose request is not in the ledger, or
+// that does not match its request (another release, environment or person): a run created
+// directly through the API must carry a request the ledger knows. The caller adds the
+// creator's permission, the pre-deploy checks and the budget.
+func GateForRun(p Policy, s BundleState, params map[string]string, creator Principal, now time.Time) (GateInput, error) {
+	for _, k := range []string{"bundle", "version", "target", "request_id"} {
+		if strings.TrimSpace(params[k]) == "" {
+			return GateInput{}, fmt.Errorf("the run has no %s job parameter: deployer runs are asked for through the cockpit (cockpit promote or rollback)", k)
+		}
+	}
+	if params["bundle"] != s.Bundle {
+		return GateInput{}, fmt.Errorf("the run deploys bundle %s, the ledger state is of %s", params["bundle"], s.Bundle)
+	}
+	r, ok := s.Env(params["target"]).Request(params["request_id"])
+	if !ok {
+		return GateInput{}, fmt.Errorf("request %s is not in the ledger for %s in %s: deployer runs are asked for through the cockpit", params["request_id"], s.Bundle, params["target"])
+	}
+	if r.Release.Version != params["version"] {
+		return GateInput{}, fmt.Errorf("the run deploys %s@%s, but request %s is for %s", s.Bundle, params["version"], r.ID, r.Release.ID())
+	}
+	if !strings.EqualFold(r.AttemptBy, creator.User) {
+		return GateInput{}, fmt.Errorf("the run was created by %s, but request %s was made by %s", creator.User, params["request_id"], r.AttemptBy)
+	}
+	in := GateInputFor(p, s, r, now)
+	in.Principal = creator
+	in.RequestID = params["request_id"]
+	return in, nil
+}

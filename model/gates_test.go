@@ -569,3 +569,42 @@ func TestBoard(t *testing.T) {
 		t.Errorf("staging waits %v, blockers %v; want pinned, budget, approvals", st.Waiting, names)
 	}
 }
+
+func TestGateForRun(t *testing.T) {
+	l, _ := fixtureLedger()
+	run := l.add(EventDeployRequested, "1.2", "staging", StatusRequested, marco.User, RequestDetails{Action: ActionPromote})
+	s := DeriveState("kpi", l.evs)
+	params := func(kv ...string) map[string]string {
+		m := map[string]string{"bundle": "kpi", "version": "1.2", "git_sha": "sha-1.2", "target": "staging", "request_id": run}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	in, err := GateForRun(fixturePolicy(), s, params(), marco, gateNow)
+	if err != nil || in.Action != ActionPromote || in.Environment != "staging" || in.Release.Version != "1.2" || in.RequestID != run || in.Principal.User != marco.User {
+		t.Fatalf("GateForRun: %+v %v", in, err)
+	}
+	in.Permission, in.PreChecks = PermissionCanManageRun, passingPreChecks
+	if rep := EvaluateGates(in); !rep.OK() {
+		t.Errorf("the run of marco's request: %q", rep.Reasons())
+	}
+	cases := []struct {
+		name    string
+		params  map[string]string
+		creator Principal
+		want    string
+	}{
+		{"no request id", params("request_id", ""), marco, "the run has no request_id job parameter"},
+		{"unknown request", params("request_id", "made-up"), marco, "request made-up is not in the ledger for kpi in staging"},
+		{"another version", params("version", "2.0"), marco, "the run deploys kpi@2.0, but request " + run + " is for kpi@1.2"},
+		{"another environment", params("target", "prod"), marco, "is not in the ledger for kpi in prod"},
+		{"another person", params(), priya, "the run was created by priya.raman@example.com, but request " + run + " was made by marco.bianchi@example.com"},
+		{"another bundle", params("bundle", "other"), marco, "the run deploys bundle other"},
+	}
+	for _, c := range cases {
+		if _, err := GateForRun(fixturePolicy(), s, c.params, c.creator, gateNow); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+}

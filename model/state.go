@@ -145,9 +145,10 @@ type Request struct {
 	// AttemptID is the event id of the current attempt: ID, or the newest retry's. It is the
 	// idempotency token of the attempt's RunNow.
 	AttemptID string
-	// Attempts counts the attempts, 1 without retries.
-	Attempts int
-	RunID    int64
+	// Attempts counts the attempts, 1 without retries; AttemptBy asked for the current one.
+	Attempts  int
+	AttemptBy string
+	RunID     int64
 	// StartedAt and EndedAt are zero until deploy_started and the result arrive.
 	StartedAt, EndedAt time.Time
 	// RejectedBy and RejectReason are set for a rejected request.
@@ -362,13 +363,13 @@ func DeriveState(bundle string, events []LedgerEvent) BundleState {
 		case EventDeployRequested:
 			if orig := s.request(d.RequestID); orig != nil && d.RequestID != e.EventID {
 				// A retry: a new attempt of the original request.
-				orig.AttemptID, orig.Attempts, orig.State = e.EventID, orig.Attempts+1, RequestInFlight
+				orig.AttemptID, orig.AttemptBy, orig.Attempts, orig.State = e.EventID, e.Actor, orig.Attempts+1, RequestInFlight
 				orig.StartedAt, orig.EndedAt, orig.RunID, orig.FailedResources = time.Time{}, time.Time{}, 0, nil
 				continue
 			}
 			r := Request{ID: e.EventID, Release: Release{Bundle: bundle, Version: e.Version, GitSHA: e.GitSHA}, Environment: e.Environment,
 				Action: d.Action, From: d.From, To: d.To, Requester: e.Actor, At: e.At, Ticket: e.Ticket, Reason: e.Reason,
-				ApprovalsRequired: d.ApprovalsRequired, BreakGlass: d.BreakGlass, State: RequestInFlight, AttemptID: e.EventID, Attempts: 1}
+				ApprovalsRequired: d.ApprovalsRequired, BreakGlass: d.BreakGlass, State: RequestInFlight, AttemptID: e.EventID, AttemptBy: e.Actor, Attempts: 1}
 			if r.Action == "" {
 				r.Action = ActionPromote
 			}

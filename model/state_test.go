@@ -208,13 +208,13 @@ func TestDeriveStateRetry(t *testing.T) {
 	if !r.Retryable() || r.Attempts != 1 || r.AttemptID != req || r.RunID != 11 {
 		t.Fatalf("failed request %+v", r)
 	}
-	retry := l.add(EventDeployRequested, "2.0", "prod", StatusRequested, marco.User, RequestDetails{Action: ActionPromote, RequestID: req})
+	retry := l.add(EventDeployRequested, "2.0", "prod", StatusRequested, kim.User, RequestDetails{Action: ActionPromote, RequestID: req})
 	prod := DeriveState("kpi", l.evs).Env("prod")
 	if len(prod.Requests) != 1 {
 		t.Fatalf("a retry is an attempt, not a new request: %+v", prod.Requests)
 	}
 	r, _ = prod.Request(retry)
-	if r.ID != req || r.State != RequestInFlight || r.Attempts != 2 || r.AttemptID != retry || r.RunID != 0 || r.FailedResources != nil || r.Retryable() {
+	if r.ID != req || r.State != RequestInFlight || r.Attempts != 2 || r.AttemptID != retry || r.AttemptBy != kim.User || r.Requester != marco.User || r.RunID != 0 || r.FailedResources != nil || r.Retryable() {
 		t.Errorf("retried request %+v", r)
 	}
 	l.add(EventDeployStarted, "2.0", "prod", "started", marco.User, RequestDetails{RequestID: retry})
