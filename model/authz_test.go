@@ -29,7 +29,7 @@ func TestAllowed(t *testing.T) {
 			"you (priya.raman@example.com) are not in prod's promoters: groups release-managers, deployers"},
 		{"on-call rolls back prod", pol, "prod", priya, PermissionCanManageRun, ActionRollback, true, false, ""},
 		{"without CAN_MANAGE_RUN", pol, "prod", priya, PermissionCanView, ActionRollback, false, false,
-			"you lack CAN_MANAGE_RUN on release-cockpit-deployer-prod (have CAN_VIEW)"},
+			"you lack CAN_MANAGE_RUN on job release-cockpit-deployer-prod (have CAN_VIEW)"},
 		{"without any permission", pol, "prod", priya, PermissionNone, ActionRollback, false, false, "(have no permission)"},
 		{"approving needs no job permission", pol, "prod", dana, PermissionNone, ActionApprove, true, false, ""},
 		{"break-glass runs the job", pol, "prod", dana, PermissionCanView, ActionBreakGlass, false, false, "lack CAN_MANAGE_RUN"},

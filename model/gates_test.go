@@ -221,7 +221,7 @@ func TestEvaluateGatesPromote(t *testing.T) {
 			in.Policy.Environments[2].SLO = SLO{}
 		}, true, []gateWant{{gate: GateBudget, ok: true, reason: "prod has no SLO"}}, false},
 		{"missing CAN_MANAGE_RUN", func(l *ledger, req string, in *GateInput) { approveBy(l, req, dana); in.Permission = PermissionCanView }, false,
-			[]gateWant{{gate: GateAuthorized, reason: "you lack CAN_MANAGE_RUN on release-cockpit-deployer-prod (have CAN_VIEW)"}}, false},
+			[]gateWant{{gate: GateAuthorized, reason: "you lack CAN_MANAGE_RUN on job release-cockpit-deployer-prod (have CAN_VIEW)"}}, false},
 		{"not a promoter", func(l *ledger, req string, in *GateInput) { approveBy(l, req, lena); in.Principal = priya }, false,
 			[]gateWant{{gate: GateAuthorized, reason: "you (priya.raman@example.com) are not in prod's promoters: groups release-managers, deployers"}}, false},
 		{"read-only", func(l *ledger, req string, in *GateInput) { approveBy(l, req, dana); in.Policy.ReadOnly = true }, false,

@@ -190,11 +190,11 @@ type EnvPolicy struct {
 	ReadOnly bool
 }
 
-// Deployer names the deployer job for messages: its name, else its id.
+// Deployer names the deployer job for messages: "job <name>", else "job <id>".
 func (e EnvPolicy) Deployer() string {
 	switch {
 	case e.DeployerJob != "":
-		return e.DeployerJob
+		return "job " + e.DeployerJob
 	case e.DeployerJobID != 0:
 		return fmt.Sprintf("job %d", e.DeployerJobID)
 	}
