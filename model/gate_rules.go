@@ -48,12 +48,20 @@ func gatePreChecks(in GateInput) Gate {
 		}
 	}
 	n := CountChecks(pre)
+	// outcome is how CountChecks counts a check: no data and unknown outcomes are inconclusive.
+	outcome := func(c Check) Outcome {
+		switch {
+		case c.NoData:
+			return OutcomeInconclusive
+		case c.Outcome == OutcomePass, c.Outcome == OutcomeFail, c.Outcome == OutcomePending:
+			return c.Outcome
+		}
+		return OutcomeInconclusive
+	}
 	names := func(o Outcome) string {
 		var out []string
-		seen := map[string]bool{}
 		for _, c := range latestChecks(pre) {
-			if !seen[c.Name] && (c.Outcome == o || (o == OutcomeInconclusive && c.NoData)) {
-				seen[c.Name] = true
+			if outcome(c) == o {
 				out = append(out, c.Name)
 			}
 		}
@@ -99,7 +107,7 @@ func gateNotVetoed(in GateInput, version string) Gate {
 	g := Gate{Name: GateNotVetoed}
 	rid := ReleaseID(in.Release.Bundle, version)
 	if v, ok := in.State.Vetoed(version); ok && version != "" {
-		g.Reason = fmt.Sprintf("%s was vetoed in %s by %s at %s: %s", rid, v.Environment, v.By, stamp(v.At, nil), v.Reason)
+		g.Reason = fmt.Sprintf("%s was vetoed in %s by %s at %s: %s", rid, v.Environment, v.By, stamp(v.At, nil), why(v.Reason))
 		if v.Ticket != "" {
 			g.Reason += " (" + v.Ticket + ")"
 		}
@@ -116,7 +124,7 @@ func gateNotPinned(in GateInput, env EnvState) Gate {
 		g.OK, g.Reason = true, fmt.Sprintf("%s is not pinned for %s", in.Environment, in.Release.Bundle)
 		return g
 	}
-	g.Reason = fmt.Sprintf("%s is pinned for %s at %s by %s at %s: %s", in.Environment, in.Release.Bundle, p.Version, p.By, stamp(p.At, nil), p.Reason)
+	g.Reason = fmt.Sprintf("%s is pinned for %s at %s by %s at %s: %s", in.Environment, in.Release.Bundle, p.Version, p.By, stamp(p.At, nil), why(p.Reason))
 	if p.Ticket != "" {
 		g.Reason += " (" + p.Ticket + ")"
 	}
@@ -158,6 +166,14 @@ func gateBudget(in GateInput, ep EnvPolicy) Gate {
 	return g
 }
 
+// why is a reason for messages; the ledger may hold none.
+func why(reason string) string {
+	if strings.TrimSpace(reason) == "" {
+		return "no reason given"
+	}
+	return reason
+}
+
 func breakGlassHint(ep EnvPolicy) string {
 	bg := ep.Grants[ActionBreakGlass]
 	if bg.Empty() {
@@ -172,11 +188,15 @@ func gateInFlight(in GateInput, env EnvState) Gate {
 		if in.RequestID != "" && (r.ID == in.RequestID || r.AttemptID == in.RequestID) {
 			continue
 		}
-		g.Reason = fmt.Sprintf("%s %s by %s is in flight in %s since %s (request %s", r.Action, r.Release.ID(), r.Requester, in.Environment, stamp(r.At, nil), r.ID)
+		g.Reason = fmt.Sprintf("%s %s by %s is in flight in %s since %s (request %s", r.Action, r.Release.ID(), r.AttemptBy, in.Environment, stamp(r.At, nil), r.AttemptID)
 		if r.RunID != 0 {
 			g.Reason += fmt.Sprintf(", run %d", r.RunID)
 		}
-		g.Reason += "): wait for it to end"
+		if r.StartedAt.IsZero() {
+			g.Reason += "): it has not started; if the cockpit that asked died, the next start reconciles it"
+		} else {
+			g.Reason += "): wait for it to end"
+		}
 		return g
 	}
 	g.OK, g.Reason = true, fmt.Sprintf("no deployment of %s is in flight in %s", in.Release.Bundle, in.Environment)

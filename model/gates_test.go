@@ -175,6 +175,9 @@ func TestEvaluateGatesPromote(t *testing.T) {
 			l.add(EventPinned, "1.1", "prod", "pinned", priya.User, nil)
 			l.add(EventUnpinned, "1.1", "prod", "unpinned", dana.User, nil)
 		}, true, []gateWant{{gate: GateNotPinned, ok: true}}, false},
+		{"a pin without a reason", func(l *ledger, req string, in *GateInput) {
+			l.add(EventPinned, "1.1", "prod", "pinned", priya.User, nil)
+		}, false, []gateWant{{gate: GateNotPinned, reason: ": no reason given; unpin it"}}, false},
 		{"a pin elsewhere does not count", func(l *ledger, req string, in *GateInput) {
 			approveBy(l, req, dana)
 			l.add(EventPinned, "2.0", "staging", "pinned", priya.User, nil)
@@ -254,6 +257,10 @@ func TestEvaluateGatesPromote(t *testing.T) {
 			approveBy(l, req, dana)
 			in.PreChecks = []Check{{Name: "policy", Phase: PhasePre, Outcome: OutcomePass, NoData: true}}
 		}, false, []gateWant{{gate: GatePreChecks, reason: "inconclusive (policy)"}}, false},
+		{"a failed check without data is inconclusive, an unknown outcome too", func(l *ledger, req string, in *GateInput) {
+			approveBy(l, req, dana)
+			in.PreChecks = []Check{{Name: "policy", Phase: PhasePre, Outcome: OutcomeFail, NoData: true}, {Name: "tests", Phase: PhasePre, Outcome: "skipped"}}
+		}, false, []gateWant{{gate: GatePreChecks, reason: "2 pre-deploy check(s) inconclusive (policy, tests)"}}, false},
 		{"no pre-deploy checks", func(l *ledger, req string, in *GateInput) { approveBy(l, req, dana); in.PreChecks = nil }, false,
 			[]gateWant{{gate: GatePreChecks, reason: "no pre-deploy checks are recorded for kpi@2.0"}}, false},
 		{"in flight", func(l *ledger, req string, in *GateInput) {
@@ -263,6 +270,10 @@ func TestEvaluateGatesPromote(t *testing.T) {
 			l.evs[len(l.evs)-1].RunID = 4242
 		}, false, []gateWant{{gate: GateNotInFlight, reason: "rollback kpi@1.1 by priya.raman@example.com is in flight in prod since "},
 			{gate: GateNotInFlight, reason: "(request ev-"}, {gate: GateNotInFlight, reason: ", run 4242): wait for it to end"}}, false},
+		{"asked for, never started", func(l *ledger, req string, in *GateInput) {
+			approveBy(l, req, dana)
+			l.add(EventDeployRequested, "1.1", "prod", StatusRequested, priya.User, RequestDetails{Action: ActionRollback})
+		}, false, []gateWant{{gate: GateNotInFlight, reason: "): it has not started; if the cockpit that asked died, the next start reconciles it"}}, false},
 		{"the request judged is not in flight against itself", func(l *ledger, req string, in *GateInput) {
 			approveBy(l, req, dana)
 			l.add(EventDeployStarted, "2.0", "prod", "started", marco.User, RequestDetails{RequestID: req})
