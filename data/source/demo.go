@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/release-cockpit/cockpit/config"
@@ -27,6 +28,7 @@ type DemoOptions struct {
 	Progress io.Writer // generation progress (stderr)
 	// Hostile plants malformed ledger rows and escape sequences in the estate (--demo-hostile).
 	Hostile bool
+	Log     io.Writer // the libraries' own logs (the --debug file); nil discards them
 }
 
 // catchUpEvery is how often an open demo advances its estate to the clock.
@@ -46,8 +48,20 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 		now := o.Now.UTC()
 		clock = func() time.Time { return now }
 	}
+	// Another cockpit may have the estate open already: join it (see join.go).
+	if o.Path != "" {
+		if ep, ok := serving(ctx, o.Path); ok {
+			return joinDemo(ctx, user, o, ep, who)
+		}
+	}
 	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress, Hostile: o.Hostile})
 	if err != nil {
+		if o.Path != "" && lockedByOther(err) {
+			if ep, ok := awaitServing(ctx, o); ok {
+				return joinDemo(ctx, user, o, ep, who)
+			}
+			return nil, input("the simulated estate %s is locked by another process that does not serve it: quit that process (or the other cockpit still starting), or pass --demo-db with another file", o.Path)
+		}
 		return nil, input("opening the simulated workspace: %v", err)
 	}
 	m := withLedger(sim.Tables(), sim.LedgerSchema)
@@ -82,6 +96,9 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 		}
 	}()
 	closeAll := func() {
+		if o.Path != "" {
+			removeEndpoint(o.Path)
+		}
 		close(stop)
 		<-done
 		for _, srv := range servers {
@@ -92,6 +109,11 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 	label := "simulated workspace"
 	if o.Path != "" {
 		label += " (" + o.Path + ")"
+	}
+	ep := demoEndpoint{PID: os.Getpid(), Format: sim.FormatVersion}
+	if !o.Now.IsZero() {
+		now := o.Now.UTC()
+		ep.Now = &now
 	}
 	src := &Source{cfg: demoConfig(user), envs: map[string]*Environment{}, label: label, user: who.UserName, clock: s.Now, close: closeAll, ledger: store}
 	for _, ws := range s.Workspaces() {
@@ -109,6 +131,13 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 		for _, env := range ws.Environments {
 			ec, _ := src.cfg.Environment(env)
 			src.envs[env] = &Environment{Config: ec, Env: warehouse.Env{Name: env, WorkspaceID: ws.ID}, Store: store, Workspace: client, Warehouse: "the simulation's DuckDB"}
+		}
+		ep.Workspaces = append(ep.Workspaces, endpointWorkspace{ID: ws.ID, URL: srv.URL(), SQLPath: sim.WarehousePath, Environments: ws.Environments})
+	}
+	// Say where the estate is served, for a second cockpit on the same file to join.
+	if o.Path != "" {
+		if err := writeEndpoint(o.Path, ep); err != nil && o.Progress != nil {
+			fmt.Fprintf(o.Progress, "another cockpit cannot join this one: writing %s: %v\n", endpointPath(o.Path), err)
 		}
 	}
 	return src, nil

@@ -19,6 +19,7 @@ type DemoOptions struct {
 	As       string
 	Progress io.Writer
 	Hostile  bool
+	Log      io.Writer
 }
 
 // DemoFormat is the simulated estate's file format (none in a nosim build).

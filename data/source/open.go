@@ -124,10 +124,16 @@ func (e *Environment) resolveWorkspaceID(ctx context.Context) error {
 	return nil
 }
 
-// openWarehouse connects database/sql to a SQL warehouse through databricks-sql-go. The
-// host is a URL: scheme, name and port are taken apart because the connector wants the port
-// on its own (default 443).
+// openWarehouse connects database/sql to a SQL warehouse through databricks-sql-go.
 func openWarehouse(client *workspace.Client, warehouseID string, timeout time.Duration, log io.Writer) (*sql.DB, error) {
+	return openWarehouseAt(client, "/sql/1.0/warehouses/"+warehouseID, timeout, log)
+}
+
+// openWarehouseAt connects database/sql through databricks-sql-go to the warehouse at an
+// HTTP path of the client's host. The host is a URL: scheme, name and port are taken apart
+// because the connector wants the port on its own (default 443) and plain http (the
+// simulation's loopback servers) spelled in the host name.
+func openWarehouseAt(client *workspace.Client, httpPath string, timeout time.Duration, log io.Writer) (*sql.DB, error) {
 	// The driver logs to stderr by default; its messages belong in the debug log only.
 	dbsqllog.SetLogOutput(log)
 	u, err := url.Parse(client.Config().Host)
@@ -135,13 +141,17 @@ func openWarehouse(client *workspace.Client, warehouseID string, timeout time.Du
 		return nil, fmt.Errorf("the workspace host %q is not a URL", client.Config().Host)
 	}
 	port := 443
+	host := u.Hostname()
+	if u.Scheme == "http" {
+		port, host = 80, "http://"+host
+	}
 	if p := u.Port(); p != "" {
 		port, _ = strconv.Atoi(p)
 	}
 	connector, err := dbsql.NewConnector(
-		dbsql.WithServerHostname(u.Hostname()),
+		dbsql.WithServerHostname(host),
 		dbsql.WithPort(port),
-		dbsql.WithHTTPPath("/sql/1.0/warehouses/"+warehouseID),
+		dbsql.WithHTTPPath(httpPath),
 		dbsql.WithAuthenticator(client.Config()),
 		dbsql.WithTimeout(timeout),
 		dbsql.WithRetries(2, time.Second, 5*time.Second),
@@ -149,7 +159,7 @@ func openWarehouse(client *workspace.Client, warehouseID string, timeout time.Du
 		dbsql.WithUserAgentEntry("release-cockpit"),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("configuring the SQL connection to warehouse %s: %w", warehouseID, err)
+		return nil, fmt.Errorf("configuring the SQL connection to warehouse %s: %w", httpPath, err)
 	}
 	return sql.OpenDB(connector), nil
 }

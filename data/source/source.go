@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/release-cockpit/cockpit/config"
@@ -39,6 +40,7 @@ type Source struct {
 	user   string
 	clock  func() time.Time
 	close  func()
+	closed sync.Once
 	ledger *warehouse.Store
 }
 
@@ -59,11 +61,13 @@ type (
 	Query      = model.ListQuery
 )
 
-// Close releases connections and servers.
+// Close releases connections and servers; closing again does nothing.
 func (s *Source) Close() {
-	if s.close != nil {
-		s.close()
-	}
+	s.closed.Do(func() {
+		if s.close != nil {
+			s.close()
+		}
+	})
 }
 
 // Config is the configuration in force.
