@@ -26,9 +26,17 @@ func gateUpstream(in GateInput) Gate {
 		return g
 	}
 	d, ok := in.State.Env(prev).Latest(in.Release.Version)
+	a := in.Upstream
 	switch {
 	case !ok:
 		g.Reason = fmt.Sprintf("%s was never deployed to %s: promote it there first", rid, prev)
+	case d.Verdict == "" && a != nil && !a.Provisional && a.Verdict == VerdictHealthy:
+		g.OK, g.Reason = true, fmt.Sprintf("%s judged healthy in %s after its bake time", rid, prev)
+	case d.Verdict == "" && a != nil && !a.Provisional:
+		g.Reason = fmt.Sprintf("%s is %s in %s: only a healthy release moves on", rid, a.Verdict, prev)
+		if len(a.Reasons) > 0 {
+			g.Reason += " (" + strings.Join(a.Reasons, "; ") + ")"
+		}
 	case d.Verdict == "":
 		g.Reason = fmt.Sprintf("%s has no verdict in %s yet: wait for its bake time and post-deploy checks", rid, prev)
 	case !d.Verified():

@@ -77,6 +77,10 @@ type GateInput struct {
 	State BundleState
 	// PreChecks are the release's pre-deploy checks (other phases are ignored).
 	PreChecks []Check
+	// Upstream, when set, is the release's deployment in the previous environment judged now
+	// (Assess). It verifies the release when the ledger holds no verdict event for it yet:
+	// only a final (not provisional) healthy assessment does.
+	Upstream *Assessment
 	// Budget is the bundle's error budget in the target environment (ComputeBudget).
 	Budget Budget
 	Now    time.Time

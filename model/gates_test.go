@@ -238,6 +238,22 @@ func TestEvaluateGatesPromote(t *testing.T) {
 			[]gateWant{{gate: GateVerifiedUpstream, reason: "kpi@2.1 is failing in staging"}}, false},
 		{"not yet judged upstream", func(l *ledger, req string, in *GateInput) { in.Release.Version = "2.2" }, false,
 			[]gateWant{{gate: GateVerifiedUpstream, reason: "kpi@2.2 has no verdict in staging yet"}}, false},
+		{"judged healthy upstream without a verdict event", func(l *ledger, req string, in *GateInput) {
+			in.Environment, in.Release.Version, in.Ticket, in.Reason = "prod", "2.2", "CHG-1", "r"
+			in.Upstream = &Assessment{Verdict: VerdictHealthy}
+		}, false, []gateWant{{gate: GateVerifiedUpstream, ok: true, reason: "kpi@2.2 judged healthy in staging after its bake time"}}, false},
+		{"judged healthy but still provisional upstream", func(l *ledger, req string, in *GateInput) {
+			in.Release.Version = "2.2"
+			in.Upstream = &Assessment{Verdict: VerdictHealthy, Provisional: true}
+		}, false, []gateWant{{gate: GateVerifiedUpstream, reason: "kpi@2.2 has no verdict in staging yet"}}, false},
+		{"judged degraded upstream", func(l *ledger, req string, in *GateInput) {
+			in.Release.Version = "2.2"
+			in.Upstream = &Assessment{Verdict: VerdictDegraded, Reasons: []string{"1 check(s) inconclusive: a person must decide"}}
+		}, false, []gateWant{{gate: GateVerifiedUpstream, reason: "kpi@2.2 is degraded in staging: only a healthy release moves on (1 check(s) inconclusive: a person must decide)"}}, false},
+		{"a verdict event beats the live judgement", func(l *ledger, req string, in *GateInput) {
+			in.Release.Version = "2.1"
+			in.Upstream = &Assessment{Verdict: VerdictHealthy}
+		}, false, []gateWant{{gate: GateVerifiedUpstream, reason: "kpi@2.1 is failing in staging"}}, false},
 		{"never upstream", func(l *ledger, req string, in *GateInput) { in.Release.Version = "9.9" }, false,
 			[]gateWant{{gate: GateVerifiedUpstream, reason: "kpi@9.9 was never deployed to staging: promote it there first"}}, false},
 		{"pre-deploy check failed", func(l *ledger, req string, in *GateInput) {
@@ -309,7 +325,8 @@ func TestEvaluateGatesPromote(t *testing.T) {
 		rep := EvaluateGates(in)
 		checkReport(t, c.name, rep, c.wantOK, c.want, c.glass)
 		awaits := map[string]bool{"missing approval blocks": true, "the requester's own approval does not count": true,
-			"an approval does not count for the promoter who gave it": true, "break-glass overrides nothing else": true}[c.name]
+			"an approval does not count for the promoter who gave it": true, "break-glass overrides nothing else": true,
+			"judged healthy upstream without a verdict event": true}[c.name]
 		if rep.AwaitsApproval() != awaits {
 			t.Errorf("%s: AwaitsApproval %v, want %v", c.name, rep.AwaitsApproval(), awaits)
 		}
