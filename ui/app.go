@@ -319,7 +319,7 @@ func (m *root) tickAge() tea.Cmd {
 }
 
 // busy reports whether a load is in flight (tests wait for it to end).
-func (m *root) busy() bool { return m.home.Busy() }
+func (m *root) busy() bool { return m.home.Busy() || m.topStatus().Loading }
 
 func (m *root) View() tea.View {
 	v := tea.NewView(m.render())

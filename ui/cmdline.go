@@ -100,9 +100,9 @@ func (m *root) cmdlineOpen() bool {
 
 // suggestions complete commands with tab: every command, and :env with each environment.
 func (m *root) suggestions() []string {
-	s := []string{"failing", "since 1h", "since 2h", "since 24h", "since 7d", "bundle ", "q", "help"}
+	s := []string{"failing", "since 1h", "since 2h", "since 24h", "since 7d", "bundle ", "board", "audit", "q", "help"}
 	for _, e := range m.home.envs {
-		s = append(s, "env "+e.name)
+		s = append(s, "env "+e.name, "audit "+e.name)
 	}
 	for _, n := range themes.Names() {
 		s = append(s, "theme "+n)
@@ -153,8 +153,12 @@ func (m *root) execute(line string) tea.Cmd {
 		return m.home.SetSince(d)
 	case "theme":
 		return m.setTheme(arg)
+	case "board":
+		return m.openBoard()
+	case "audit":
+		return m.openAudit(arg)
 	}
-	return m.fail(fmt.Sprintf("unknown command :%s: try :env NAME, :bundle NAME, :failing, :since 2h, :theme NAME or :q", Clean(name)))
+	return m.fail(fmt.Sprintf("unknown command :%s: try :env NAME, :bundle NAME, :failing, :since 2h, :board, :audit [ENV], :theme NAME or :q", Clean(name)))
 }
 
 // fail shows a command's mistake in the status bar.

@@ -16,6 +16,9 @@ type Common struct {
 	Now func() time.Time
 	// Timeout bounds every load a screen starts.
 	Timeout time.Duration
+	// Actions, when set, enables the action keys (promote, roll back, approve, pin, veto);
+	// nil shows none.
+	Actions ActionSource
 }
 
 // Glyphs are the characters that carry meaning; ASCII mode (--ascii) swaps them all.

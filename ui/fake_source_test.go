@@ -121,3 +121,11 @@ func TestTheHomeAndAReleaseRenderFromAFakeSourceWithoutTheSimulation(t *testing.
 		t.Fatalf("the release screen does not show the fake runs:\n%s", frame)
 	}
 }
+
+func (f *fakeSource) AuditEvents(context.Context, string, int) ([]model.LedgerEvent, error) {
+	return nil, errFakeNotHere
+}
+
+func (f *fakeSource) BundleStates(context.Context) ([]model.BundleState, error) {
+	return nil, errFakeNotHere
+}

@@ -198,6 +198,8 @@ func (h *home) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, h.keys.Cancel):
 		h.setFilter("")
+	case key.Matches(msg, h.keys.Board):
+		return push(newBoard(h.c, h.ctx))
 	}
 	return nil
 }
@@ -473,7 +475,7 @@ func fitLine(s string, width int, ellipsis string) string {
 // KeyMap lists the home's keys for help.
 func (h *home) KeyMap() []key.Binding {
 	k := h.keys
-	return append(h.table.Keys(), k.Open, k.Filter, k.Sort, k.Refresh, k.NextTab, k.PrevTab, k.PickTab)
+	return append(h.table.Keys(), k.Open, k.Filter, k.Sort, k.Refresh, k.NextTab, k.PrevTab, k.PickTab, k.Board)
 }
 
 // ShortHelp is what the status bar suggests.

@@ -14,7 +14,7 @@ func newGlobalKeys() globalKeys {
 	return globalKeys{
 		Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Command: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command (:env :bundle :failing :since :theme :q)")),
+		Command: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command (:env :bundle :failing :since :board :audit :theme :q)")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back / close")),
 	}
 }
@@ -47,6 +47,8 @@ func (k TableKeys) list() []key.Binding {
 // homeKeys are the home screen's own keys.
 type homeKeys struct {
 	Open, Filter, Sort, Refresh, NextTab, PrevTab, PickTab key.Binding
+	// Board opens the promotion board (also :board).
+	Board key.Binding
 	// While the filter is being typed.
 	Accept, Cancel key.Binding
 }
@@ -60,6 +62,7 @@ func newHomeKeys() homeKeys {
 		NextTab: key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab", "next environment")),
 		PrevTab: key.NewBinding(key.WithKeys("shift+tab", "h", "left"), key.WithHelp("shift+tab", "previous environment")),
 		PickTab: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "pick environment")),
+		Board:   key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "promotion board: what waits for the next environment (:board)")),
 		Accept:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 	}

@@ -34,4 +34,11 @@ type Source interface {
 	Cost(ctx context.Context, env string, d model.Deployment) (model.Cost, error)
 	// Run is one job run from the workspace, with its tasks.
 	Run(ctx context.Context, env string, runID int64) (model.RunDetail, error)
+
+	// AuditEvents are an environment's newest ledger events (checks left out), newest
+	// first, at most limit: the :audit screen.
+	AuditEvents(ctx context.Context, env string, limit int) ([]model.LedgerEvent, error)
+	// BundleStates is the ledger's state of every bundle (model.DeriveState): the promotion
+	// board, the pending and in-flight requests.
+	BundleStates(ctx context.Context) ([]model.BundleState, error)
 }
