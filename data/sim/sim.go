@@ -27,8 +27,10 @@ import (
 //go:embed schema.sql
 var schemaSQL string
 
-// memoryLimit caps DuckDB's memory.
-const memoryLimit = "128MB"
+// memoryLimit caps DuckDB's memory. 128MB was too little for the home's three environments
+// listing a week at once (the health statements of their 1,000-deployment pages ran out of
+// memory side by side); 256MB leaves the process's peak at its first start's (~420MB).
+const memoryLimit = "256MB"
 
 // Catalog is the DuckDB catalog that stands in for Databricks' `system` and `main`.
 const Catalog = "sim"

@@ -31,26 +31,66 @@ update_pipelines AS (
   WHERE s.resource_type = 'pipeline'
 ),
 {{pipeline_updates}},
-run_counts AS (
-  SELECT w.window_id,
-    CAST(COUNT(*) FILTER (WHERE r.result_state = 'SUCCEEDED') AS BIGINT) AS succeeded,
-    CAST(COUNT(*) FILTER (
-      WHERE r.result_state IN ('FAILED', 'ERROR', 'TIMED_OUT', 'CANCELLED')) AS BIGINT) AS failed,
-    CAST(COUNT(*) FILTER (WHERE r.result_state IS NULL) AS BIGINT) AS active
+-- Each run and update belongs to the latest window of its job or pipeline that starts at
+-- or before it, if it starts before that window ends. Windows of one job or pipeline never
+-- overlap (they are windows of one bundle), so numbering them and counting the windows that
+-- precede each run finds its window in one sorted pass; a join of every window of a job
+-- with every run of it would grow with their product.
+job_windows AS (
+  SELECT s.resource_id AS job_id, w.window_id, w.window_start, w.window_end,
+    ROW_NUMBER() OVER (PARTITION BY s.resource_id ORDER BY w.window_start, w.window_id) AS n
   FROM windows AS w
   JOIN resources AS s ON s.window_id = w.window_id AND s.resource_type = 'job'
-  JOIN runs AS r ON r.job_id = s.resource_id
-  WHERE w.in_page AND r.start_time >= w.window_start
-    AND (w.window_end IS NULL OR r.start_time < w.window_end)
-  GROUP BY w.window_id
+  WHERE w.in_page
 ),
-window_updates AS (
-  SELECT w.window_id, u.update_id, u.result_state
+run_windows AS (
+  SELECT x.job_id, x.start_time, x.result_state, x.is_run,
+    COUNT(x.window_id) OVER (PARTITION BY x.job_id ORDER BY x.start_time, x.is_run, x.window_id
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n
+  FROM (
+    SELECT jw.job_id, jw.window_start AS start_time, 0 AS is_run, jw.window_id,
+      CAST(NULL AS STRING) AS result_state
+    FROM job_windows AS jw
+    UNION ALL
+    SELECT r.job_id, r.start_time, 1, CAST(NULL AS STRING), r.result_state
+    FROM runs AS r
+  ) AS x
+),
+run_counts AS (
+  SELECT jw.window_id,
+    CAST(COUNT(*) FILTER (WHERE rw.result_state = 'SUCCEEDED') AS BIGINT) AS succeeded,
+    CAST(COUNT(*) FILTER (
+      WHERE rw.result_state IN ('FAILED', 'ERROR', 'TIMED_OUT', 'CANCELLED')) AS BIGINT) AS failed,
+    CAST(COUNT(*) FILTER (WHERE rw.result_state IS NULL) AS BIGINT) AS active
+  FROM run_windows AS rw
+  JOIN job_windows AS jw ON jw.job_id = rw.job_id AND jw.n = rw.n
+  WHERE rw.is_run = 1 AND (jw.window_end IS NULL OR rw.start_time < jw.window_end)
+  GROUP BY jw.window_id
+),
+pipeline_windows AS (
+  SELECT s.resource_id AS pipeline_id, w.window_id, w.window_start, w.window_end,
+    ROW_NUMBER() OVER (PARTITION BY s.resource_id ORDER BY w.window_start, w.window_id) AS n
   FROM windows AS w
   JOIN resources AS s ON s.window_id = w.window_id AND s.resource_type = 'pipeline'
-  JOIN updates AS u ON u.pipeline_id = s.resource_id
-  WHERE u.start_time >= w.window_start
-    AND (w.window_end IS NULL OR u.start_time < w.window_end)
+),
+update_windows AS (
+  SELECT x.pipeline_id, x.update_id, x.start_time, x.result_state, x.is_update,
+    COUNT(x.window_id) OVER (PARTITION BY x.pipeline_id ORDER BY x.start_time, x.is_update, x.window_id
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n
+  FROM (
+    SELECT pw.pipeline_id, CAST(NULL AS STRING) AS update_id, pw.window_start AS start_time,
+      0 AS is_update, pw.window_id, CAST(NULL AS STRING) AS result_state
+    FROM pipeline_windows AS pw
+    UNION ALL
+    SELECT u.pipeline_id, u.update_id, u.start_time, 1, CAST(NULL AS STRING), u.result_state
+    FROM updates AS u
+  ) AS x
+),
+window_updates AS (
+  SELECT pw.window_id, uw.update_id, uw.result_state
+  FROM update_windows AS uw
+  JOIN pipeline_windows AS pw ON pw.pipeline_id = uw.pipeline_id AND pw.n = uw.n
+  WHERE uw.is_update = 1 AND (pw.window_end IS NULL OR uw.start_time < pw.window_end)
 ),
 update_counts AS (
   SELECT wu.window_id,
