@@ -291,7 +291,15 @@ WHERE workspace_id = ? AND run_id = ? AND result_state = ''`, gate, result, msg,
 		kind, status = "deploy_failed", "failed"
 	}
 	bundle, version := p["bundle"], p["version"]
-	now := s.Now()
+	// After the bundle's latest event: with a frozen clock the ledger keeps the order of writes.
+	now := s.Now().Truncate(time.Millisecond)
+	var last sql.NullTime
+	if err := tx.QueryRowContext(ctx, `SELECT max("at") FROM sim.release_cockpit.release_events WHERE bundle = ?`, bundle).Scan(&last); err != nil {
+		return fmt.Errorf("reading the ledger of %s: %w", bundle, err)
+	}
+	if last.Valid && !last.Time.Before(now) {
+		now = last.Time.UTC().Add(time.Millisecond)
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sim.release_cockpit.release_events
 SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 WHERE NOT EXISTS (SELECT 1 FROM sim.release_cockpit.release_events WHERE event_id = ?)`,

@@ -116,6 +116,12 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 		ep.Now = &now
 	}
 	src := &Source{cfg: demoConfig(user), envs: map[string]*Environment{}, label: label, user: who.UserName, clock: s.Now, close: closeAll, ledger: store}
+	src.demo = s
+	src.installGate = func(gate func(context.Context, string, int64, string, map[string]string) ([]string, error)) {
+		s.SetDeployGate(func(ctx context.Context, r sim.GateRun) ([]string, error) {
+			return gate(ctx, r.Environment, r.RunID, r.Creator, r.Parameters)
+		})
+	}
 	for _, ws := range s.Workspaces() {
 		srv, err := s.Serve(ctx, ws.ID)
 		if err != nil {

@@ -42,6 +42,10 @@ type Source struct {
 	close  func()
 	closed sync.Once
 	ledger *warehouse.Store
+	// installGate, on the simulation, installs the gate its deployer runs decide on.
+	installGate func(gate func(ctx context.Context, env string, runID int64, creator string, params map[string]string) ([]string, error))
+	// demo is the simulation (*sim.Sim) behind a demo source, for tests; nil otherwise.
+	demo any
 }
 
 // Environment is one environment's connections.

@@ -1,0 +1,398 @@
+package source
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/release-cockpit/cockpit/data/workspace"
+	"github.com/release-cockpit/cockpit/model"
+)
+
+// Actions take releases through the environments (DESIGN §6): plan an action (what it will
+// do, every gate with its status, the exact call), then execute it in the order of writes:
+// deploy_requested, RunNow with the request's id as idempotency token, deploy_started with
+// the run id, follow the run, exactly one result event. Gates are model.EvaluateGates over
+// the ledger's state (model.DeriveState), the policy, the release's checks, the error
+// budget and the person's rights (SCIM Me and the deployer job's permissions).
+type Actions struct {
+	src    *Source
+	policy model.Policy
+	// Poll is how often a followed run is read (default 500ms).
+	Poll time.Duration
+	// Grace is how long a request may stay without a run before reconciliation marks it
+	// abandoned (default 10 minutes).
+	Grace time.Duration
+	// stopAfter makes Execute stop after a step, as a cockpit that dies there (tests).
+	stopAfter string
+}
+
+// Actions returns the actions on this source under a policy. On the simulation it also
+// installs the policy's gate into the simulated deployer jobs, so that their runs judge
+// every request as `cockpit gate` does.
+func (s *Source) Actions(p model.Policy) *Actions {
+	a := &Actions{src: s, policy: p, Poll: 500 * time.Millisecond, Grace: 10 * time.Minute}
+	if s.installGate != nil {
+		s.installGate(a.gateHook)
+	}
+	return a
+}
+
+// Policy is the policy the actions are judged by.
+func (a *Actions) Policy() model.Policy { return a.policy }
+
+// Errors of actions; test with errors.Is.
+var (
+	// ErrRefused: a gate blocks the action (the plan's report says which and why).
+	ErrRefused = errors.New("refused by a gate")
+	// ErrChanged: the current deployment changed between the plan and its execution.
+	ErrChanged = errors.New("the current deployment changed")
+	// ErrFailed: the deployer run ended without success.
+	ErrFailed = errors.New("the deployment failed")
+)
+
+// ActionRequest is what a person asks for.
+type ActionRequest struct {
+	Action model.Action // promote, rollback, approve, pin, unpin or veto
+	Bundle string
+	// Version is the release promoted, approved or vetoed; for a rollback the target
+	// (empty: the last verified earlier deployment); unused by pin and unpin.
+	Version string
+	// Environment is the target: promoted into, rolled back, approved in, pinned, unpinned;
+	// for a veto where it is given (a veto applies everywhere).
+	Environment string
+	Reason      string
+	Ticket      string
+	BreakGlass  bool
+	// RetryOf is the request a retry is a new attempt of (cockpit retry REQUEST_ID); Action,
+	// Bundle, Version and Environment then come from it.
+	RetryOf string
+	// RequestID judges a request already in the ledger (`cockpit gate` in the deployer run,
+	// reconciliation): it is not in flight against itself and its approvals count.
+	RequestID string
+}
+
+// Plan is what an action will do, judged before anything is written.
+type Plan struct {
+	Request ActionRequest
+	// Actor is who acts (SCIM userName), Permission their level on the deployer job.
+	Actor      string
+	Groups     []string
+	Permission model.PermissionLevel
+	// Report is every gate with its status.
+	Report model.GateReport
+	// From is the current deployment in the environment (zero when none); To the release
+	// the action lands (promote, rollback, retry) or acts on.
+	From model.Deployment
+	To   model.Release
+	// Resources are the jobs and pipelines the deployment touches.
+	Resources []model.ReleaseResource
+	// RequestID is the deploy_requested event id (and RunNow's idempotency token); Existing
+	// says the request is already in the ledger (approved earlier, or a racing cockpit's).
+	RequestID string
+	Existing  bool
+	// AwaitsApproval: a promotion whose only blocking gate is its approvals and that has no
+	// pending request: executing it records the request for approvers and stops.
+	AwaitsApproval bool
+	// JobID, Parameters and Call describe the deployer run (promote, rollback, retry).
+	JobID      int64
+	Parameters map[string]string
+	Call       string
+	// Writes lists what executing will do, in order.
+	Writes []string
+	// attempt numbers the retry; state is the ledger state the plan was made on.
+	state model.BundleState
+}
+
+// OK reports whether every gate passes.
+func (p Plan) OK() bool { return p.Report.OK() }
+
+// RunsDeployer reports whether executing the plan runs the deployer job.
+func (p Plan) RunsDeployer() bool {
+	return p.Request.Action == model.ActionPromote || p.Request.Action == model.ActionRollback
+}
+
+// Whoami is who the workspace says the user is in an environment, with their effective
+// permission on its deployer job (user, group or inherited entries).
+func (a *Actions) Whoami(ctx context.Context, env string) (model.Principal, model.PermissionLevel, error) {
+	e, err := a.src.Environment(env)
+	if err != nil {
+		return model.Principal{}, 0, err
+	}
+	me, err := e.Workspace.Me(ctx)
+	if err != nil {
+		return model.Principal{}, 0, err
+	}
+	perm, err := a.permission(ctx, e, me)
+	return model.Principal{User: me.UserName, Groups: me.Groups}, perm, err
+}
+
+// permission is a person's effective level on an environment's deployer job.
+func (a *Actions) permission(ctx context.Context, e *Environment, who workspace.User) (model.PermissionLevel, error) {
+	job := a.deployerJob(e)
+	if job == 0 {
+		return model.PermissionNone, nil
+	}
+	acl, err := e.Workspace.JobPermissions(ctx, job)
+	if err != nil {
+		return model.PermissionNone, err
+	}
+	return model.ParsePermissionLevel(workspace.EffectiveJobLevel(who, acl))
+}
+
+// deployerJob is the environment's deployer job: the policy's, else the configuration's.
+func (a *Actions) deployerJob(e *Environment) int64 {
+	if ep, ok := a.policy.Env(e.Env.Name); ok && ep.DeployerJobID != 0 {
+		return ep.DeployerJobID
+	}
+	return e.Config.DeployerJobID
+}
+
+// Plan judges an action: it reads the ledger, the person's rights, the release's checks
+// and the error budget, evaluates every gate and says what executing would write and call.
+func (a *Actions) Plan(ctx context.Context, req ActionRequest) (Plan, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.src.Timeout())
+	defer cancel()
+	if req.RetryOf != "" {
+		var err error
+		if req, err = a.retryRequest(ctx, req); err != nil {
+			return Plan{}, err
+		}
+	}
+	if req.Bundle == "" {
+		return Plan{}, input("a bundle is required")
+	}
+	e, err := a.src.Environment(req.Environment)
+	if err != nil {
+		return Plan{}, err
+	}
+	if err := e.resolveWorkspaceID(ctx); err != nil {
+		return Plan{}, err
+	}
+	me, err := e.Workspace.Me(ctx)
+	if err != nil {
+		return Plan{}, err
+	}
+	perm, err := a.permission(ctx, e, me)
+	if err != nil {
+		return Plan{}, err
+	}
+	p := Plan{Request: req, Actor: me.UserName, Groups: me.Groups, Permission: perm}
+	events, err := a.src.ledger.BundleEvents(ctx, req.Bundle)
+	if err != nil {
+		return Plan{}, a.src.warehouseProblem(e, err)
+	}
+	p.state = model.DeriveState(req.Bundle, events)
+	if err := a.judge(ctx, e, &p, events); err != nil {
+		return Plan{}, err
+	}
+	return p, nil
+}
+
+// judge fills the gates, versions, request id, resources and call of a plan from its state.
+func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []model.LedgerEvent) error {
+	req := p.Request
+	env := p.state.Env(req.Environment)
+	if cur, ok := env.Current(); ok {
+		p.From = cur.Deployment
+	}
+	in := model.GateInput{
+		Action: req.Action, Policy: a.policy, Environment: req.Environment,
+		Release:   model.Release{Bundle: req.Bundle, Version: req.Version, GitSHA: gitSHAOf(events, req.Version)},
+		Principal: model.Principal{User: p.Actor, Groups: p.Groups}, Permission: p.Permission,
+		Ticket: req.Ticket, Reason: req.Reason, BreakGlass: req.BreakGlass, State: p.state, Now: a.src.Now(),
+	}
+	if req.RequestID != "" {
+		p.RequestID, p.Existing, in.RequestID = req.RequestID, true, req.RequestID
+		if req.RetryOf != "" {
+			// The retry's own request is judged as a new attempt of the one it retries.
+			in.State = withoutRequest(p.state, req.Environment, req.RequestID)
+		}
+	}
+	switch req.Action {
+	case model.ActionPromote:
+		if r, ok := env.PendingFor(req.Version); ok && req.RetryOf == "" && req.RequestID == "" {
+			p.RequestID, p.Existing, in.RequestID = r.ID, true, r.ID
+		}
+		checks, err := a.src.ledger.ReleaseChecks(ctx, in.Release.ID())
+		if err != nil {
+			return a.src.warehouseProblem(e, err)
+		}
+		in.PreChecks = checks
+	case model.ActionApprove:
+		if r, ok := env.PendingFor(req.Version); ok {
+			p.RequestID, in.RequestID = r.ID, r.ID
+		}
+	}
+	if !p.Existing && (req.Action == model.ActionPromote || req.Action == model.ActionRollback) {
+		// A new request's id is known before it is written: a racing cockpit making the
+		// same change writes the same request, which is then not in flight against itself.
+		to := req.Version
+		if to == "" && req.Action == model.ActionRollback {
+			if d, ok := env.LastVerified(); ok {
+				to = d.Release.Version
+			}
+		}
+		p.RequestID = requestID(p.From, req, to, env)
+		in.RequestID = p.RequestID
+	}
+	if req.RetryOf != "" {
+		// A retry is a new attempt of an earlier request: its approvals count, and it is
+		// not in flight against itself.
+		in.RequestID = req.RetryOf
+	}
+	if p.RunsDeployer() {
+		ep, _ := a.policy.Env(req.Environment)
+		now := a.src.Now()
+		tallies, err := a.src.ledger.BundleTallies(ctx, e.Env, req.Bundle, now.Add(-ep.SLO.Window), now)
+		if err != nil {
+			return a.src.warehouseProblem(e, err)
+		}
+		in.Budget = model.ComputeBudget(ep.SLO, tallies, now)
+	}
+	p.Report = model.EvaluateGates(in)
+	p.To = p.Report.Release
+	if p.To.GitSHA == "" {
+		p.To.GitSHA = gitSHAOf(events, p.To.Version)
+	}
+	if !p.RunsDeployer() {
+		p.Writes = []string{string(eventOf(req.Action)) + " event in the ledger"}
+		return nil
+	}
+	rel := p.To.ID()
+	if p.From.ID != "" {
+		rel = p.From.Release.ID()
+	}
+	res, err := a.src.ledger.ReleaseResources(ctx, rel, req.Environment)
+	if err == nil && len(res) == 0 {
+		if prev, ok := a.policy.Previous(req.Environment); ok {
+			res, err = a.src.ledger.ReleaseResources(ctx, p.To.ID(), prev)
+		}
+	}
+	if err != nil {
+		return a.src.warehouseProblem(e, err)
+	}
+	p.Resources = res
+	p.JobID = a.deployerJob(e)
+	p.Parameters = map[string]string{"bundle": req.Bundle, "version": p.To.Version, "git_sha": p.To.GitSHA,
+		"target": req.Environment, "request_id": p.RequestID}
+	params, _ := json.Marshal(p.Parameters)
+	p.Call = fmt.Sprintf("POST /api/2.2/jobs/run-now job_id=%d job_parameters=%s idempotency_token=%s", p.JobID, params, p.RequestID)
+	blocking := p.Report.Blocking()
+	p.AwaitsApproval = req.Action == model.ActionPromote && !p.Existing && len(blocking) == 1 && blocking[0].Name == model.GateApprovals
+	switch {
+	case p.AwaitsApproval:
+		p.Writes = []string{"deploy_requested (awaiting approval) " + p.RequestID}
+	case p.Existing:
+		p.Writes = []string{"RunNow with the approved request's id as idempotency token", "deploy_started with the run id", "follow the run", "the result event"}
+	default:
+		p.Writes = []string{"deploy_requested " + p.RequestID, "RunNow with idempotency_token " + p.RequestID, "deploy_started with the run id", "follow the run", "the result event"}
+	}
+	if req.Action == model.ActionRollback {
+		p.Writes = append(p.Writes, "pinned ("+req.Bundle+", "+req.Environment+") on success")
+	}
+	return nil
+}
+
+// requestID is the deploy_requested event id of a new promotion or rollback: derived from
+// the deployment it replaces, the target and the number of earlier attempts of the same
+// change that ended, so that two cockpits racing to make the same change write the same
+// request and their RunNow tokens collide on purpose: one deployer run.
+func requestID(from model.Deployment, req ActionRequest, to string, env model.EnvState) string {
+	base := from.ID
+	if base == "" {
+		base = req.Bundle + "/" + req.Environment
+	}
+	ended := 0
+	for _, r := range env.Requests {
+		if r.Release.Version == to && r.From == from.Release.Version && !r.Open() {
+			ended++
+		}
+	}
+	if req.RetryOf != "" {
+		return model.DerivedEventID(req.RetryOf, "retry", strconv.Itoa(ended))
+	}
+	return model.DerivedEventID(base, "request", req.Environment, string(req.Action), to, strconv.Itoa(ended))
+}
+
+// retryRequest turns `retry REQUEST_ID` into the request it retries.
+func (a *Actions) retryRequest(ctx context.Context, req ActionRequest) (ActionRequest, error) {
+	orig, err := a.src.ledger.EventByID(ctx, req.RetryOf)
+	if err != nil {
+		return req, input("request %s: %v", req.RetryOf, err)
+	}
+	if orig.Kind != model.EventDeployRequested {
+		return req, input("%s is a %s event, not a request: pass the id of a deploy_requested event", req.RetryOf, orig.Kind)
+	}
+	events, err := a.src.ledger.BundleEvents(ctx, orig.Bundle)
+	if err != nil {
+		return req, err
+	}
+	r, _ := model.DeriveState(orig.Bundle, events).Env(orig.Environment).Request(orig.EventID)
+	if r.State != model.RequestFailed {
+		return req, input("request %s is %s: only a failed request can be retried", req.RetryOf, strings.ReplaceAll(string(r.State), "_", " "))
+	}
+	req.Action, req.Bundle, req.Version, req.Environment = r.Action, orig.Bundle, orig.Version, orig.Environment
+	if req.Reason == "" {
+		req.Reason = r.Reason
+	}
+	if req.Ticket == "" {
+		req.Ticket = r.Ticket
+	}
+	return req, nil
+}
+
+// gitSHAOf is the commit of a version, from any of its events.
+func gitSHAOf(events []model.LedgerEvent, version string) string {
+	for i := len(events) - 1; i >= 0; i-- {
+		if e := events[i]; e.Version == version && e.GitSHA != "" {
+			return e.GitSHA
+		}
+	}
+	return ""
+}
+
+// eventOf is the ledger event an action that runs no deployer writes.
+func eventOf(a model.Action) model.EventKind {
+	switch a {
+	case model.ActionApprove:
+		return model.EventApproved
+	case model.ActionPin:
+		return model.EventPinned
+	case model.ActionUnpin:
+		return model.EventUnpinned
+	case model.ActionVeto:
+		return model.EventVetoed
+	}
+	return model.EventDeployRequested
+}
+
+// eventTime is when the next event of a bundle is written: now, or just after its latest
+// event when the clock is frozen (--demo-now), so that the ledger keeps the order of writes.
+func eventTime(now time.Time, events []model.LedgerEvent) time.Time {
+	t := now.UTC().Truncate(time.Millisecond)
+	for _, e := range events {
+		if !e.At.Before(t) {
+			t = e.At.Add(time.Millisecond)
+		}
+	}
+	return t
+}
+
+// withoutRequest is a state without one request in an environment.
+func withoutRequest(st model.BundleState, env, id string) model.BundleState {
+	out := st
+	out.Envs = map[string]model.EnvState{}
+	for name, es := range st.Envs {
+		if name == env {
+			es.Requests = slices.DeleteFunc(slices.Clone(es.Requests), func(r model.Request) bool { return r.ID == id })
+		}
+		out.Envs[name] = es
+	}
+	return out
+}

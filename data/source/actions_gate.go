@@ -1,0 +1,210 @@
+package source
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/release-cockpit/cockpit/data/workspace"
+	"github.com/release-cockpit/cockpit/model"
+)
+
+// GateRun is `cockpit gate --run-id ID`, the deployer job's first task: it reads its own run
+// (the person who asked for it, creator_user_name, and its job parameters), finds the request
+// the run was started for in the ledger, and re-evaluates every gate for that person from the
+// ledger and the policy. Reasons are empty when the deploy may proceed.
+func (a *Actions) GateRun(ctx context.Context, env string, runID int64) (model.GateReport, []string, error) {
+	e, err := a.src.Environment(env)
+	if err != nil {
+		return model.GateReport{}, nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.src.Timeout())
+	defer cancel()
+	run, err := e.Workspace.GetRun(ctx, runID)
+	if err != nil {
+		return model.GateReport{}, nil, err
+	}
+	if job := a.deployerJob(e); job != 0 && run.JobID != job {
+		return model.GateReport{}, []string{fmt.Sprintf("run %d is a run of job %d, not of %s's deployer job %d", runID, run.JobID, env, job)}, nil
+	}
+	return a.judgeRun(ctx, e, run.CreatorUserName, run.Parameters)
+}
+
+// gateHook is the gate the simulated deployer runs decide on: GateRun's evaluation.
+func (a *Actions) gateHook(ctx context.Context, env string, _ int64, creator string, params map[string]string) ([]string, error) {
+	e, err := a.src.Environment(env)
+	if err != nil {
+		return nil, err
+	}
+	_, reasons, err := a.judgeRun(ctx, e, creator, params)
+	return reasons, err
+}
+
+// judgeRun evaluates the gates of the request a deployer run was started for, for its creator.
+func (a *Actions) judgeRun(ctx context.Context, e *Environment, creator string, params map[string]string) (model.GateReport, []string, error) {
+	env := e.Env.Name
+	var reasons []string
+	if t := params["target"]; t != env {
+		reasons = append(reasons, fmt.Sprintf("the run's target %q is not %s, the environment this deployer job deploys to", t, env))
+	}
+	id := params["request_id"]
+	if id == "" {
+		return model.GateReport{}, append(reasons, "the run has no request_id: deployments are requested through the cockpit (cockpit promote / rollback), which records them first"), nil
+	}
+	req, err := a.src.ledger.EventByID(ctx, id)
+	if err != nil || req.Kind != model.EventDeployRequested {
+		return model.GateReport{}, append(reasons, fmt.Sprintf("request %s is not in the ledger: deployments are requested through the cockpit, which records them first", id)), nil
+	}
+	if req.Bundle != params["bundle"] || req.Version != params["version"] || req.Environment != env {
+		reasons = append(reasons, fmt.Sprintf("the run asks for %s@%s in %s, request %s is for %s in %s",
+			params["bundle"], params["version"], params["target"], id, req.ReleaseID, req.Environment))
+	}
+	if sha := params["git_sha"]; req.GitSHA != "" && sha != req.GitSHA {
+		reasons = append(reasons, fmt.Sprintf("the run asks for commit %s, request %s is for %s", sha, id, req.GitSHA))
+	}
+	who, err := e.Workspace.UserByName(ctx, creator)
+	if errors.Is(err, workspace.ErrNotFound) {
+		who, err = workspace.User{UserName: creator}, nil
+	}
+	if err != nil {
+		return model.GateReport{}, nil, err
+	}
+	perm, err := a.permission(ctx, e, who)
+	if err != nil {
+		return model.GateReport{}, nil, err
+	}
+	var d struct {
+		model.RequestDetails
+		RetryOf string `json:"retry_of"`
+	}
+	_ = json.Unmarshal([]byte(req.Details), &d)
+	action := d.Action
+	if action == "" {
+		action = model.ActionPromote
+	}
+	p := Plan{Request: ActionRequest{Action: action, Bundle: req.Bundle, Version: req.Version, Environment: env,
+		Reason: req.Reason, Ticket: req.Ticket, BreakGlass: d.BreakGlass, RetryOf: d.RetryOf, RequestID: id},
+		Actor: who.UserName, Groups: who.Groups, Permission: perm}
+	events, err := a.src.ledger.BundleEvents(ctx, req.Bundle)
+	if err != nil {
+		return model.GateReport{}, nil, err
+	}
+	p.state = model.DeriveState(req.Bundle, events)
+	if err := a.judge(ctx, e, &p, events); err != nil {
+		return model.GateReport{}, nil, err
+	}
+	return p.Report, append(reasons, p.Report.Reasons()...), nil
+}
+
+// InFlight lists the requests the cockpit made in the last week that have no result yet:
+// executed and without a result, or recorded and never started (a cockpit that died between
+// its writes). Requests waiting for approval are not in flight.
+func (a *Actions) InFlight(ctx context.Context) ([]model.Request, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.src.Timeout())
+	defer cancel()
+	events, err := a.src.ledger.RecentRequestEvents(ctx, a.src.Now().Add(-7*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	byBundle := map[string][]model.LedgerEvent{}
+	mine := map[string]bool{}
+	for _, e := range events {
+		byBundle[e.Bundle] = append(byBundle[e.Bundle], e)
+		// The cockpit's requests carry their gate snapshot; the deployments CI records do not.
+		if e.Kind == model.EventDeployRequested && len(model.ParseRequestDetails(e.Details).Gates) > 0 {
+			mine[e.EventID] = true
+		}
+	}
+	var out []model.Request
+	for bundle, evs := range byBundle {
+		for _, es := range model.DeriveState(bundle, evs).Envs {
+			for _, r := range es.InFlight() {
+				if mine[r.ID] {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, nil
+}
+
+// Reconcile settles a request left in flight from its deployer run's state: a run that
+// ended gets its start and result written (and a rollback its pin); a run still going is
+// left to go on; a request without a run after the grace period is marked failed
+// (abandoned). The outcome's State is succeeded, failed, running, abandoned or waiting.
+func (a *Actions) Reconcile(ctx context.Context, r model.Request) (Outcome, error) {
+	e, err := a.src.Environment(r.Environment)
+	if err != nil {
+		return Outcome{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.src.Timeout())
+	defer cancel()
+	out := Outcome{RequestID: r.ID, RunID: r.RunID}
+	var run workspace.RunDetail
+	found := false
+	if r.RunID != 0 {
+		run, err = e.Workspace.GetRun(ctx, r.RunID)
+		found = err == nil
+	} else {
+		run, found, err = e.Workspace.FindRun(ctx, a.deployerJob(e), r.At.Add(-time.Hour), "request_id", r.ID)
+	}
+	if err != nil && !errors.Is(err, workspace.ErrNotFound) {
+		return out, err
+	}
+	base := model.LedgerEvent{ReleaseID: r.Release.ID(), Bundle: r.Release.Bundle, Version: r.Release.Version, GitSHA: r.Release.GitSHA,
+		Environment: r.Environment, Actor: r.Requester, Ticket: r.Ticket, Reason: r.Reason}
+	events, err := a.src.ledger.BundleEvents(ctx, r.Release.Bundle)
+	if err != nil {
+		return out, err
+	}
+	at := eventTime(a.src.Now(), events)
+	if !found {
+		if a.src.Now().Sub(r.At) < a.Grace {
+			out.State, out.Message = "waiting", fmt.Sprintf("no deployer run yet; marked abandoned if none starts by %s", r.At.Add(a.Grace).Format(time.RFC3339))
+			return out, nil
+		}
+		res := base
+		res.EventID, res.Kind, res.Status, res.At = model.ResultEventID(r.ID), model.EventDeployFailed, "abandoned", at
+		res.Details = jsonOf(map[string]any{"request_id": r.ID, "action": r.Action, "abandoned": true,
+			"error": "no deployer run was started for this request: the cockpit that made it stopped before RunNow"})
+		if err := a.src.ledger.AppendEvents(ctx, res); err != nil {
+			return out, err
+		}
+		out.State, out.Events = "abandoned", []string{res.EventID}
+		out.Message = "no deployer run was started for it; marked failed (abandoned): request it again"
+		return out, nil
+	}
+	out.RunID, out.RunURL = run.RunID, run.RunPageURL
+	if r.StartedAt.IsZero() {
+		started := base
+		started.EventID, started.Kind, started.Status, started.At = model.DerivedEventID(r.ID, "started"), model.EventDeployStarted, "started", at
+		started.RunID, started.Details = run.RunID, jsonOf(model.RequestDetails{RequestID: r.ID})
+		if err := a.src.ledger.AppendEvents(ctx, started); err != nil {
+			return out, err
+		}
+		out.Events = append(out.Events, started.EventID)
+	}
+	if run.Active() {
+		out.State = "running"
+		out.Message = fmt.Sprintf("run %d is %s", run.RunID, strings.ToLower(run.LifeCycleState))
+		return out, nil
+	}
+	p := Plan{Request: ActionRequest{Action: r.Action, Bundle: r.Release.Bundle, Environment: r.Environment, Reason: r.Reason}, RequestID: r.ID}
+	st := model.DeriveState(r.Release.Bundle, events).Env(r.Environment)
+	for _, d := range st.Deployments {
+		if d.Release.Version == r.From {
+			p.From = d.Deployment
+		}
+	}
+	out, err = a.recordResult(ctx, p, base, out, run)
+	if errors.Is(err, ErrFailed) {
+		out.Message = err.Error()
+		return out, nil
+	}
+	return out, err
+}
