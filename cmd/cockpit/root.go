@@ -63,7 +63,7 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	pf.BoolVar(&g.demoReset, "demo-reset", false, "start the simulated estate afresh, its stories around now (forgets demo actions)")
 	pf.BoolVar(&g.hostile, "demo-hostile", false, "plant malformed ledger rows and escape sequences in the simulated estate (its own file)")
 	pf.MarkHidden("demo-days")
-	pf.StringVar(&g.as, "as", "", "simulated user: oncall, release-manager, lead or ci")
+	pf.StringVar(&g.as, "as", "", "simulated user: oncall, release-manager, lead, ci or viewer")
 	pf.StringVar(&g.profile, "profile", "", "Databricks CLI profile of ~/.databrickscfg (default: DATABRICKS_CONFIG_PROFILE or DEFAULT)")
 	pf.StringVar(&g.warehouse, "warehouse-id", "", "SQL warehouse id (default: DATABRICKS_WAREHOUSE_ID or the profile's warehouse_id)")
 	pf.StringVar(&g.configPath, "config", "", "configuration file (default: COCKPIT_CONFIG or "+config.DefaultPath()+")")
@@ -82,7 +82,9 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 		newReleasesCommand(g),
 		newLedgerCommand(g),
 		newDoctorCommand(g),
+		newGateCommand(g),
 	)
+	root.AddCommand(newActionCommands(g)...)
 	return root
 }
 

@@ -14,26 +14,8 @@ import (
 	"github.com/release-cockpit/cockpit/model"
 )
 
-// testPolicy is the simulation's policy as the tests need it: prod needs one approval by a
-// lead, a ticket and a reason; release managers promote, on-call engineers roll back; leads
-// and on-call may break glass.
-func testPolicy() model.Policy {
-	g := func(groups ...string) model.Principals { return model.Principals{Groups: groups} }
-	env := func(name string) model.EnvPolicy {
-		return model.EnvPolicy{Name: name, DeployerJobID: sim.DeployerJobID(name), DeployerJob: sim.DeployerJobName(name),
-			SLO: model.DefaultSLO(), BakeTime: 30 * time.Minute,
-			Grants: map[model.Action]model.Principals{
-				model.ActionPromote: g("data-eng"), model.ActionRollback: g("oncall", "data-eng"), model.ActionApprove: g("leads"),
-				model.ActionPin: g("oncall", "leads"), model.ActionUnpin: g("leads", "release-managers"), model.ActionVeto: g("leads"),
-				model.ActionBreakGlass: g("oncall", "leads"),
-			}}
-	}
-	prod := env("prod")
-	prod.Grants[model.ActionPromote] = g("release-managers")
-	prod.Grants[model.ActionRollback] = g("oncall", "release-managers")
-	prod.ApprovalsRequired, prod.TicketRequired, prod.ReasonRequired = 1, true, true
-	return model.Policy{Environments: []model.EnvPolicy{env("dev"), env("staging"), prod}}
-}
+// testPolicy is the demo's policy.
+func testPolicy() model.Policy { return demoPolicy() }
 
 // actionsAs is the demo's actions as a simulated user, on the same estate and servers.
 func actionsAs(t *testing.T, s *Source, role string, p model.Policy) *Actions {

@@ -46,6 +46,8 @@ type Source struct {
 	installGate func(gate func(ctx context.Context, env string, runID int64, creator string, params map[string]string) ([]string, error))
 	// demo is the simulation (*sim.Sim) behind a demo source, for tests; nil otherwise.
 	demo any
+	// policyOf reads the release policy (Policy).
+	policyOf func() (model.Policy, error)
 }
 
 // Environment is one environment's connections.

@@ -42,32 +42,24 @@ func (s *Store) BundleEvents(ctx context.Context, bundle string) ([]model.Ledger
 	return out, err
 }
 
-// scanEvent reads one release_events row in column order.
+// scanEvent reads one release_events row in column order, decoded as the Audit tab's rows.
 func scanEvent(rows *sql.Rows) (model.LedgerEvent, error) {
-	var e model.LedgerEvent
-	var kind string
-	var gitSHA, status, actor, ticket, reason, details sql.NullString
-	var runID sql.NullInt64
-	if err := rows.Scan(&e.EventID, &e.ReleaseID, &e.Bundle, &e.Version, &gitSHA, &e.Environment,
-		&kind, &status, &actor, &e.At, &ticket, &reason, &runID, &details); err != nil {
-		return e, err
+	v, err := scanAny(rows, 14)
+	if err != nil {
+		return model.LedgerEvent{}, err
 	}
-	e.Kind, e.At = model.EventKind(kind), e.At.UTC()
-	e.GitSHA, e.Status, e.Actor, e.Ticket, e.Reason, e.Details = gitSHA.String, status.String, actor.String, ticket.String, reason.String, details.String
-	e.RunID = runID.Int64
-	return e, nil
+	return decodeEvent(v), nil
 }
 
 // ReleaseChecks returns the checks of a release in every environment, oldest first.
 func (s *Store) ReleaseChecks(ctx context.Context, releaseID string) ([]model.Check, error) {
 	var out []model.Check
 	err := s.query(ctx, "reading the checks of "+releaseID, releaseChecksSQL, []any{releaseID}, func(rows *sql.Rows) error {
-		var status, details sql.NullString
-		var at time.Time
-		if err := rows.Scan(&status, &details, &at); err != nil {
+		v, err := scanAny(rows, 4)
+		if err != nil {
 			return err
 		}
-		out = append(out, parseCheck(status.String, details.String, at))
+		out = append(out, decodeCheck(v))
 		return nil
 	})
 	return out, err
