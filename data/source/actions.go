@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/release-cockpit/cockpit/data/workspace"
@@ -208,16 +206,17 @@ func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []m
 		Ticket: req.Ticket, Reason: req.Reason, BreakGlass: req.BreakGlass, State: p.state, Now: a.src.Now(),
 	}
 	if req.RequestID != "" {
+		// A request in the ledger (cockpit gate, reconciliation): its current attempt's id
+		// is the RunNow token.
 		p.RequestID, p.Existing, in.RequestID = req.RequestID, true, req.RequestID
-		if req.RetryOf != "" {
-			// The retry's own request is judged as a new attempt of the one it retries.
-			in.State = withoutRequest(p.state, req.Environment, req.RequestID)
+		if r, ok := env.Request(req.RequestID); ok {
+			p.RequestID = r.AttemptID
 		}
 	}
 	switch req.Action {
 	case model.ActionPromote:
 		if r, ok := env.PendingFor(req.Version); ok && req.RetryOf == "" && req.RequestID == "" {
-			p.RequestID, p.Existing, in.RequestID = r.ID, true, r.ID
+			p.RequestID, p.Existing, in.RequestID = r.AttemptID, true, r.ID
 		}
 		checks, err := a.src.ledger.ReleaseChecks(ctx, in.Release.ID())
 		if err != nil {
@@ -229,7 +228,13 @@ func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []m
 			p.RequestID, in.RequestID = r.ID, r.ID
 		}
 	}
-	if !p.Existing && (req.Action == model.ActionPromote || req.Action == model.ActionRollback) {
+	if req.RetryOf != "" {
+		// A retry is a new attempt of a failed request: its approvals count, it must have
+		// failed (the retryable gate), and the attempt has a token of its own.
+		in.Retry, in.RequestID = true, req.RetryOf
+		r, _ := env.Request(req.RetryOf)
+		p.RequestID = model.DerivedEventID(req.RetryOf, "attempt", strconv.Itoa(r.Attempts+1))
+	} else if !p.Existing && (req.Action == model.ActionPromote || req.Action == model.ActionRollback) {
 		// A new request's id is known before it is written: a racing cockpit making the
 		// same change writes the same request, which is then not in flight against itself.
 		to := req.Version
@@ -240,11 +245,6 @@ func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []m
 		}
 		p.RequestID = requestID(p.From, req, to, env)
 		in.RequestID = p.RequestID
-	}
-	if req.RetryOf != "" {
-		// A retry is a new attempt of an earlier request: its approvals count, and it is
-		// not in flight against itself.
-		in.RequestID = req.RetryOf
 	}
 	if p.RunsDeployer() {
 		ep, _ := a.policy.Env(req.Environment)
@@ -314,9 +314,6 @@ func requestID(from model.Deployment, req ActionRequest, to string, env model.En
 			ended++
 		}
 	}
-	if req.RetryOf != "" {
-		return model.DerivedEventID(req.RetryOf, "retry", strconv.Itoa(ended))
-	}
 	return model.DerivedEventID(base, "request", req.Environment, string(req.Action), to, strconv.Itoa(ended))
 }
 
@@ -333,10 +330,11 @@ func (a *Actions) retryRequest(ctx context.Context, req ActionRequest) (ActionRe
 	if err != nil {
 		return req, err
 	}
-	r, _ := model.DeriveState(orig.Bundle, events).Env(orig.Environment).Request(orig.EventID)
-	if r.State != model.RequestFailed {
-		return req, input("request %s is %s: only a failed request can be retried", req.RetryOf, strings.ReplaceAll(string(r.State), "_", " "))
+	r, ok := model.DeriveState(orig.Bundle, events).Env(orig.Environment).Request(orig.EventID)
+	if !ok {
+		return req, input("request %s is not in the ledger of %s", req.RetryOf, orig.Bundle)
 	}
+	req.RetryOf = r.ID // an attempt's id names its request
 	req.Action, req.Bundle, req.Version, req.Environment = r.Action, orig.Bundle, orig.Version, orig.Environment
 	if req.Reason == "" {
 		req.Reason = r.Reason
@@ -382,17 +380,4 @@ func eventTime(now time.Time, events []model.LedgerEvent) time.Time {
 		}
 	}
 	return t
-}
-
-// withoutRequest is a state without one request in an environment.
-func withoutRequest(st model.BundleState, env, id string) model.BundleState {
-	out := st
-	out.Envs = map[string]model.EnvState{}
-	for name, es := range st.Envs {
-		if name == env {
-			es.Requests = slices.DeleteFunc(slices.Clone(es.Requests), func(r model.Request) bool { return r.ID == id })
-		}
-		out.Envs[name] = es
-	}
-	return out
 }

@@ -89,7 +89,8 @@ func (a *Actions) Execute(ctx context.Context, p Plan, o ExecOptions) (Outcome, 
 		req := base
 		req.EventID, req.Kind, req.Status, req.At = fresh.RequestID, model.EventDeployRequested, model.StatusRequested, at
 		d := requestDetails{RequestDetails: model.RequestDetails{Action: p.Request.Action, From: fresh.From.Release.Version, To: rel.Version,
-			BreakGlass: fresh.Report.BreakGlassUsed, Gates: fresh.Report.Gates}, FromVersion: fresh.From.Release.Version, ToVersion: rel.Version, RetryOf: p.Request.RetryOf}
+			BreakGlass: fresh.Report.BreakGlassUsed, Gates: fresh.Report.Gates, RequestID: p.Request.RetryOf},
+			FromVersion: fresh.From.Release.Version, ToVersion: rel.Version}
 		if fresh.AwaitsApproval {
 			ep, _ := a.policy.Env(p.Request.Environment)
 			req.Status, d.ApprovalsRequired = model.StatusAwaitingApproval, ep.ApprovalsRequired
@@ -137,12 +138,12 @@ func (a *Actions) Execute(ctx context.Context, p Plan, o ExecOptions) (Outcome, 
 var errStopped = errors.New("stopped (simulated)")
 
 // requestDetails are the details of a deploy_requested event the cockpit writes: the model's
-// fields, and from_version/to_version and retry_of for readers outside the cockpit.
+// fields (a retry's request_id names the request it retries), and from_version/to_version
+// for readers outside the cockpit.
 type requestDetails struct {
 	model.RequestDetails
 	FromVersion string `json:"from_version"`
 	ToVersion   string `json:"to_version"`
-	RetryOf     string `json:"retry_of,omitempty"`
 }
 
 // follow reads the run until it ends, then writes its result (and the pin of a rollback).

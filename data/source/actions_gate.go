@@ -2,7 +2,6 @@ package source
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -55,16 +54,24 @@ func (a *Actions) judgeRun(ctx context.Context, e *Environment, creator string, 
 	if id == "" {
 		return model.GateReport{}, append(reasons, "the run has no request_id: deployments are requested through the cockpit (cockpit promote / rollback), which records them first"), nil
 	}
-	req, err := a.src.ledger.EventByID(ctx, id)
-	if err != nil || req.Kind != model.EventDeployRequested {
-		return model.GateReport{}, append(reasons, fmt.Sprintf("request %s is not in the ledger: deployments are requested through the cockpit, which records them first", id)), nil
+	events, err := a.src.ledger.BundleEvents(ctx, params["bundle"])
+	if err != nil {
+		return model.GateReport{}, nil, err
 	}
-	if req.Bundle != params["bundle"] || req.Version != params["version"] || req.Environment != env {
-		reasons = append(reasons, fmt.Sprintf("the run asks for %s@%s in %s, request %s is for %s in %s",
-			params["bundle"], params["version"], params["target"], id, req.ReleaseID, req.Environment))
+	state := model.DeriveState(params["bundle"], events)
+	r, ok := state.Env(env).Request(id)
+	if !ok {
+		return model.GateReport{}, append(reasons, fmt.Sprintf("request %s of %s is not in %s's ledger: deployments are requested through the cockpit, which records them first",
+			id, params["bundle"], env)), nil
 	}
-	if sha := params["git_sha"]; req.GitSHA != "" && sha != req.GitSHA {
-		reasons = append(reasons, fmt.Sprintf("the run asks for commit %s, request %s is for %s", sha, id, req.GitSHA))
+	if r.AttemptID != id {
+		reasons = append(reasons, fmt.Sprintf("request %s's current attempt is %s, not %s", r.ID, r.AttemptID, id))
+	}
+	if r.Release.Version != params["version"] {
+		reasons = append(reasons, fmt.Sprintf("the run asks for version %s, request %s is for %s", params["version"], id, r.Release.ID()))
+	}
+	if sha := params["git_sha"]; r.Release.GitSHA != "" && sha != r.Release.GitSHA {
+		reasons = append(reasons, fmt.Sprintf("the run asks for commit %s, request %s is for %s", sha, id, r.Release.GitSHA))
 	}
 	who, err := e.Workspace.UserByName(ctx, creator)
 	if errors.Is(err, workspace.ErrNotFound) {
@@ -77,23 +84,9 @@ func (a *Actions) judgeRun(ctx context.Context, e *Environment, creator string, 
 	if err != nil {
 		return model.GateReport{}, nil, err
 	}
-	var d struct {
-		model.RequestDetails
-		RetryOf string `json:"retry_of"`
-	}
-	_ = json.Unmarshal([]byte(req.Details), &d)
-	action := d.Action
-	if action == "" {
-		action = model.ActionPromote
-	}
-	p := Plan{Request: ActionRequest{Action: action, Bundle: req.Bundle, Version: req.Version, Environment: env,
-		Reason: req.Reason, Ticket: req.Ticket, BreakGlass: d.BreakGlass, RetryOf: d.RetryOf, RequestID: id},
-		Actor: who.UserName, Groups: who.Groups, Permission: perm}
-	events, err := a.src.ledger.BundleEvents(ctx, req.Bundle)
-	if err != nil {
-		return model.GateReport{}, nil, err
-	}
-	p.state = model.DeriveState(req.Bundle, events)
+	p := Plan{Request: ActionRequest{Action: r.Action, Bundle: r.Release.Bundle, Version: r.Release.Version, Environment: env,
+		Reason: r.Reason, Ticket: r.Ticket, BreakGlass: r.BreakGlass, RequestID: r.ID},
+		Actor: who.UserName, Groups: who.Groups, Permission: perm, state: state}
 	if err := a.judge(ctx, e, &p, events); err != nil {
 		return model.GateReport{}, nil, err
 	}
@@ -123,7 +116,7 @@ func (a *Actions) InFlight(ctx context.Context) ([]model.Request, error) {
 	for bundle, evs := range byBundle {
 		for _, es := range model.DeriveState(bundle, evs).Envs {
 			for _, r := range es.InFlight() {
-				if mine[r.ID] {
+				if mine[r.ID] || mine[r.AttemptID] {
 					out = append(out, r)
 				}
 			}
@@ -151,7 +144,7 @@ func (a *Actions) Reconcile(ctx context.Context, r model.Request) (Outcome, erro
 		run, err = e.Workspace.GetRun(ctx, r.RunID)
 		found = err == nil
 	} else {
-		run, found, err = e.Workspace.FindRun(ctx, a.deployerJob(e), r.At.Add(-time.Hour), "request_id", r.ID)
+		run, found, err = e.Workspace.FindRun(ctx, a.deployerJob(e), r.At.Add(-time.Hour), "request_id", r.AttemptID)
 	}
 	if err != nil && !errors.Is(err, workspace.ErrNotFound) {
 		return out, err
@@ -169,8 +162,8 @@ func (a *Actions) Reconcile(ctx context.Context, r model.Request) (Outcome, erro
 			return out, nil
 		}
 		res := base
-		res.EventID, res.Kind, res.Status, res.At = model.ResultEventID(r.ID), model.EventDeployFailed, "abandoned", at
-		res.Details = jsonOf(map[string]any{"request_id": r.ID, "action": r.Action, "abandoned": true,
+		res.EventID, res.Kind, res.Status, res.At = model.ResultEventID(r.AttemptID), model.EventDeployFailed, "abandoned", at
+		res.Details = jsonOf(map[string]any{"request_id": r.AttemptID, "action": r.Action, "abandoned": true,
 			"error": "no deployer run was started for this request: the cockpit that made it stopped before RunNow"})
 		if err := a.src.ledger.AppendEvents(ctx, res); err != nil {
 			return out, err
@@ -182,8 +175,8 @@ func (a *Actions) Reconcile(ctx context.Context, r model.Request) (Outcome, erro
 	out.RunID, out.RunURL = run.RunID, run.RunPageURL
 	if r.StartedAt.IsZero() {
 		started := base
-		started.EventID, started.Kind, started.Status, started.At = model.DerivedEventID(r.ID, "started"), model.EventDeployStarted, "started", at
-		started.RunID, started.Details = run.RunID, jsonOf(model.RequestDetails{RequestID: r.ID})
+		started.EventID, started.Kind, started.Status, started.At = model.DerivedEventID(r.AttemptID, "started"), model.EventDeployStarted, "started", at
+		started.RunID, started.Details = run.RunID, jsonOf(model.RequestDetails{RequestID: r.AttemptID})
 		if err := a.src.ledger.AppendEvents(ctx, started); err != nil {
 			return out, err
 		}
@@ -194,7 +187,7 @@ func (a *Actions) Reconcile(ctx context.Context, r model.Request) (Outcome, erro
 		out.Message = fmt.Sprintf("run %d is %s", run.RunID, strings.ToLower(run.LifeCycleState))
 		return out, nil
 	}
-	p := Plan{Request: ActionRequest{Action: r.Action, Bundle: r.Release.Bundle, Environment: r.Environment, Reason: r.Reason}, RequestID: r.ID}
+	p := Plan{Request: ActionRequest{Action: r.Action, Bundle: r.Release.Bundle, Environment: r.Environment, Reason: r.Reason}, RequestID: r.AttemptID}
 	st := model.DeriveState(r.Release.Bundle, events).Env(r.Environment)
 	for _, d := range st.Deployments {
 		if d.Release.Version == r.From {

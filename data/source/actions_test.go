@@ -14,8 +14,14 @@ import (
 	"github.com/release-cockpit/cockpit/model"
 )
 
-// testPolicy is the demo's policy.
-func testPolicy() model.Policy { return demoPolicy() }
+// testPolicy is the simulation's policy at the tests' frozen now.
+func testPolicy() model.Policy {
+	p, err := sim.Policy(testNow)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
 
 // actionsAs is the demo's actions as a simulated user, on the same estate and servers.
 func actionsAs(t *testing.T, s *Source, role string, p model.Policy) *Actions {
@@ -213,7 +219,7 @@ func TestTwoConcurrentPromotionsStartOneDeployerRun(t *testing.T) {
 	s, _ := fastDemo(t)
 	pol := testPolicy()
 	req := ActionRequest{Action: model.ActionPromote, Bundle: sim.IncidentBundle, Version: currentIn(t, s, "dev", sim.IncidentBundle), Environment: "staging"}
-	a1, a2 := actionsAs(t, s, "release-manager", pol), actionsAs(t, s, "lead", pol)
+	a1, a2 := actionsAs(t, s, "release-manager", pol), actionsAs(t, s, "ci", pol)
 	var wg sync.WaitGroup
 	outs := make([]Outcome, 2)
 	errs := make([]error, 2)
@@ -351,4 +357,36 @@ func TestWithoutManageRunTheActionIsDisabledAndADirectRunFailsAtTheGate(t *testi
 	}
 	_ = sm
 	t.Fatal("the direct run did not end")
+}
+
+func TestAFailedDeploymentIsRetriedAsANewAttemptWithItsOwnToken(t *testing.T) {
+	s, sm := fastDemo(t)
+	ctx := context.Background()
+	rm := actionsAs(t, s, "release-manager", testPolicy())
+	req := ActionRequest{Action: model.ActionPromote, Bundle: sim.IncidentBundle, Version: currentIn(t, s, "dev", sim.IncidentBundle), Environment: "staging"}
+	p := plan(t, rm, req)
+	sm.InjectDeployFailure(sim.IncidentBundle, "ecommerce_orders_refresh_job")
+	out, err := rm.Execute(ctx, p, ExecOptions{})
+	if !errors.Is(err, ErrFailed) || out.State != "failed" || !strings.Contains(out.Message, "ecommerce_orders_refresh_job") {
+		t.Fatalf("injected failure: %+v, %v", out, err)
+	}
+	ev, err := s.ledger.EventByID(ctx, model.ResultEventID(p.RequestID))
+	if err != nil || !strings.Contains(ev.Details, `"failed_resources":["ecommerce_orders_refresh_job"]`) {
+		t.Fatalf("the result lists no failed resources: %+v, %v", ev, err)
+	}
+	r := plan(t, rm, ActionRequest{RetryOf: p.RequestID})
+	if !r.OK() || r.RequestID == p.RequestID || !gate(t, r, model.GateRetryable).OK {
+		t.Fatalf("retry plan: %v (attempt %s of %s)", r.Report.Reasons(), r.RequestID, p.RequestID)
+	}
+	out, err = rm.Execute(ctx, r, ExecOptions{})
+	if err != nil || out.State != "succeeded" || out.RunID == 0 {
+		t.Fatalf("retry: %+v, %v", out, err)
+	}
+	if got := currentIn(t, s, "staging", sim.IncidentBundle); got != req.Version {
+		t.Errorf("staging runs %s after the retry, want %s", got, req.Version)
+	}
+	// A request that succeeded is not retried.
+	if r := plan(t, rm, ActionRequest{RetryOf: p.RequestID}); r.OK() || gate(t, r, model.GateRetryable).OK {
+		t.Errorf("retrying a request that succeeded: %+v", r.Report.Gates)
+	}
 }

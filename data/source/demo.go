@@ -118,7 +118,7 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 	}
 	src := &Source{cfg: demoConfig(user), envs: map[string]*Environment{}, label: label, user: who.UserName, clock: s.Now, close: closeAll, ledger: store}
 	src.demo = s
-	src.policyOf = func() (model.Policy, error) { return demoPolicy(), nil }
+	src.policyOf = func() (model.Policy, error) { return sim.Policy(s.Now()) }
 	src.installGate = func(gate func(context.Context, string, int64, string, map[string]string) ([]string, error)) {
 		s.SetDeployGate(func(ctx context.Context, r sim.GateRun) ([]string, error) {
 			return gate(ctx, r.Environment, r.RunID, r.Creator, r.Parameters)
@@ -167,25 +167,4 @@ func demoConfig(user config.Config) config.Config {
 		e.DeployerJobID = sim.DeployerJobID(e.Name)
 	}
 	return c
-}
-
-// demoPolicy is the simulation's release policy: prod needs one approval by a lead, a
-// ticket and a reason; release managers promote, on-call engineers roll back; leads and
-// on-call may break glass.
-func demoPolicy() model.Policy {
-	g := func(groups ...string) model.Principals { return model.Principals{Groups: groups} }
-	env := func(name string) model.EnvPolicy {
-		return model.EnvPolicy{Name: name, DeployerJobID: sim.DeployerJobID(name), DeployerJob: sim.DeployerJobName(name),
-			SLO: model.DefaultSLO(), BakeTime: config.DefaultBakeTime(name),
-			Grants: map[model.Action]model.Principals{
-				model.ActionPromote: g("data-eng"), model.ActionRollback: g("oncall", "data-eng"), model.ActionApprove: g("leads"),
-				model.ActionPin: g("oncall", "leads"), model.ActionUnpin: g("leads", "release-managers"), model.ActionVeto: g("leads"),
-				model.ActionBreakGlass: g("oncall", "leads"),
-			}}
-	}
-	prod := env("prod")
-	prod.Grants[model.ActionPromote] = g("release-managers")
-	prod.Grants[model.ActionRollback] = g("oncall", "release-managers")
-	prod.ApprovalsRequired, prod.TicketRequired, prod.ReasonRequired = 1, true, true
-	return model.Policy{Environments: []model.EnvPolicy{env("dev"), env("staging"), prod}}
 }
