@@ -215,10 +215,29 @@ func TestAFreezeOrASpentBudgetRefusesProdExceptBreakGlassWithAReason(t *testing.
 	}
 }
 
+// promotable finds a promotion into staging whose every gate passes for a release manager:
+// a bundle's current dev release, verified there and not yet current in staging.
+func promotable(t *testing.T, s *Source) ActionRequest {
+	t.Helper()
+	rm := actionsAs(t, s, "release-manager", testPolicy())
+	ds, err := s.List(context.Background(), "dev", Query{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		req := ActionRequest{Action: model.ActionPromote, Bundle: d.Release.Bundle, Version: d.Release.Version, Environment: "staging"}
+		if d.Current && d.Verdict == model.VerdictHealthy && plan(t, rm, req).OK() {
+			return req
+		}
+	}
+	t.Fatal("no release in dev may be promoted into staging")
+	return ActionRequest{}
+}
+
 func TestTwoConcurrentPromotionsStartOneDeployerRun(t *testing.T) {
 	s, _ := fastDemo(t)
 	pol := testPolicy()
-	req := ActionRequest{Action: model.ActionPromote, Bundle: sim.IncidentBundle, Version: currentIn(t, s, "dev", sim.IncidentBundle), Environment: "staging"}
+	req := promotable(t, s)
 	a1, a2 := actionsAs(t, s, "release-manager", pol), actionsAs(t, s, "ci", pol)
 	var wg sync.WaitGroup
 	outs := make([]Outcome, 2)
@@ -253,7 +272,7 @@ func TestTwoConcurrentPromotionsStartOneDeployerRun(t *testing.T) {
 func TestRunNowRetriedAfterA503StartsOneRunAndTheRequestSucceeds(t *testing.T) {
 	s, sm := fastDemo(t)
 	rm := actionsAs(t, s, "release-manager", testPolicy())
-	p := plan(t, rm, ActionRequest{Action: model.ActionPromote, Bundle: sim.IncidentBundle, Version: currentIn(t, s, "dev", sim.IncidentBundle), Environment: "staging"})
+	p := plan(t, rm, promotable(t, s))
 	sm.InjectRunNowFaults(http.StatusServiceUnavailable)
 	out, err := rm.Execute(context.Background(), p, ExecOptions{})
 	if err != nil || out.State != "succeeded" {
@@ -363,15 +382,16 @@ func TestAFailedDeploymentIsRetriedAsANewAttemptWithItsOwnToken(t *testing.T) {
 	s, sm := fastDemo(t)
 	ctx := context.Background()
 	rm := actionsAs(t, s, "release-manager", testPolicy())
-	req := ActionRequest{Action: model.ActionPromote, Bundle: sim.IncidentBundle, Version: currentIn(t, s, "dev", sim.IncidentBundle), Environment: "staging"}
+	req := promotable(t, s)
 	p := plan(t, rm, req)
-	sm.InjectDeployFailure(sim.IncidentBundle, "ecommerce_orders_refresh_job")
+	job := req.Bundle + "_refresh_job"
+	sm.InjectDeployFailure(req.Bundle, job)
 	out, err := rm.Execute(ctx, p, ExecOptions{})
-	if !errors.Is(err, ErrFailed) || out.State != "failed" || !strings.Contains(out.Message, "ecommerce_orders_refresh_job") {
+	if !errors.Is(err, ErrFailed) || out.State != "failed" || !strings.Contains(out.Message, job) {
 		t.Fatalf("injected failure: %+v, %v", out, err)
 	}
 	ev, err := s.ledger.EventByID(ctx, model.ResultEventID(p.RequestID))
-	if err != nil || !strings.Contains(ev.Details, `"failed_resources":["ecommerce_orders_refresh_job"]`) {
+	if err != nil || !strings.Contains(ev.Details, `"failed_resources":["`+job+`"]`) {
 		t.Fatalf("the result lists no failed resources: %+v, %v", ev, err)
 	}
 	r := plan(t, rm, ActionRequest{RetryOf: p.RequestID})
@@ -382,7 +402,7 @@ func TestAFailedDeploymentIsRetriedAsANewAttemptWithItsOwnToken(t *testing.T) {
 	if err != nil || out.State != "succeeded" || out.RunID == 0 {
 		t.Fatalf("retry: %+v, %v", out, err)
 	}
-	if got := currentIn(t, s, "staging", sim.IncidentBundle); got != req.Version {
+	if got := currentIn(t, s, "staging", req.Bundle); got != req.Version {
 		t.Errorf("staging runs %s after the retry, want %s", got, req.Version)
 	}
 	// A request that succeeded is not retried.
