@@ -30,8 +30,8 @@ func actionsAs(t *testing.T, s *Source, role string, p model.Policy) *Actions {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := *s
-	c.envs = map[string]*Environment{}
+	c := Source{cfg: s.cfg, envs: map[string]*Environment{}, label: s.label, user: u.UserName, clock: s.clock, ledger: s.ledger,
+		installGate: s.installGate, demo: s.demo, policyOf: s.policyOf}
 	clients := map[string]*workspace.Client{}
 	for name, e := range s.envs {
 		cl, ok := clients[e.Workspace.Host()]
