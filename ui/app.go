@@ -36,7 +36,8 @@ type Options struct {
 	Workspace string
 	// AutoTheme swaps the dark and light themes after the terminal's background colour.
 	AutoTheme bool
-	// Clock is the wall clock that data ages are measured with; nil: time.Now.
+	// Clock is the wall clock that data ages are measured with; nil: the time tea.Tick
+	// delivers (and time.Now at start). It is read in commands and ticks, never in Update.
 	Clock func() time.Time
 	// Debug receives a text log of loads and commands; nil: none. Never the terminal.
 	Debug io.Writer
@@ -57,9 +58,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MinHeight <= 0 {
 		o.MinHeight = 16
-	}
-	if o.Clock == nil {
-		o.Clock = time.Now
 	}
 	return o
 }
@@ -92,8 +90,9 @@ func notify(text string, isErr bool) tea.Cmd {
 	return func() tea.Msg { return Notify{Text: text, Err: isErr} }
 }
 
-// ageTicked: time to redraw the data age in the status bar.
-type ageTicked struct{}
+// clockTicked brings the time to Update: the wall clock (data ages in the status bar) and
+// the data's clock (ages on the screens), read when the tick fired.
+type clockTicked struct{ wall, data time.Time }
 
 // New makes the cockpit's root model: a stack of screens with the home at the bottom, the
 // crumb line above, the status bar below, and a stack of overlays over them (help, the
@@ -104,8 +103,10 @@ func New(c *Common, o Options) tea.Model {
 	if o.Debug != nil {
 		log = slog.New(slog.NewTextHandler(o.Debug, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	m := &root{c: c, o: o, ctx: context.Background(), log: log, keys: newGlobalKeys()}
-	m.home = newHome(c, homeOptions{ctx: m.ctx, log: log, env: o.Env, since: o.Since, refresh: o.Refresh, clock: o.Clock})
+	m := &root{c: c, o: o, log: log, keys: newGlobalKeys()}
+	c.Ctx, m.cancel = context.WithCancel(c.context())
+	c.at = m.readClocks(time.Now())
+	m.home = newHome(c, homeOptions{log: log, env: o.Env, since: o.Since, refresh: o.Refresh, clock: m.wallClock()})
 	m.stack = []Screen{m.home}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 	if o.Env != "" && m.home.activeEnv() == nil {
@@ -115,11 +116,12 @@ func New(c *Common, o Options) tea.Model {
 }
 
 // Run runs the cockpit on a terminal until the user quits or ctx ends. The mouse stays
-// off (selecting text must keep working over ssh); the screen is the alternate one.
+// off (selecting text must keep working over ssh); the screen is the alternate one. Every
+// load runs under ctx (c.Ctx), and quitting cancels the loads still in flight.
 func Run(ctx context.Context, c *Common, o Options, in io.Reader, out io.Writer) error {
+	c.Ctx = ctx
 	m := New(c, o).(*root)
-	m.ctx = ctx
-	m.home.ctx = ctx
+	defer m.cancel()
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
@@ -130,10 +132,11 @@ func Run(ctx context.Context, c *Common, o Options, in io.Reader, out io.Writer)
 
 // root is the root model: it routes messages and draws the frame around the top screen.
 type root struct {
-	c   *Common
-	o   Options
-	ctx context.Context
-	log *slog.Logger
+	c      *Common
+	o      Options
+	cancel context.CancelFunc // ends c.Ctx: every load in flight
+	log    *slog.Logger
+	wall   time.Time // the wall clock at the last tick
 
 	home  *home
 	stack []Screen
@@ -151,7 +154,7 @@ type root struct {
 }
 
 func (m *root) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.home.Init(), m.tickAge()}
+	cmds := []tea.Cmd{m.home.Init(), m.tickClock()}
 	if m.o.AutoTheme {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -202,8 +205,9 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
-	case ageTicked:
-		return m, m.tickAge()
+	case clockTicked:
+		m.wall, m.c.at = msg.wall, clockReading{data: msg.data, wall: msg.wall}
+		return m, m.tickClock()
 	case tea.PasteMsg:
 		if o := m.topOverlay(); o != nil {
 			// A paste is typing: it goes where the keys go.
@@ -230,7 +234,7 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *root) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.note = Notify{}
 	if msg.String() == "ctrl+c" {
-		return tea.Quit
+		return m.quit()
 	}
 	if len(m.overlays) > 0 {
 		return m.overlayKey(msg)
@@ -240,7 +244,7 @@ func (m *root) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
-		return tea.Quit
+		return m.quit()
 	case key.Matches(msg, m.keys.Help):
 		m.openHelp()
 		return nil
@@ -309,13 +313,45 @@ func (m *root) topStatus() Status {
 	return Status{}
 }
 
-// tickAge redraws the data age: every second while it counts seconds, then every 15.
-func (m *root) tickAge() tea.Cmd {
+// tickClock brings the time in a message: every second while the data age counts seconds,
+// then every 15.
+func (m *root) tickClock() tea.Cmd {
 	d := 15 * time.Second
-	if st := m.topStatus(); st.LoadedAt.IsZero() || m.o.Clock().Sub(st.LoadedAt) < time.Minute {
+	if st := m.topStatus(); st.LoadedAt.IsZero() || m.wall.Sub(st.LoadedAt) < time.Minute {
 		d = time.Second
 	}
-	return tea.Tick(d, func(time.Time) tea.Msg { return ageTicked{} })
+	return tea.Tick(d, func(t time.Time) tea.Msg {
+		r := m.readClocks(t)
+		return clockTicked{wall: r.wall, data: r.data}
+	})
+}
+
+// readClocks reads the clocks when a tick fires (or at start): the wall clock is the tick's
+// time unless Options.Clock replaces it; the data's clock is the source's. It runs in a
+// command, never in Update, and reads only fields set before the program started.
+func (m *root) readClocks(t time.Time) clockReading {
+	r := clockReading{wall: t, data: t}
+	if m.o.Clock != nil {
+		r.wall = m.o.Clock()
+	}
+	if m.c.Now != nil {
+		r.data = m.c.Now()
+	}
+	return r
+}
+
+// wallClock is the wall clock commands stamp their answers with.
+func (m *root) wallClock() func() time.Time {
+	if m.o.Clock != nil {
+		return m.o.Clock
+	}
+	return time.Now
+}
+
+// quit ends the program and cancels the loads in flight.
+func (m *root) quit() tea.Cmd {
+	m.cancel()
+	return tea.Quit
 }
 
 // busy reports whether a load is in flight (tests wait for it to end).
@@ -382,8 +418,8 @@ func (m *root) crumbLine() string {
 		}
 	}
 	right := ""
-	if m.c.Now != nil {
-		right = m.c.Now().UTC().Format("2006-01-02 15:04 MST") + " "
+	if now := m.c.Time(); !now.IsZero() {
+		right = now.UTC().Format("2006-01-02 15:04 MST") + " "
 	}
 	left := FitWith(" "+strings.Join(parts, m.c.Glyphs.Crumb), max(1, m.width-Width(right)-1), m.c.Glyphs.Ellipsis)
 	gap := max(1, m.width-Width(left)-Width(right))
@@ -394,7 +430,7 @@ func (m *root) crumbLine() string {
 func (m *root) bannerLine() string {
 	st := m.topStatus()
 	text := " " + m.c.Glyphs.Degraded + " workspace not answering " + ruleDash(m.c.Glyphs) + " showing data from " +
-		dataAge(m.o.Clock().Sub(st.LoadedAt)) + " ago"
+		dataAge(m.wall.Sub(st.LoadedAt)) + " ago"
 	if st.Problem != nil {
 		text += m.c.Glyphs.Dot + st.Problem.Error()
 	}

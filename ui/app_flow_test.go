@@ -63,8 +63,9 @@ func TestRunEndsWhenThePersonQuitsOrTheContextEnds(t *testing.T) {
 	c := rootCommon(t, themes.Mono())
 	in, keys := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- Run(context.Background(), c, rootOptions(), in, io.Discard) }()
-	time.Sleep(300 * time.Millisecond)
+	term := newTerminal("cockpit")
+	go func() { done <- Run(context.Background(), c, rootOptions(), in, term) }()
+	waitDrawn(t, term)
 	io.WriteString(keys, "q")
 	select {
 	case err := <-done:
@@ -76,8 +77,9 @@ func TestRunEndsWhenThePersonQuitsOrTheContextEnds(t *testing.T) {
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { done <- Run(ctx, c, rootOptions(), nil, io.Discard) }()
-	time.Sleep(200 * time.Millisecond)
+	term = newTerminal("cockpit")
+	go func() { done <- Run(ctx, c, rootOptions(), nil, term) }()
+	waitDrawn(t, term)
 	cancel()
 	select {
 	case err := <-done:
@@ -86,5 +88,16 @@ func TestRunEndsWhenThePersonQuitsOrTheContextEnds(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the context's end did not end Run")
+	}
+}
+
+// waitDrawn waits until the program has started writing to its terminal (it draws no frame
+// before a window size, which a pipe never reports).
+func waitDrawn(t *testing.T, term *terminal) {
+	t.Helper()
+	select {
+	case <-term.wrote:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the program wrote nothing within 30s")
 	}
 }

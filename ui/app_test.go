@@ -71,13 +71,17 @@ func settleRoot(t testing.TB, m *root, cmd tea.Cmd) {
 			for _, c := range msg {
 				run(c)
 			}
-		case nil, ageTicked, refreshDue, spinner.TickMsg:
+		case nil, clockTicked, refreshDue, spinner.TickMsg:
 		default:
 			_, c := m.Update(msg)
 			run(c)
 		}
 	}
 }
+
+// tickAt delivers a clock tick at a wall-clock time, as the program does when time passes;
+// the data's clock stays where it is.
+func tickAt(m *root, wall time.Time) { m.Update(clockTicked{wall: wall, data: m.c.Time()}) }
 
 // press makes the key press a terminal would send for a key name ("j", "enter", "ctrl+d").
 func pressKey(k string) tea.KeyPressMsg {

@@ -150,8 +150,8 @@ func (a *audit) setEvents(evs []model.LedgerEvent) {
 }
 
 func (a *audit) now() time.Time {
-	if a.c.Now != nil {
-		return a.c.Now()
+	if t := a.c.Time(); !t.IsZero() {
+		return t // the last tick's reading: no clock is read in Update or View
 	}
 	return time.Now()
 }
@@ -265,7 +265,7 @@ func (m *root) openAudit(env string) tea.Cmd {
 		return m.fail(m.home.SetEnv(env).Error())
 	}
 	m.toHome()
-	return push(newAudit(m.c, m.ctx, env))
+	return push(newAudit(m.c, m.c.Ctx, env))
 }
 
 // auditDetails: the ticket, the reason, the action and its versions, the deployer run, and

@@ -173,8 +173,8 @@ func (b *board) setStates(states []model.BundleState) {
 }
 
 func (b *board) now() time.Time {
-	if b.c.Now != nil {
-		return b.c.Now()
+	if t := b.c.Time(); !t.IsZero() {
+		return t // the last tick's reading: no clock is read in Update or View
 	}
 	return time.Now()
 }
@@ -270,5 +270,5 @@ func (b *board) Status() Status {
 // openBoard goes to the promotion board (:board): from the home, like every : command.
 func (m *root) openBoard() tea.Cmd {
 	m.toHome()
-	return push(newBoard(m.c, m.ctx))
+	return push(newBoard(m.c, m.c.Ctx))
 }

@@ -122,7 +122,7 @@ func (m *root) execute(line string) tea.Cmd {
 	m.log.Debug("command", "line", line)
 	switch name {
 	case "q", "q!", "quit", "exit":
-		return tea.Quit
+		return m.quit()
 	case "help", "h":
 		m.openHelp()
 		return nil

@@ -1,24 +1,53 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"github.com/release-cockpit/cockpit/themes"
 )
 
 // Common is what every screen shares (soft-serve's pattern): the theme, the glyph set, the
-// data source and the clock. Screens keep a pointer; the root owns it.
+// data source, the program's context and the clock. Screens keep a pointer; the root owns it.
 type Common struct {
 	Theme  *themes.Theme
 	Glyphs Glyphs
 	Source Source
 	// Now is the data's clock (the simulation's may be frozen): ages are measured against it.
+	// It is read in commands and by the root's clock tick, never in Update or View: those
+	// use Time, the reading the last tick delivered.
 	Now func() time.Time
 	// Timeout bounds every load a screen starts.
 	Timeout time.Duration
 	// Actions, when set, enables the action keys (promote, roll back, approve, pin, veto);
 	// nil shows none.
 	Actions ActionSource
+	// Ctx is the program's context: every load runs under it, and quitting cancels it.
+	// New sets it (from Run's context); nil means context.Background().
+	Ctx context.Context
+
+	// at is the last clock reading, set by the root from clockTicked messages.
+	at clockReading
+}
+
+// clockReading is the data's clock and the wall clock at one instant.
+type clockReading struct{ data, wall time.Time }
+
+// Time is the data's clock as of the last tick: what Update and View measure ages against.
+// A Common used without a root (a screen in a test) reads Now.
+func (c *Common) Time() time.Time {
+	if c.at.data.IsZero() && c.Now != nil {
+		return c.Now()
+	}
+	return c.at.data
+}
+
+// context is the program's context, or Background when none was set.
+func (c *Common) context() context.Context {
+	if c.Ctx == nil {
+		return context.Background()
+	}
+	return c.Ctx
 }
 
 // Glyphs are the characters that carry meaning; ASCII mode (--ascii) swaps them all.

@@ -34,7 +34,6 @@ type envState struct {
 
 // homeOptions are the parts of Options the home uses.
 type homeOptions struct {
-	ctx     context.Context
 	log     *slog.Logger
 	env     string
 	since   time.Duration
@@ -75,7 +74,7 @@ type home struct {
 
 func newHome(c *Common, o homeOptions) *home {
 	h := &home{
-		c: c, ctx: o.ctx, log: o.log, clock: o.clock, refresh: o.refresh, since: o.since,
+		c: c, log: o.log, clock: o.clock, refresh: o.refresh, since: o.since,
 		active: -1, table: NewTable(c, deploymentColumns()), keys: newHomeKeys(), dirty: true,
 	}
 	if c.Source != nil {
@@ -199,7 +198,7 @@ func (h *home) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, h.keys.Cancel):
 		h.setFilter("")
 	case key.Matches(msg, h.keys.Board):
-		return push(newBoard(h.c, h.ctx))
+		return push(newBoard(h.c, h.c.Ctx))
 	}
 	return nil
 }

@@ -14,10 +14,16 @@ import (
 
 // framed wraps the root model and keeps the last frame it drew, whole: the renderer
 // writes only the cells that change, so the byte stream is no place to look for text.
+// Each frame is announced on drawn, so tests wait on frames, not on sleeps.
 type framed struct {
 	tea.Model
-	mu   *sync.Mutex
-	last *string
+	mu    *sync.Mutex
+	last  *string
+	drawn chan struct{}
+}
+
+func newFramed(m tea.Model) framed {
+	return framed{Model: m, mu: &sync.Mutex{}, last: new(string), drawn: make(chan struct{}, 1)}
 }
 
 func (f framed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -31,26 +37,31 @@ func (f framed) View() tea.View {
 	f.mu.Lock()
 	*f.last = ansi.Strip(v.Content)
 	f.mu.Unlock()
+	select {
+	case f.drawn <- struct{}{}:
+	default:
+	}
 	return v
 }
 
-// waitFrame waits until the last frame satisfies ok, and returns it.
+// waitFrame waits until a frame satisfies ok (checking each frame as it is drawn), and
+// returns it.
 func waitFrame(t *testing.T, f framed, what string, ok func(string) bool) string {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	deadline := time.After(30 * time.Second)
+	for {
 		f.mu.Lock()
 		frame := *f.last
 		f.mu.Unlock()
 		if ok(frame) {
 			return frame
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-f.drawn:
+		case <-deadline:
+			t.Fatalf("no frame shows %s within 30s; last frame:\n%s", what, frame)
+		}
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	t.Fatalf("no frame shows %s within 30s; last frame:\n%s", what, *f.last)
-	return ""
 }
 
 func line(frame, containing string) string {
@@ -68,7 +79,7 @@ func line(frame, containing string) string {
 // the same row.
 func TestOnCallFindsTheIncidentItsFailingExpectationAndItsBlastRadius(t *testing.T) {
 	c := &Common{Theme: themes.Mono(), Glyphs: UnicodeGlyphs, Source: testSource(t), Now: testSource(t).Now, Timeout: 30 * time.Second}
-	f := framed{Model: New(c, Options{Env: "dev", Refresh: -1, Clock: func() time.Time { return testNow }}), mu: &sync.Mutex{}, last: new(string)}
+	f := newFramed(New(c, Options{Env: "dev", Refresh: -1, Clock: func() time.Time { return testNow }}))
 	tm := teatest.NewTestModel(t, f, teatest.WithInitialTermSize(120, 40))
 	key := func(k string) { tm.Send(pressKey(k)) }
 

@@ -36,10 +36,11 @@ type loadRequest struct {
 
 func (r loadRequest) full() bool { return r.from.IsZero() }
 
-// deploymentsLoaded: an environment's deployments arrived.
+// deploymentsLoaded: an environment's deployments arrived, at (wall clock) at.
 type deploymentsLoaded struct {
 	req  loadRequest
 	rows []model.AssessedDeployment
+	at   time.Time
 }
 
 // deploymentsFailedToLoad: the source did not answer (in time) or refused.
@@ -51,22 +52,24 @@ type deploymentsFailedToLoad struct {
 // refreshDue: the refresh interval has passed.
 type refreshDue struct{}
 
-// loadDeployments lists an environment's deployments under the load timeout.
-func loadDeployments(ctx context.Context, c *Common, req loadRequest, log *slog.Logger) tea.Cmd {
+// loadDeployments lists an environment's deployments under the program's context and the
+// load timeout; clock stamps the answer.
+func loadDeployments(c *Common, req loadRequest, log *slog.Logger, clock func() time.Time) tea.Cmd {
+	src, parent, timeout := c.Source, c.context(), loadTimeout(c)
 	return func() tea.Msg {
-		if c.Source == nil {
+		if src == nil {
 			return deploymentsFailedToLoad{req: req, err: errNoSource}
 		}
-		ctx, cancel := context.WithTimeout(ctx, loadTimeout(c))
+		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
 		start := time.Now()
-		rows, err := c.Source.List(ctx, req.env, model.ListQuery{Since: req.since, Limit: homeLimit})
+		rows, err := src.List(ctx, req.env, model.ListQuery{Since: req.since, Limit: homeLimit})
 		if err != nil {
 			log.Warn("listing deployments failed", "env", req.env, "full", req.full(), "since", req.since, "took", time.Since(start), "err", err)
 			return deploymentsFailedToLoad{req: req, err: err}
 		}
 		log.Debug("listed deployments", "env", req.env, "full", req.full(), "since", req.since, "rows", len(rows), "took", time.Since(start))
-		return deploymentsLoaded{req: req, rows: rows}
+		return deploymentsLoaded{req: req, rows: rows, at: clock()}
 	}
 }
 
@@ -94,12 +97,12 @@ func (h *home) load(e *envState, full bool) tea.Cmd {
 	req := loadRequest{env: e.name, gen: e.gen, since: h.since}
 	if !full && len(e.items) > 0 {
 		from := h.relistFrom(e).Add(-relistMargin)
-		if since := h.c.Now().Sub(from); h.since <= 0 || since < h.since {
+		if since := h.c.Time().Sub(from); h.since <= 0 || since < h.since {
 			req.since, req.from = since, from
 		}
 	}
 	e.pending++
-	return loadDeployments(h.ctx, h.c, req, h.log)
+	return loadDeployments(h.c, req, h.log, h.clock)
 }
 
 // relistFrom is the instant from which an environment's deployments can still change: the
@@ -155,14 +158,14 @@ func (h *home) loaded(msg deploymentsLoaded) {
 		e.byID[d.ID] = &item{d: d}
 	}
 	if h.since > 0 {
-		cut := h.c.Now().Add(-h.since)
+		cut := h.c.Time().Add(-h.since)
 		for id, it := range e.byID {
 			if it.d.DeployedAt.Before(cut) {
 				delete(e.byID, id)
 			}
 		}
 	}
-	e.loaded, e.problem, e.loadedAt = true, nil, h.clock()
+	e.loaded, e.problem, e.loadedAt = true, nil, msg.at
 	h.rebuild(e)
 	h.settleDefaultEnv()
 }
@@ -189,7 +192,7 @@ func (h *home) failed(msg deploymentsFailedToLoad) {
 // rebuild renders each deployment's row again (the ages move with the clock), keeps the old
 // row where nothing changed so its rendered line is reused, sorts, and judges the tab.
 func (h *home) rebuild(e *envState) {
-	now := h.c.Now()
+	now := h.c.Time()
 	e.items = e.items[:0]
 	worst := model.Verdict("")
 	for _, it := range e.byID {

@@ -102,6 +102,7 @@ func TestAFailedRefreshKeepsTheDataAndSaysHowOldItIs(t *testing.T) {
 	c.Timeout = time.Nanosecond // the workspace stops answering in time
 	now = now.Add(3 * time.Minute)
 	refresh(t, m)
+	tickAt(m, now)
 	f := ansi.Strip(rootFrame(m))
 	if !strings.Contains(f, "! workspace not answering — showing data from 3m ago") {
 		t.Fatalf("no stale banner:\n%s", f)

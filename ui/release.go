@@ -124,6 +124,14 @@ func (s *ReleaseScreen) SetSize(width, height int) {
 	if width != s.width || height != s.height {
 		s.width, s.height = width, height
 		s.viewValid = false
+		s.clampScroll()
+	}
+}
+
+// clampScroll keeps the current tab's position inside its rows and the screen.
+func (s *ReleaseScreen) clampScroll() {
+	if t := s.table(); t != nil && s.height > 0 {
+		s.tabs[s.tab].scroll.clamp(len(t.Rows), s.rowsShown(t), t.Cursor)
 	}
 }
 
@@ -145,8 +153,11 @@ func (s *ReleaseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		}
 		st.loaded, st.data, st.err, st.table = true, msg.data, msg.err, nil
 		s.viewValid = false
+		s.clampScroll()
 	case tea.KeyPressMsg:
-		return s, s.key(msg)
+		cmd := s.key(msg)
+		s.clampScroll()
+		return s, cmd
 	}
 	return s, nil
 }
@@ -200,7 +211,7 @@ func (s *ReleaseScreen) table() *relTable {
 	if !st.loaded || st.err != nil {
 		return nil
 	}
-	minute := s.c.Now().Truncate(time.Minute)
+	minute := s.c.Time().Truncate(time.Minute)
 	if st.table == nil || !st.builtAt.Equal(minute) {
 		st.table, st.builtAt = s.build(s.tab, st.data), minute
 	}
@@ -247,7 +258,7 @@ func (s *ReleaseScreen) View() string {
 		}
 		s.viewValid, s.viewTheme = false, s.c.Theme
 	}
-	minute := s.c.Now().Truncate(time.Minute)
+	minute := s.c.Time().Truncate(time.Minute)
 	if s.viewValid && minute.Equal(s.viewMinute) {
 		return s.view
 	}
@@ -263,7 +274,7 @@ func (s *ReleaseScreen) View() string {
 // header is the release line, the deployment line, the verdict, the tab bar and a rule.
 func (s *ReleaseScreen) header() []string {
 	c, t, w, d := s.c, s.c.Theme, s.width, s.d
-	now := c.Now()
+	now := c.Time()
 	sha := d.Release.GitSHA
 	if len(sha) > 7 {
 		sha = sha[:7]
@@ -320,7 +331,7 @@ func (s *ReleaseScreen) body(height int) []string {
 	case st.err != nil:
 		return errorLines(s.c, "could not load "+name+":", st.err, s.width)
 	}
-	return drawTable(s.c, s.table(), &st.scroll, s.width, height)
+	return drawTable(s.c, s.table(), st.scroll, s.width, height)
 }
 
 // errorLines say what failed to load, the error wrapped to the width, and how to retry.
@@ -332,9 +343,10 @@ func errorLines(c *Common, what string, err error, width int) []string {
 	return append(out, drawLine(c, width, relCell{"r tries again", c.Theme.Muted}))
 }
 
-// drawTable draws a table's notes, header and the rows that fit, with a line saying which
-// rows are shown when not all are.
-func drawTable(c *Common, tb *relTable, sc *relScroll, width, height int) []string {
+// drawTable draws a table's notes, header and the rows that fit from the position sc (kept
+// inside the rows by Update; clamped here again only for what is drawn), with a line saying
+// which rows are shown when not all are.
+func drawTable(c *Common, tb *relTable, sc relScroll, width, height int) []string {
 	var out []string
 	tb.Ellipsis = c.Glyphs.Ellipsis
 	for _, n := range tb.Notes {
@@ -351,11 +363,7 @@ func drawTable(c *Common, tb *relTable, sc *relScroll, width, height int) []stri
 		page--
 	}
 	page = max(page, 1)
-	if tb.Cursor {
-		sc.follow(len(tb.Rows), page)
-	} else {
-		sc.Offset = max(0, min(sc.Offset, len(tb.Rows)-page))
-	}
+	sc.clamp(len(tb.Rows), page, tb.Cursor)
 	end := min(sc.Offset+page, len(tb.Rows))
 	for i := sc.Offset; i < end; i++ {
 		out = append(out, tb.line(c, i, width, tb.Cursor && i == sc.Cursor))

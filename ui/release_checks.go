@@ -13,7 +13,7 @@ import (
 // attention on top (failed, then inconclusive, then pending, then passed; pre-deploy
 // before post-deploy, in the order they reported), then the earlier reports they replace.
 func checksTable(c *Common, cs []domain.Check) *relTable {
-	t, now := c.Theme, c.Now()
+	t, now := c.Theme, c.Time()
 	latest := map[string]int{}
 	for i, k := range cs {
 		if j, ok := latest[k.Name]; !ok || !k.At.Before(cs[j].At) {
@@ -108,7 +108,7 @@ func checksTable(c *Common, cs []domain.Check) *relTable {
 // auditTable is the Audit tab: the release's ledger events in this environment (and its
 // vetoes from anywhere), oldest first.
 func auditTable(c *Common, env string, evs []domain.LedgerEvent) *relTable {
-	now := c.Now()
+	now := c.Time()
 	tb := &relTable{
 		Empty: "no ledger events for this release in this environment",
 		Cols: []relCol{

@@ -308,6 +308,18 @@ func (s *relScroll) move(delta int, top, bottom bool, n, visible int, cursor boo
 	s.follow(n, visible)
 }
 
+// clamp keeps the position inside n rows of which visible fit on screen (after a load or
+// a resize); Update calls it, View only reads the position.
+func (s *relScroll) clamp(n, visible int, cursor bool) {
+	visible = max(visible, 1)
+	if cursor {
+		s.Cursor = max(0, min(s.Cursor, n-1))
+		s.follow(n, visible)
+		return
+	}
+	s.Offset = max(0, min(s.Offset, n-visible))
+}
+
 // follow keeps the cursor on screen.
 func (s *relScroll) follow(n, visible int) {
 	if s.Cursor < s.Offset {

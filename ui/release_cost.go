@@ -12,7 +12,7 @@ const billingLateness = "12 h"
 // first, the total, and how far billing data reaches: usage arrives up to 12 hours late,
 // so a young deployment's cost is incomplete and says so.
 func costTable(c *Common, cost model.Cost) *relTable {
-	t, now := c.Theme, c.Now()
+	t, now := c.Theme, c.Time()
 	tb := &relTable{
 		Empty: "no job runs or pipeline updates since the deploy, so no cost yet",
 		Cols: []relCol{

@@ -12,7 +12,7 @@ import (
 // job run held against the median of its job's runs before the deploy, with a sparkline of
 // those runs. enter opens a job run.
 func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
-	t, now := c.Theme, c.Now()
+	t, now := c.Theme, c.Time()
 	type item struct {
 		start time.Time
 		row   relRow

@@ -34,12 +34,12 @@ const defaultLoadTimeout = 30 * time.Second
 
 // loadReleaseTab reads one tab's data from the source, within the timeout.
 func loadReleaseTab(c *Common, env string, d domain.Deployment, tab relTab, gen int) tea.Cmd {
-	src, timeout := c.Source, c.Timeout
+	src, parent, timeout := c.Source, c.context(), c.Timeout
 	if timeout <= 0 {
 		timeout = defaultLoadTimeout
 	}
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
 		data, err := fetchReleaseTab(ctx, src, env, d, tab)
 		return releaseTabLoaded{deployment: d.ID, env: env, tab: tab, gen: gen, data: data, err: err}

@@ -71,7 +71,7 @@ func (s *RunScreen) Init() tea.Cmd {
 
 // loadRun reads a run through the source, within the timeout.
 func loadRun(c *Common, env, runID string, gen int) tea.Cmd {
-	src, timeout := c.Source, c.Timeout
+	src, parent, timeout := c.Source, c.context(), c.Timeout
 	if timeout <= 0 {
 		timeout = defaultLoadTimeout
 	}
@@ -80,7 +80,7 @@ func loadRun(c *Common, env, runID string, gen int) tea.Cmd {
 		if err != nil {
 			return runDetailLoaded{env: env, runID: runID, gen: gen, err: fmt.Errorf("run id %q is not a number", runID)}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
 		d, err := src.Run(ctx, env, id)
 		return runDetailLoaded{env: env, runID: runID, gen: gen, detail: d, err: err}
@@ -95,6 +95,14 @@ func (s *RunScreen) SetSize(width, height int) {
 	if width != s.width || height != s.height {
 		s.width, s.height = width, height
 		s.viewValid = false
+		s.clampScroll()
+	}
+}
+
+// clampScroll keeps the task list's position inside its rows and the screen.
+func (s *RunScreen) clampScroll() {
+	if t := s.taskTable(); t != nil && s.height > 0 {
+		s.scroll.clamp(len(t.Rows), s.tasksShown(t), false)
 	}
 }
 
@@ -116,6 +124,7 @@ func (s *RunScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, nil
 		}
 		s.loaded, s.detail, s.err, s.tasks, s.viewValid = true, msg.detail, msg.err, nil, false
+		s.clampScroll()
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, s.keys.Copy):
@@ -141,12 +150,10 @@ func (s *RunScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	return s, nil
 }
 
-// runHeaderHeight is the lines above the task list: title, state, termination (two
-// lines), parameters, URL and a rule.
-const runHeaderHeight = 7
-
+// tasksShown is how many tasks fit below the title line, the run's details, the notes and
+// the header, as View lays them out.
 func (s *RunScreen) tasksShown(t *relTable) int {
-	n := s.height - runHeaderHeight - len(t.Notes) - 1
+	n := s.height - 1 - len(s.details()) - len(t.Notes) - 1
 	if len(t.Rows) > n {
 		n--
 	}
@@ -161,7 +168,7 @@ func (s *RunScreen) View() string {
 	if s.c.Theme != s.viewTheme {
 		s.tasks, s.viewValid, s.viewTheme = nil, false, s.c.Theme
 	}
-	minute := s.c.Now().Truncate(time.Minute)
+	minute := s.c.Time().Truncate(time.Minute)
 	if s.viewValid && minute.Equal(s.viewMinute) {
 		return s.view
 	}
@@ -180,7 +187,7 @@ func (s *RunScreen) View() string {
 		lines = append(lines, errorLines(s.c, "could not load the run:", s.err, w)...)
 	default:
 		lines = append(lines, s.details()...)
-		lines = append(lines, drawTable(s.c, s.taskTable(), &s.scroll, w, s.height-len(lines))...)
+		lines = append(lines, drawTable(s.c, s.taskTable(), s.scroll, w, s.height-len(lines))...)
 	}
 	for len(lines) < s.height {
 		lines = append(lines, strings.Repeat(" ", w))
@@ -189,11 +196,11 @@ func (s *RunScreen) View() string {
 	return s.view
 }
 
-// details are the run's state, termination, parameters and URL, in runHeaderHeight-1 lines
+// details are the run's state, termination, parameters and URL (tasksShown counts them)
 // and a rule.
 func (s *RunScreen) details() []string {
 	c, t, w, r := s.c, s.c.Theme, s.width, s.detail
-	now := c.Now()
+	now := c.Time()
 	var out []string
 	line := func(segs ...relCell) { out = append(out, drawLine(c, w, segs...)) }
 	st := runStatus(c, r.SystemResultState())
@@ -267,7 +274,7 @@ func (s *RunScreen) taskTable() *relTable {
 	if s.tasks != nil {
 		return s.tasks
 	}
-	c, now := s.c, s.c.Now()
+	c, now := s.c, s.c.Time()
 	tb := &relTable{
 		Empty: "the run has no tasks",
 		Cols: []relCol{

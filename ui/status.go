@@ -15,7 +15,7 @@ func (m *root) statusLine() string {
 	var left []string
 	switch {
 	case !st.LoadedAt.IsZero():
-		left = append(left, "data "+dataAge(m.o.Clock().Sub(st.LoadedAt))+" old")
+		left = append(left, "data "+dataAge(m.wall.Sub(st.LoadedAt))+" old")
 	case st.Loading:
 		left = append(left, "loading"+m.c.Glyphs.Ellipsis)
 	}

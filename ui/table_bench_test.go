@@ -142,7 +142,7 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			c := rootCommon(b, themes.Dark())
-			h := newHome(c, homeOptions{ctx: context.Background(), log: slog.New(slog.DiscardHandler), since: 0, refresh: -1, clock: time.Now})
+			h := newHome(c, homeOptions{log: slog.New(slog.DiscardHandler), since: 0, refresh: -1, clock: time.Now})
 			h.SetSize(160, 46)
 			h.Update(deploymentsLoaded{req: loadRequest{env: "prod"}, rows: ds})
 			if err := h.SetEnv("prod"); err != nil {
