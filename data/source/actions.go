@@ -223,6 +223,7 @@ func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []m
 			return a.src.warehouseProblem(e, err)
 		}
 		in.PreChecks = checks
+		in.Upstream = a.upstream(ctx, req)
 	case model.ActionApprove:
 		if r, ok := env.PendingFor(req.Version); ok {
 			p.RequestID, in.RequestID = r.ID, r.ID
@@ -380,4 +381,25 @@ func eventTime(now time.Time, events []model.LedgerEvent) time.Time {
 		}
 	}
 	return t
+}
+
+// upstream is the release's deployment in the previous environment judged now, which
+// verifies it when the ledger has no verdict event yet (as the promotion board judges it);
+// nil when there is none or it cannot be read (the ledger's verdict then decides alone).
+func (a *Actions) upstream(ctx context.Context, req ActionRequest) *model.Assessment {
+	prev, ok := a.policy.Previous(req.Environment)
+	if !ok {
+		return nil
+	}
+	ds, err := a.src.List(ctx, prev, Query{Bundle: req.Bundle, Limit: 50})
+	if err != nil {
+		return nil
+	}
+	for _, d := range ds {
+		if d.Release.Version == req.Version {
+			as := d.Assessment
+			return &as
+		}
+	}
+	return nil
 }

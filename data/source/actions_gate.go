@@ -33,6 +33,21 @@ func (a *Actions) GateRun(ctx context.Context, env string, runID int64) (model.G
 	return a.judgeRun(ctx, e, run.CreatorUserName, run.Parameters)
 }
 
+// installDemoGate makes the simulated deployer runs decide their gate as `cockpit gate`
+// does, under the policy in force when each is judged, from the moment the demo opens.
+func (s *Source) installDemoGate() {
+	if s.installGate == nil {
+		return
+	}
+	s.installGate(func(ctx context.Context, env string, runID int64, creator string, params map[string]string) ([]string, error) {
+		pol, err := s.Policy()
+		if err != nil {
+			return nil, err
+		}
+		return (&Actions{src: s, policy: pol}).gateHook(ctx, env, runID, creator, params)
+	})
+}
+
 // gateHook is the gate the simulated deployer runs decide on: GateRun's evaluation.
 func (a *Actions) gateHook(ctx context.Context, env string, _ int64, creator string, params map[string]string) ([]string, error) {
 	e, err := a.src.Environment(env)
@@ -50,42 +65,31 @@ func (a *Actions) judgeRun(ctx context.Context, e *Environment, creator string, 
 	if t := params["target"]; t != env {
 		reasons = append(reasons, fmt.Sprintf("the run's target %q is not %s, the environment this deployer job deploys to", t, env))
 	}
-	id := params["request_id"]
-	if id == "" {
-		return model.GateReport{}, append(reasons, "the run has no request_id: deployments are requested through the cockpit (cockpit promote / rollback), which records them first"), nil
-	}
 	events, err := a.src.ledger.BundleEvents(ctx, params["bundle"])
-	if err != nil {
+	if err != nil && params["bundle"] != "" {
 		return model.GateReport{}, nil, err
 	}
 	state := model.DeriveState(params["bundle"], events)
-	r, ok := state.Env(env).Request(id)
-	if !ok {
-		return model.GateReport{}, append(reasons, fmt.Sprintf("request %s of %s is not in %s's ledger: deployments are requested through the cockpit, which records them first",
-			id, params["bundle"], env)), nil
-	}
-	if r.AttemptID != id {
-		reasons = append(reasons, fmt.Sprintf("request %s's current attempt is %s, not %s", r.ID, r.AttemptID, id))
-	}
-	if r.Release.Version != params["version"] {
-		reasons = append(reasons, fmt.Sprintf("the run asks for version %s, request %s is for %s", params["version"], id, r.Release.ID()))
-	}
-	if sha := params["git_sha"]; r.Release.GitSHA != "" && sha != r.Release.GitSHA {
-		reasons = append(reasons, fmt.Sprintf("the run asks for commit %s, request %s is for %s", sha, id, r.Release.GitSHA))
-	}
 	who, err := e.Workspace.UserByName(ctx, creator)
-	if errors.Is(err, workspace.ErrNotFound) {
+	if errors.Is(err, workspace.ErrNotFound) || errors.Is(err, workspace.ErrInvalidInput) {
 		who, err = workspace.User{UserName: creator}, nil
 	}
 	if err != nil {
 		return model.GateReport{}, nil, err
 	}
+	in, err := model.GateForRun(a.policy, state, params, model.Principal{User: who.UserName, Groups: who.Groups}, a.src.Now())
+	if err != nil {
+		return model.GateReport{}, append(reasons, err.Error()), nil
+	}
+	if r, _ := state.Env(env).Request(in.RequestID); r.Release.GitSHA != "" && params["git_sha"] != r.Release.GitSHA {
+		reasons = append(reasons, fmt.Sprintf("the run asks for commit %s, request %s is for %s", params["git_sha"], in.RequestID, r.Release.GitSHA))
+	}
 	perm, err := a.permission(ctx, e, who)
 	if err != nil {
 		return model.GateReport{}, nil, err
 	}
-	p := Plan{Request: ActionRequest{Action: r.Action, Bundle: r.Release.Bundle, Version: r.Release.Version, Environment: env,
-		Reason: r.Reason, Ticket: r.Ticket, BreakGlass: r.BreakGlass, RequestID: r.ID},
+	p := Plan{Request: ActionRequest{Action: in.Action, Bundle: in.Release.Bundle, Version: in.Release.Version, Environment: env,
+		Reason: in.Reason, Ticket: in.Ticket, BreakGlass: in.BreakGlass, RequestID: in.RequestID},
 		Actor: who.UserName, Groups: who.Groups, Permission: perm, state: state}
 	if err := a.judge(ctx, e, &p, events); err != nil {
 		return model.GateReport{}, nil, err

@@ -124,6 +124,7 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 			return gate(ctx, r.Environment, r.RunID, r.Creator, r.Parameters)
 		})
 	}
+	src.installDemoGate()
 	for _, ws := range s.Workspaces() {
 		srv, err := s.Serve(ctx, ws.ID)
 		if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/release-cockpit/cockpit/data/sim"
 	"github.com/release-cockpit/cockpit/data/warehouse"
 	"github.com/release-cockpit/cockpit/data/workspace"
+	"github.com/release-cockpit/cockpit/model"
 )
 
 // A simulated estate is a DuckDB file that one process at a time may open. The cockpit
@@ -227,5 +228,6 @@ func joinDemo(ctx context.Context, user config.Config, o DemoOptions, ep demoEnd
 		}
 	}
 	src.ledger = stores[0]
+	src.policyOf = func() (model.Policy, error) { return sim.Policy(clock()) }
 	return src, nil
 }
