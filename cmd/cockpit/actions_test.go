@@ -23,7 +23,7 @@ var actionEstate struct {
 
 func actionArgs(t *testing.T, as string, args ...string) []string {
 	actionEstate.once.Do(func() { actionEstate.path = filepath.Join(t.TempDir(), "actions.duckdb") })
-	return append([]string{"demo", "--demo-db", actionEstate.path, "--demo-now", testNow, "--demo-days", "3", "--as", as}, args...)
+	return append([]string{"demo", "--demo-db", actionEstate.path, "--demo-now", testNow, "--demo-days", "3", "--demo-lag", "0", "--as", as}, args...)
 }
 
 // actionResult runs an action with -o json and decodes what it printed.

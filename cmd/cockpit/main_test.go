@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 }
 
 func demoArgs(args ...string) []string {
-	return append([]string{"demo", "--demo-db", estatePath, "--demo-now", testNow, "--demo-days", "3"}, args...)
+	return append([]string{"demo", "--demo-db", estatePath, "--demo-now", testNow, "--demo-days", "3", "--demo-lag", "0"}, args...)
 }
 
 // cockpit runs the command line and returns its exit code, stdout and stderr.
@@ -91,7 +91,7 @@ func TestReleasesJSONHasTheIncidentFailing(t *testing.T) {
 func TestSameSeedAndClockPrintTheSame(t *testing.T) {
 	other := filepath.Join(t.TempDir(), "again.duckdb")
 	args := func(db string) []string {
-		return []string{"demo", "--demo-db", db, "--demo-now", testNow, "--demo-days", "3", "releases", "--env", "staging", "-o", "json"}
+		return []string{"demo", "--demo-db", db, "--demo-now", testNow, "--demo-days", "3", "--demo-lag", "0", "releases", "--env", "staging", "-o", "json"}
 	}
 	_, a, _ := cockpit(t, args(estatePath)...)
 	code, b, errOut := cockpit(t, args(other)...)
@@ -107,7 +107,7 @@ func TestDemoResetStartsTheStoriesAroundTheClockAgain(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "reset.duckdb")
 	incidents := func(now string, reset bool) []string {
 		t.Helper()
-		args := []string{"demo", "--demo-db", db, "--demo-now", now, "--demo-days", "2"}
+		args := []string{"demo", "--demo-db", db, "--demo-now", now, "--demo-days", "2", "--demo-lag", "0"}
 		if reset {
 			args = append(args, "--demo-reset")
 		}
@@ -191,6 +191,8 @@ func TestBadInputGetsOneLineAndExitCode2(t *testing.T) {
 		{"bad demo-now", []string{"demo", "--demo-now", "noon"}, "is not an RFC 3339 time"},
 		{"demo flags without demo", []string{"releases", "--demo-db", "x"}, "apply to the simulated workspace only"},
 		{"demo reset without demo", []string{"releases", "--demo-reset"}, "apply to the simulated workspace only"},
+		{"demo lag without demo", []string{"releases", "--demo-lag", "1h"}, "apply to the simulated workspace only"},
+		{"negative demo lag", []string{"demo", "--demo-lag", "-5m", "releases"}, "--demo-lag -5m0s is negative"},
 		{"missing profile", []string{"releases", "--profile", "nope"}, "profile nope"},
 		{"broken config", []string{"releases", "--config", badCfg}, "bad.yaml:3: environments[0].workspace_id"},
 		{"unknown simulated user", demoArgs("--as", "ceo", "releases"), `no simulated user "ceo"`},

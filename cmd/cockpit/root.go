@@ -20,6 +20,8 @@ type globals struct {
 	demoNow    string
 	demoDays   int
 	demoReset  bool
+	demoLag    time.Duration
+	demoLagSet bool
 	hostile    bool
 	wide       bool
 	as         string
@@ -63,6 +65,7 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	pf.BoolVar(&g.demoReset, "demo-reset", false, "start the simulated estate afresh, its stories around now (forgets demo actions)")
 	pf.BoolVar(&g.hostile, "demo-hostile", false, "plant malformed ledger rows and escape sequences in the simulated estate (its own file)")
 	pf.MarkHidden("demo-days")
+	pf.DurationVar(&g.demoLag, "demo-lag", 45*time.Minute, "how late the simulated system tables (runs, updates, lineage, expectations) arrive after what they describe ends")
 	pf.StringVar(&g.as, "as", "", "simulated user: oncall, release-manager, lead, ci or viewer")
 	pf.StringVar(&g.profile, "profile", "", "Databricks CLI profile of ~/.databrickscfg (default: DATABRICKS_CONFIG_PROFILE or DEFAULT)")
 	pf.StringVar(&g.warehouse, "warehouse-id", "", "SQL warehouse id (default: DATABRICKS_WAREHOUSE_ID or the profile's warehouse_id)")
@@ -74,7 +77,10 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	pf.BoolVar(&g.tui.ascii, "ascii", false, "ASCII instead of box-drawing and glyph characters, in every verb")
 	root.Flags().DurationVar(&g.tui.refresh, "refresh", 0, "how often the live view refreshes (default 15s)")
 	root.Flags().StringVar(&g.tui.env, "env", "", "environment to open (default: the one nearest prod with a failing deployment)")
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return g.setup() }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		g.demoLagSet = cmd.Flags().Changed("demo-lag")
+		return g.setup()
+	}
 
 	root.AddCommand(
 		&cobra.Command{Use: "demo", Short: "Run the cockpit on the simulated workspace (same as --demo)", Args: cobra.ArbitraryArgs,
@@ -95,8 +101,11 @@ func (g *globals) setup() error {
 			return usage("--demo-now %q is not an RFC 3339 time: use e.g. 2026-11-23T12:00:00Z", g.demoNow)
 		}
 	}
-	if (g.demoDB != "" || g.demoNow != "" || g.as != "" || g.demoReset || g.hostile) && !g.demo {
-		return usage("--demo-db, --demo-now, --demo-reset, --demo-hostile and --as apply to the simulated workspace only: add --demo or run cockpit demo")
+	if (g.demoDB != "" || g.demoNow != "" || g.as != "" || g.demoReset || g.hostile || g.demoLagSet) && !g.demo {
+		return usage("--demo-db, --demo-now, --demo-reset, --demo-hostile, --demo-lag and --as apply to the simulated workspace only: add --demo or run cockpit demo")
+	}
+	if g.demoLag < 0 {
+		return usage("--demo-lag %s is negative: pass a delay such as 45m, or 0 for none", g.demoLag)
 	}
 	if g.timeout < 0 {
 		return usage("--timeout must be positive")

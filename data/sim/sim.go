@@ -50,6 +50,9 @@ type Options struct {
 	// Hostile plants malformed ledger rows and escape sequences in every kind of string
 	// (hostile.go), once per estate.
 	Hostile bool
+	// Lag delays the lakeflow timelines, task timelines, lineage and expectation results
+	// behind the estate's clock (lag.go, --demo-lag); zero shows them as soon as runs end.
+	Lag time.Duration
 }
 
 // Sim is an open simulated estate.
@@ -133,6 +136,10 @@ func Open(ctx context.Context, o Options) (*Sim, error) {
 	if err := createSchema(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("creating the simulated tables: %w", err)
+	}
+	if err := createDelayed(ctx, db, o.Lag); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("delaying the simulated system tables: %w", err)
 	}
 	s := &Sim{db: db, opts: o}
 	if err := s.load(ctx); err != nil {

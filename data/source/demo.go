@@ -30,6 +30,8 @@ type DemoOptions struct {
 	// Hostile plants malformed ledger rows and escape sequences in the estate (--demo-hostile).
 	Hostile bool
 	Log     io.Writer // the libraries' own logs (the --debug file); nil discards them
+	// Lag delays the system tables behind the clock (--demo-lag); zero shows runs as they end.
+	Lag time.Duration
 }
 
 // catchUpEvery is how often an open demo advances its estate to the clock.
@@ -55,7 +57,7 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 			return joinDemo(ctx, user, o, ep, who)
 		}
 	}
-	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress, Hostile: o.Hostile})
+	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress, Hostile: o.Hostile, Lag: o.Lag})
 	if err != nil {
 		if o.Path != "" && lockedByOther(err) {
 			if ep, ok := awaitServing(ctx, o); ok {
@@ -65,8 +67,7 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 		}
 		return nil, input("opening the simulated workspace: %v", err)
 	}
-	m := withLedger(sim.Tables(), sim.LedgerSchema)
-	tables, err := warehouse.DefaultTables().Overrides(m)
+	tables, err := demoTables()
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -150,6 +151,17 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 		}
 	}
 	return src, nil
+}
+
+// demoTables names what the cockpit reads from the simulation: the system tables and the
+// expectation results through their delayed views (sim/lag.go), the ledger in its schema.
+func demoTables() (warehouse.Tables, error) {
+	tables, err := warehouse.DefaultTables().Overrides(withLedger(sim.DelayedTables(), sim.LedgerSchema))
+	if err != nil {
+		return tables, err
+	}
+	tables.ExpectationResults = sim.DelayedExpectations
+	return tables, tables.Validate()
 }
 
 // demoConfig keeps the user's display settings but takes environments from the simulation.

@@ -20,6 +20,7 @@ type DemoOptions struct {
 	Progress io.Writer
 	Hostile  bool
 	Log      io.Writer
+	Lag      time.Duration
 }
 
 // DemoFormat is the simulated estate's file format (none in a nosim build).

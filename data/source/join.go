@@ -181,7 +181,7 @@ func awaitServing(ctx context.Context, o DemoOptions) (demoEndpoint, bool) {
 // signed in as who. Ledger writes and run-now go to the serving process.
 func joinDemo(ctx context.Context, user config.Config, o DemoOptions, ep demoEndpoint, who sim.User) (*Source, error) {
 	cfg := demoConfig(user)
-	tables, err := warehouse.DefaultTables().Overrides(withLedger(sim.Tables(), sim.LedgerSchema))
+	tables, err := demoTables()
 	if err != nil {
 		return nil, err
 	}

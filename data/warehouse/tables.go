@@ -66,6 +66,9 @@ type Tables struct {
 	// Ledger is the schema (catalog.schema) holding release_events, release_resources and
 	// expectation_results.
 	Ledger string
+	// ExpectationResults, when set, is read in place of the ledger's expectation_results
+	// (the simulation's delayed view of it); it is not configurable.
+	ExpectationResults string
 }
 
 // Ledger table names inside Tables.Ledger.
@@ -164,6 +167,11 @@ func (t Tables) Validate() error {
 			return fmt.Errorf("%w: table %s = %q: %v", ErrInvalidInput, f.key, *f.ptr, err)
 		}
 	}
+	if t.ExpectationResults != "" {
+		if err := validName(t.ExpectationResults, 3); err != nil {
+			return fmt.Errorf("%w: table expectation_results = %q: %v", ErrInvalidInput, t.ExpectationResults, err)
+		}
+	}
 	return nil
 }
 
@@ -189,6 +197,10 @@ func validName(name string, maxParts int) error {
 func (t Tables) replacer(d Dialect) *strings.Replacer {
 	q := d.quoteName
 	ledger := func(table string) string { return q(t.Ledger + "." + table) }
+	expectations := ledger(ledgerExpectations)
+	if t.ExpectationResults != "" {
+		expectations = q(t.ExpectationResults)
+	}
 	return strings.NewReplacer(
 		"{{jobs}}", q(t.Jobs),
 		"{{job_tasks}}", q(t.JobTasks),
@@ -202,7 +214,7 @@ func (t Tables) replacer(d Dialect) *strings.Replacer {
 		"{{ledger}}", q(t.Ledger),
 		"{{release_events}}", ledger(ledgerEvents),
 		"{{release_resources}}", ledger(ledgerResources),
-		"{{expectation_results}}", ledger(ledgerExpectations),
+		"{{expectation_results}}", expectations,
 		"{{at}}", d.quote("at"),
 	)
 }
