@@ -1,0 +1,133 @@
+package model
+
+import (
+	"strconv"
+	"time"
+)
+
+// The system tables arrive about an hour late; the REST API answers at once. For a window
+// that can still change, what the REST API says now is merged into the health the warehouse
+// computed, with run ids and update ids as the keys so that nothing is counted twice: a fact
+// the warehouse already holds is the warehouse's, except that a run or update it still shows
+// as active may have finished since (the API is newer there).
+
+// LiveUpdate is a pipeline update as the REST API reports it (pipelines latest_updates and
+// the update's events).
+type LiveUpdate struct {
+	PipelineID string
+	UpdateID   string
+	Start      time.Time
+	// State is the update's state: COMPLETED, FAILED or CANCELED once it ended, anything
+	// else (QUEUED, RUNNING, ...) while active.
+	State string
+	// Expectations says whether Passed and Failed hold the update's expectation results
+	// (read once from its flow_progress events after it ended).
+	Expectations   bool
+	Passed, Failed int64
+}
+
+// Known is what the warehouse's health of a window already counted: the state of each run
+// and update by id (the system tables' result_state, "" while active) and the updates whose
+// expectation results it holds.
+type Known struct {
+	Runs         map[string]string
+	Updates      map[string]string
+	Expectations map[string]bool
+}
+
+// LiveWindow is one window's scope: its span and the jobs and pipelines of its release.
+type LiveWindow struct {
+	Window    Window
+	Jobs      map[int64]bool
+	Pipelines map[string]bool
+}
+
+// LiveHealth is a window's health with the live facts merged in.
+type LiveHealth struct {
+	Health Health
+	// Provisional counts the facts that came from the REST API only (the warehouse has not
+	// got them yet); zero means the health is the warehouse's alone.
+	Provisional int
+}
+
+// MergeLive adds to h (the warehouse's health of the window, which counted known) the runs
+// and updates of the REST API that belong to the window: a run of one of its jobs or an
+// update of one of its pipelines that started inside it. Each id counts once; ids the
+// warehouse holds keep the warehouse's counts unless it shows them active and the API
+// shows them ended. Runs are counted as the health statement counts them: SUCCEEDED,
+// failed (FAILED, ERROR, TIMED_OUT, CANCELLED), active; updates COMPLETED or FAILED.
+func MergeLive(h Health, known Known, w LiveWindow, runs []Run, updates []LiveUpdate) LiveHealth {
+	out := LiveHealth{Health: h}
+	seen := map[string]bool{}
+	for _, r := range runs {
+		id := strconv.FormatInt(r.RunID, 10)
+		if !w.Jobs[r.JobID] || !w.Window.Contains(r.Start) || seen[id] {
+			continue
+		}
+		seen[id] = true
+		state := SystemResultState(r.LifeCycleState, r.ResultState)
+		was, ok := known.Runs[id]
+		switch {
+		case !ok:
+			addRun(&out.Health, state, 1)
+			out.Provisional++
+		case was == "" && state != "":
+			addRun(&out.Health, "", -1)
+			addRun(&out.Health, state, 1)
+			out.Provisional++
+		}
+	}
+	seenU := map[string]bool{}
+	for _, u := range updates {
+		if !w.Pipelines[u.PipelineID] || !w.Window.Contains(u.Start) || seenU[u.UpdateID] {
+			continue
+		}
+		seenU[u.UpdateID] = true
+		was, ok := known.Updates[u.UpdateID]
+		state := u.State
+		if !ended(state) {
+			state = ""
+		}
+		switch {
+		case !ok:
+			addUpdate(&out.Health, state, 1)
+			out.Provisional++
+		case was == "" && state != "":
+			addUpdate(&out.Health, state, 1)
+			out.Provisional++
+		}
+		if u.Expectations && !known.Expectations[u.UpdateID] {
+			out.Health.RecordsPassed += u.Passed
+			out.Health.RecordsFailed += u.Failed
+			out.Provisional++
+		}
+	}
+	return out
+}
+
+// addRun counts n runs of a system result state ("" active) as the health statement does.
+func addRun(h *Health, state string, n int) {
+	switch state {
+	case "":
+		h.RunsActive += n
+	case "SUCCEEDED":
+		h.RunsSucceeded += n
+	case "FAILED", "ERROR", "TIMED_OUT", "CANCELLED":
+		h.RunsFailed += n
+	}
+}
+
+// addUpdate counts n updates of a state ("" active): the health counts only ended ones.
+func addUpdate(h *Health, state string, n int) {
+	switch state {
+	case "COMPLETED":
+		h.UpdatesOK += n
+	case "FAILED":
+		h.UpdatesFailed += n
+	}
+}
+
+// ended reports whether a pipeline update state is final.
+func ended(state string) bool {
+	return state == "COMPLETED" || state == "FAILED" || state == "CANCELED"
+}

@@ -1,0 +1,106 @@
+package model
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestMergeLive(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 11, 25, 0, 0, time.UTC)
+	w := LiveWindow{Window: Window{Start: t0}, Jobs: map[int64]bool{7: true}, Pipelines: map[string]bool{"p1": true}}
+	failed := Run{JobID: 7, RunID: 101, Start: t0.Add(time.Minute), LifeCycleState: "TERMINATED", ResultState: "FAILED"}
+	ok := Run{JobID: 7, RunID: 102, Start: t0.Add(2 * time.Minute), LifeCycleState: "TERMINATED", ResultState: "SUCCESS"}
+	running := Run{JobID: 7, RunID: 103, Start: t0.Add(3 * time.Minute), LifeCycleState: "RUNNING"}
+	otherJob := Run{JobID: 8, RunID: 104, Start: t0.Add(time.Minute), LifeCycleState: "TERMINATED", ResultState: "FAILED"}
+	before := Run{JobID: 7, RunID: 105, Start: t0.Add(-time.Minute), LifeCycleState: "TERMINATED", ResultState: "FAILED"}
+	upd := LiveUpdate{PipelineID: "p1", UpdateID: "u1", Start: t0.Add(time.Minute), State: "COMPLETED", Expectations: true, Passed: 820, Failed: 180}
+	none := Known{}
+	cases := []struct {
+		name    string
+		h       Health
+		known   Known
+		runs    []Run
+		updates []LiveUpdate
+		want    Health
+		prov    int
+	}{
+		{"nothing live keeps the warehouse's health", Health{RunsSucceeded: 3}, none, nil, nil, Health{RunsSucceeded: 3}, 0},
+		{"live only: a failed, a succeeded and an active run",
+			Health{}, none, []Run{failed, ok, running}, nil, Health{RunsFailed: 1, RunsSucceeded: 1, RunsActive: 1}, 3},
+		{"runs of other jobs or before the window do not count",
+			Health{}, none, []Run{otherJob, before}, nil, Health{}, 0},
+		{"the same run listed twice counts once",
+			Health{}, none, []Run{failed, failed}, nil, Health{RunsFailed: 1}, 1},
+		{"warehouse wins for a run it holds",
+			Health{RunsFailed: 1}, Known{Runs: map[string]string{"101": "FAILED"}}, []Run{failed}, nil, Health{RunsFailed: 1}, 0},
+		{"a run the warehouse shows active and the API ended moves",
+			Health{RunsActive: 1}, Known{Runs: map[string]string{"101": ""}}, []Run{failed}, nil, Health{RunsFailed: 1}, 1},
+		{"live update with its expectations",
+			Health{}, none, nil, []LiveUpdate{upd}, Health{UpdatesOK: 1, RecordsPassed: 820, RecordsFailed: 180}, 2},
+		{"warehouse holds the update and its expectations",
+			Health{UpdatesOK: 1, RecordsPassed: 820, RecordsFailed: 180},
+			Known{Updates: map[string]string{"u1": "COMPLETED"}, Expectations: map[string]bool{"u1": true}}, nil, []LiveUpdate{upd},
+			Health{UpdatesOK: 1, RecordsPassed: 820, RecordsFailed: 180}, 0},
+		{"warehouse holds the update, not yet its expectations",
+			Health{UpdatesOK: 1}, Known{Updates: map[string]string{"u1": "COMPLETED"}}, nil, []LiveUpdate{upd},
+			Health{UpdatesOK: 1, RecordsPassed: 820, RecordsFailed: 180}, 1},
+		{"an update of another pipeline does not count",
+			Health{}, none, nil, []LiveUpdate{{PipelineID: "p2", UpdateID: "u9", Start: t0.Add(time.Minute), State: "FAILED"}}, Health{}, 0},
+		{"an active update counts nothing yet",
+			Health{}, none, nil, []LiveUpdate{{PipelineID: "p1", UpdateID: "u2", Start: t0.Add(time.Minute), State: "RUNNING"}}, Health{}, 1},
+	}
+	for _, c := range cases {
+		got := MergeLive(c.h, c.known, w, c.runs, c.updates)
+		if got.Health != c.want || got.Provisional != c.prov {
+			t.Errorf("%s: got %+v (%d live), want %+v (%d live)", c.name, got.Health, got.Provisional, c.want, c.prov)
+		}
+	}
+}
+
+// TestVerdictIsTheSameFromEitherSource: the same facts give the same health and verdict
+// whether the warehouse counted them (wh, as the health statement counts) or the REST API
+// reported them, and merging the feed into the warehouse's health adds nothing.
+func TestVerdictIsTheSameFromEitherSource(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 11, 25, 0, 0, time.UTC)
+	now := t0.Add(35 * time.Minute)
+	w := LiveWindow{Window: Window{Start: t0}, Jobs: map[int64]bool{7: true}, Pipelines: map[string]bool{"p1": true}}
+	p := DefaultVerdictPolicy()
+	for _, c := range []struct {
+		name    string
+		runs    []Run
+		updates []LiveUpdate
+		wh      Health
+		want    Verdict
+	}{
+		{"failed run", []Run{{JobID: 7, RunID: 1, Start: t0.Add(time.Minute), LifeCycleState: "TERMINATED", ResultState: "FAILED"}}, nil,
+			Health{RunsFailed: 1, BaselineRatio: 0.001}, VerdictDegraded},
+		{"healthy", []Run{{JobID: 7, RunID: 1, Start: t0.Add(time.Minute), LifeCycleState: "TERMINATED", ResultState: "SUCCESS"}},
+			[]LiveUpdate{{PipelineID: "p1", UpdateID: "u1", Start: t0.Add(time.Minute), State: "COMPLETED", Expectations: true, Passed: 999, Failed: 1}},
+			Health{RunsSucceeded: 1, UpdatesOK: 1, RecordsPassed: 999, RecordsFailed: 1, BaselineRatio: 0.001}, VerdictHealthy},
+		{"expectations regress", nil,
+			[]LiveUpdate{{PipelineID: "p1", UpdateID: "u1", Start: t0.Add(time.Minute), State: "COMPLETED", Expectations: true, Passed: 820, Failed: 180}},
+			Health{UpdatesOK: 1, RecordsPassed: 820, RecordsFailed: 180, BaselineRatio: 0.001}, VerdictFailing},
+	} {
+		live := MergeLive(Health{BaselineRatio: 0.001}, Known{}, w, c.runs, c.updates)
+		if live.Health != c.wh {
+			t.Errorf("%s: from the REST API %+v, from the warehouse %+v", c.name, live.Health, c.wh)
+		}
+		known := Known{Runs: map[string]string{}, Updates: map[string]string{}, Expectations: map[string]bool{}}
+		for _, r := range c.runs {
+			known.Runs[strconv.FormatInt(r.RunID, 10)] = SystemResultState(r.LifeCycleState, r.ResultState)
+		}
+		for _, u := range c.updates {
+			known.Updates[u.UpdateID] = u.State
+			known.Expectations[u.UpdateID] = true
+		}
+		merged := MergeLive(c.wh, known, w, c.runs, c.updates)
+		if merged.Health != c.wh || merged.Provisional != 0 {
+			t.Errorf("%s: the warehouse's facts were counted again: %+v, want %+v", c.name, merged.Health, c.wh)
+		}
+		a, b := Assess(live.Health, CheckCounts{}, w.Window, now, p), Assess(merged.Health, CheckCounts{}, w.Window, now, p)
+		if a.Verdict != b.Verdict || a.Verdict != c.want {
+			t.Errorf("%s: verdict %s from the REST API, %s from the warehouse, want %s", c.name, a.Verdict, b.Verdict, c.want)
+		}
+	}
+}
