@@ -173,7 +173,7 @@ func (t *relTable) joinCells(cells []relCell, ws []int, plain bool) string {
 		if i < len(cells) {
 			cell = cells[i]
 		}
-		text := fitWith(cell.Text, w, t.Ellipsis)
+		text := FitWith(cell.Text, w, t.Ellipsis)
 		if col.Tail {
 			text = fitTail(cell.Text, w)
 		}
@@ -198,7 +198,7 @@ func spanLine(segs []relCell, width int, plain bool, ellipsis string) string {
 		if left <= 0 {
 			break
 		}
-		text := fitWith(s.Text, left, ellipsis)
+		text := FitWith(s.Text, left, ellipsis)
 		left -= Width(text)
 		if !plain {
 			text = s.Style.Render(text)
@@ -211,21 +211,6 @@ func spanLine(segs []relCell, width int, plain bool, ellipsis string) string {
 // drawLine draws segments as one line of exactly width cells.
 func drawLine(c *Common, width int, segs ...relCell) string {
 	return padCut(spanLine(segs, width, false, c.Glyphs.Ellipsis), width)
-}
-
-// fitWith is Fit with the glyph set's ellipsis: it cleans s and cuts it to width cells.
-func fitWith(s string, width int, ellipsis string) string {
-	if width <= 0 {
-		return ""
-	}
-	s = Clean(s)
-	if Width(s) <= width {
-		return s
-	}
-	if Width(ellipsis) >= width {
-		ellipsis = ""
-	}
-	return ansi.Truncate(s, width, ellipsis)
 }
 
 // fitTail cleans s and keeps its last width cells.
@@ -250,27 +235,12 @@ func padCut(s string, width int) string {
 	return s + strings.Repeat(" ", width-w)
 }
 
-// wrapWords breaks text into lines of at most width cells at spaces, cutting words that do
-// not fit on a line of their own.
+// wrapWords breaks workspace text into lines of at most width cells at spaces (wrap),
+// cleaned, cutting words that do not fit on a line of their own.
 func wrapWords(text string, width int, ellipsis string) []string {
-	if width <= 0 {
-		return nil
-	}
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(Clean(text)) {
-		switch {
-		case line == "":
-			line = w
-		case Width(line)+1+Width(w) <= width:
-			line += " " + w
-		default:
-			lines = append(lines, fitWith(line, width, ellipsis))
-			line = w
-		}
-	}
-	if line != "" {
-		lines = append(lines, fitWith(line, width, ellipsis))
+	lines := wrap(Clean(text), width)
+	for i, l := range lines {
+		lines[i] = FitWith(l, width, ellipsis)
 	}
 	return lines
 }

@@ -222,26 +222,16 @@ func (t *Table) Update(msg tea.Msg) bool {
 	if !ok {
 		return false
 	}
-	page := max(1, t.bodyHeight())
+	delta, top, bottom, ok := scrollBy(t.keys, k, t.bodyHeight())
 	switch {
-	case key.Matches(k, t.keys.Down):
-		t.MoveBy(1)
-	case key.Matches(k, t.keys.Up):
-		t.MoveBy(-1)
-	case key.Matches(k, t.keys.Top):
-		t.MoveTo(0)
-	case key.Matches(k, t.keys.Bottom):
-		t.MoveTo(len(t.view) - 1)
-	case key.Matches(k, t.keys.HalfDown):
-		t.MoveBy(max(1, page/2))
-	case key.Matches(k, t.keys.HalfUp):
-		t.MoveBy(-max(1, page/2))
-	case key.Matches(k, t.keys.PageDown):
-		t.MoveBy(page)
-	case key.Matches(k, t.keys.PageUp):
-		t.MoveBy(-page)
-	default:
+	case !ok:
 		return false
+	case top:
+		t.MoveTo(0)
+	case bottom:
+		t.MoveTo(len(t.view) - 1)
+	default:
+		t.MoveBy(delta)
 	}
 	return true
 }
@@ -377,16 +367,12 @@ func (t *Table) settle() {
 	t.dirty = true
 }
 
-// scroll keeps the cursor inside the visible window, moving the window as little as possible.
+// scroll keeps the cursor inside the visible window, moving the window as little as
+// possible (the same rule as the release and run screens' lists: relScroll.follow).
 func (t *Table) scroll() {
-	h := max(1, t.bodyHeight())
-	switch {
-	case t.cursor < t.offset:
-		t.offset = t.cursor
-	case t.cursor >= t.offset+h:
-		t.offset = t.cursor - h + 1
-	}
-	t.offset = max(0, min(t.offset, len(t.view)-h))
+	p := relScroll{Offset: t.offset, Cursor: t.cursor}
+	p.follow(len(t.view), max(1, t.bodyHeight()))
+	t.offset = p.Offset
 }
 
 // layout decides column widths for the current width (see Column).
