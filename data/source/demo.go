@@ -117,9 +117,8 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 		now := o.Now.UTC()
 		ep.Now = &now
 	}
-	src := &Source{cfg: demoConfig(user), envs: map[string]*Environment{}, label: label, user: who.UserName, clock: s.Now, close: closeAll, ledger: store}
-	src.demo = s
-	src.policyOf = func() (model.Policy, error) { return sim.Policy(s.Now()) }
+	src := demoSource(user, who, label, s.Now)
+	src.close, src.ledger, src.demo = closeAll, store, s
 	src.installGate = func(gate func(context.Context, string, int64, string, map[string]string) ([]string, error)) {
 		s.SetDeployGate(func(ctx context.Context, r sim.GateRun) ([]string, error) {
 			return gate(ctx, r.Environment, r.RunID, r.Creator, r.Parameters)
@@ -162,6 +161,14 @@ func demoTables() (warehouse.Tables, error) {
 	}
 	tables.ExpectationResults = sim.DelayedExpectations
 	return tables, tables.Validate()
+}
+
+// demoSource is the source of a demo, served here or joined (join.go): whatever the demo
+// adds to a Source belongs here, so that both have it.
+func demoSource(user config.Config, who sim.User, label string, clock func() time.Time) *Source {
+	src := &Source{cfg: demoConfig(user), envs: map[string]*Environment{}, label: label, user: who.UserName, clock: clock}
+	src.policyOf = func() (model.Policy, error) { return sim.Policy(clock()) }
+	return src
 }
 
 // demoConfig keeps the user's display settings but takes environments from the simulation.

@@ -20,7 +20,6 @@ import (
 	"github.com/release-cockpit/cockpit/data/sim"
 	"github.com/release-cockpit/cockpit/data/warehouse"
 	"github.com/release-cockpit/cockpit/data/workspace"
-	"github.com/release-cockpit/cockpit/model"
 )
 
 // A simulated estate is a DuckDB file that one process at a time may open. The cockpit
@@ -180,7 +179,6 @@ func awaitServing(ctx context.Context, o DemoOptions) (demoEndpoint, bool) {
 // adapters: one SDK client and one databricks-sql-go connection per simulated workspace,
 // signed in as who. Ledger writes and run-now go to the serving process.
 func joinDemo(ctx context.Context, user config.Config, o DemoOptions, ep demoEndpoint, who sim.User) (*Source, error) {
-	cfg := demoConfig(user)
 	tables, err := demoTables()
 	if err != nil {
 		return nil, err
@@ -191,8 +189,8 @@ func joinDemo(ctx context.Context, user config.Config, o DemoOptions, ep demoEnd
 		clock = func() time.Time { return now }
 	}
 	var stores []*warehouse.Store
-	src := &Source{cfg: cfg, envs: map[string]*Environment{}, user: who.UserName, clock: clock,
-		label: fmt.Sprintf("simulated workspace (%s, served by cockpit pid %d)", o.Path, ep.PID)}
+	src := demoSource(user, who, fmt.Sprintf("simulated workspace (%s, served by cockpit pid %d)", o.Path, ep.PID), clock)
+	cfg := src.cfg
 	var closers []io.Closer
 	src.close = func() {
 		for _, c := range closers {
@@ -228,6 +226,5 @@ func joinDemo(ctx context.Context, user config.Config, o DemoOptions, ep demoEnd
 		}
 	}
 	src.ledger = stores[0]
-	src.policyOf = func() (model.Policy, error) { return sim.Policy(clock()) }
 	return src, nil
 }

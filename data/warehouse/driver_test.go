@@ -93,6 +93,43 @@ func same(t *testing.T, what string, duck, drv any) {
 	}
 }
 
+// storeRead is one of a deployment's reads, the same on any Store.
+type storeRead struct {
+	what string
+	read func(*Store) (any, error)
+}
+
+// deploymentReads are the reads of a deployment's tabs.
+func deploymentReads(ctx context.Context, env Env, d model.Deployment) []storeRead {
+	return []storeRead{
+		{"runs of " + d.ID, func(s *Store) (any, error) { return s.DeploymentRuns(ctx, env, d) }},
+		{"updates of " + d.ID, func(s *Store) (any, error) { return s.DeploymentUpdates(ctx, env, d) }},
+		{"expectations of " + d.ID, func(s *Store) (any, error) { return s.DeploymentExpectations(ctx, env, d) }},
+		{"checks of " + d.ID, func(s *Store) (any, error) { return s.DeploymentChecks(ctx, env, d) }},
+		{"events of " + d.ID, func(s *Store) (any, error) { return s.DeploymentEvents(ctx, env, d) }},
+		{"lineage of " + d.ID, func(s *Store) (any, error) { return s.DeploymentLineage(ctx, env, d) }},
+		{"cost of " + d.ID, func(s *Store) (any, error) { return s.DeploymentCost(ctx, env, d) }},
+	}
+}
+
+// compareReads runs each read on DuckDB and through the driver and fails where they differ;
+// nonEmpty also fails where a list read finds nothing to compare.
+func compareReads(t *testing.T, duck, drv *Store, reads []storeRead, nonEmpty bool) {
+	t.Helper()
+	for _, c := range reads {
+		a, errA := c.read(duck)
+		b, errB := c.read(drv)
+		if errA != nil || errB != nil {
+			t.Errorf("%s: DuckDB %v, driver %v", c.what, errA, errB)
+			continue
+		}
+		if v := reflect.ValueOf(a); nonEmpty && v.Kind() == reflect.Slice && v.Len() == 0 {
+			t.Errorf("%s: nothing to compare", c.what)
+		}
+		same(t, c.what, a, b)
+	}
+}
+
 func TestTheDriverReadsWhatDuckDBReads(t *testing.T) {
 	duck, drv := testStore(t), driverStore(t)
 	ctx := context.Background()
@@ -110,31 +147,7 @@ func TestTheDriverReadsWhatDuckDBReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	same(t, "the incident", d, got)
-	for _, c := range []struct {
-		what string
-		read func(*Store) (any, error)
-	}{
-		{"runs", func(s *Store) (any, error) { return s.DeploymentRuns(ctx, prod, d) }},
-		{"updates", func(s *Store) (any, error) { return s.DeploymentUpdates(ctx, prod, d) }},
-		{"expectations", func(s *Store) (any, error) { return s.DeploymentExpectations(ctx, prod, d) }},
-		{"checks", func(s *Store) (any, error) { return s.DeploymentChecks(ctx, prod, d) }},
-		{"events", func(s *Store) (any, error) { return s.DeploymentEvents(ctx, prod, d) }},
-		{"lineage", func(s *Store) (any, error) { return s.DeploymentLineage(ctx, prod, d) }},
-		{"cost", func(s *Store) (any, error) { return s.DeploymentCost(ctx, prod, d) }},
-	} {
-		a, err := c.read(duck)
-		if err != nil {
-			t.Fatalf("%s on DuckDB: %v", c.what, err)
-		}
-		b, err := c.read(drv)
-		if err != nil {
-			t.Fatalf("%s through the driver: %v", c.what, err)
-		}
-		if reflect.ValueOf(a).Kind() == reflect.Slice && reflect.ValueOf(a).Len() == 0 {
-			t.Errorf("%s: nothing to compare on the incident", c.what)
-		}
-		same(t, c.what, a, b)
-	}
+	compareReads(t, duck, drv, deploymentReads(ctx, prod, d), true)
 	runs, err := duck.DeploymentRuns(ctx, prod, d)
 	if err != nil {
 		t.Fatal(err)
@@ -290,5 +303,68 @@ func TestTheDriverReportsErrors(t *testing.T) {
 	defer db.Close()
 	if err := db.PingContext(context.Background()); err == nil {
 		t.Error("a bad token was let in")
+	}
+}
+
+// The hostile estate (malformed ledger rows, escape sequences, absurd values) reads the same
+// through the driver as on DuckDB: the same deployments, the same rows left out and why,
+// and the same runs and events of the hostile bundles.
+func TestTheDriverReadsTheHostileEstateAsDuckDBDoes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates an estate of its own")
+	}
+	ctx := context.Background()
+	s, err := sim.Open(ctx, sim.Options{Seed: 11, Clock: func() time.Time { return now }, Days: 1, Hostile: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	duck, err := NewStore(s.DB(), simTables(t), DuckDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := s.Serve(ctx, sim.WorkspaceID("prod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ci, _ := sim.UserFor("ci")
+	db, err := openDriver(srv.URL(), ci.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	drv, err := NewStore(db, simTables(t), Databricks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range []Env{prod, staging} {
+		q := DeploymentQuery{Limit: 40, Since: now.Add(-24 * time.Hour)}
+		var hostileSeen int
+		for pages := 0; pages < 100; pages++ {
+			a, err := duck.ListDeployments(ctx, env, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := drv.ListDeployments(ctx, env, q)
+			if err != nil {
+				t.Fatalf("%s through the driver: %v", env.Name, err)
+			}
+			same(t, env.Name+" page", a, b)
+			for _, d := range a.Deployments {
+				if !strings.HasPrefix(d.Release.Bundle, "hostile_") {
+					continue
+				}
+				hostileSeen++
+				compareReads(t, duck, drv, deploymentReads(ctx, env, d), false)
+			}
+			if a.Next == nil {
+				break
+			}
+			q.After = a.Next
+		}
+		if hostileSeen == 0 {
+			t.Errorf("%s: no hostile deployment compared", env.Name)
+		}
 	}
 }

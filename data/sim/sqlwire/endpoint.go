@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -194,7 +195,7 @@ func (e *Endpoint) openSession(req tstruct) wstruct {
 	version = min(version, protocolV8)
 	loc := time.UTC
 	for k, v := range req.strmap(4) {
-		if k == "timezone" || k == "TIMEZONE" {
+		if strings.EqualFold(k, "timezone") {
 			l, err := time.LoadLocation(v)
 			if err != nil {
 				return wstruct{f(1, failed(fmt.Sprintf("invalid session time zone %q", v))), f(2, int32(version))}

@@ -18,7 +18,7 @@ import (
 
 // connect serves an endpoint over an in-memory DuckDB and opens databricks-sql-go on it,
 // reading pages of at most pageSize rows.
-func connect(t *testing.T, pageSize int) (*sql.DB, *Endpoint) {
+func connect(t *testing.T, pageSize int, opts ...dbsql.ConnOption) (*sql.DB, *Endpoint) {
 	t.Helper()
 	duck, err := sql.Open("duckdb", "")
 	if err != nil {
@@ -31,9 +31,9 @@ func connect(t *testing.T, pageSize int) (*sql.DB, *Endpoint) {
 	u, _ := url.Parse(srv.URL)
 	port, _ := strconv.Atoi(u.Port())
 	dbsqllog.SetLogOutput(io.Discard)
-	c, err := dbsql.NewConnector(dbsql.WithServerHostname("http://"+u.Hostname()), dbsql.WithPort(port),
+	c, err := dbsql.NewConnector(append([]dbsql.ConnOption{dbsql.WithServerHostname("http://" + u.Hostname()), dbsql.WithPort(port),
 		dbsql.WithHTTPPath("/sql/1.0/warehouses/test"), dbsql.WithAccessToken("t"), dbsql.WithMaxRows(pageSize),
-		dbsql.WithRetries(-1, 0, 0), dbsql.WithTimeout(time.Minute))
+		dbsql.WithRetries(-1, 0, 0), dbsql.WithTimeout(time.Minute)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +98,30 @@ func TestStatementsAndParameters(t *testing.T) {
 	var dec string
 	if err := db.QueryRowContext(ctx, "SELECT CAST(12.345 AS DECIMAL(10,3))").Scan(&dec); err != nil || dec != "12.345" {
 		t.Errorf("a DECIMAL came back as %q, %v", dec, err)
+	}
+}
+
+// Timestamps travel as text in the session's time zone, and the driver reads them in it: the
+// instant is the same whatever the zone; a zone the server does not know fails the connection.
+func TestTimestampsKeepTheirInstantInAnyZone(t *testing.T) {
+	want := time.Date(2026, 1, 2, 3, 4, 5, 678000000, time.UTC)
+	for _, zone := range []string{"UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata"} {
+		db, _ := connect(t, 100, dbsql.WithSessionParams(map[string]string{"timezone": zone}))
+		var got time.Time
+		var day time.Time
+		if err := db.QueryRow("SELECT CAST('2026-01-02 03:04:05.678' AS TIMESTAMP), CAST(? AS DATE)", "2026-01-02").Scan(&got, &day); err != nil {
+			t.Fatalf("%s: %v", zone, err)
+		}
+		if !got.Equal(want) {
+			t.Errorf("%s: the instant came back as %v, want %v", zone, got.UTC(), want)
+		}
+		if day.Format("2006-01-02") != "2026-01-02" {
+			t.Errorf("%s: the date came back as %v", zone, day)
+		}
+	}
+	db, _ := connect(t, 100, dbsql.WithSessionParams(map[string]string{"timezone": "Mars/Olympus"}))
+	if err := db.Ping(); err == nil {
+		t.Error("a session in an unknown time zone opened")
 	}
 }
 
