@@ -89,8 +89,10 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 		newLedgerCommand(g),
 		newDoctorCommand(g),
 		newGateCommand(g),
+		newVersionCommand(g),
 	)
 	root.AddCommand(newActionCommands(g)...)
+	hideDemo(root)
 	return root
 }
 
