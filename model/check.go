@@ -58,12 +58,8 @@ func (c CheckCounts) Total() int { return c.Pass + c.Fail + c.Inconclusive + c.P
 func CountChecks(cs []Check) CheckCounts {
 	latest := map[string]Check{}
 	for _, c := range cs {
-		key := "name:" + c.Name
-		if c.Name == "" && c.EventID != "" { // a nameless check is its own
-			key = "event:" + c.EventID
-		}
-		if prev, ok := latest[key]; !ok || !c.At.Before(prev.At) {
-			latest[key] = c
+		if prev, ok := latest[c.Key()]; !ok || !c.At.Before(prev.At) {
+			latest[c.Key()] = c
 		}
 	}
 	var n CheckCounts
@@ -85,4 +81,13 @@ func CountChecks(cs []Check) CheckCounts {
 		}
 	}
 	return n
+}
+
+// Key identifies the check whose reports replace each other: its name, or for a nameless
+// one (details unreadable) its own event, so that two of them are two checks.
+func (c Check) Key() string {
+	if c.Name == "" && c.EventID != "" {
+		return "event:" + c.EventID
+	}
+	return "name:" + c.Name
 }

@@ -18,3 +18,10 @@ type ListQuery struct {
 
 // BaselineRuns is how many runs of each job before a deployment its duration baseline holds.
 const BaselineRuns = 20
+
+// Listing is a list of judged deployments and the ledger rows left out of it because they
+// cannot be deployments.
+type Listing struct {
+	Deployments []AssessedDeployment
+	Skipped     Skipped
+}

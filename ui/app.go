@@ -426,10 +426,11 @@ func (m *root) crumbLine() string {
 	return fitLine(th.Crumb.Render(left)+strings.Repeat(" ", gap)+th.Muted.Render(right), m.width, m.c.Glyphs.Ellipsis)
 }
 
-// bannerLine is the stale-data banner: the data on screen is older than it should be.
+// bannerLine is the stale-data banner: the data on screen is older than it should be. The
+// problem names what failed (the workspace, the SQL warehouse, the simulation's database).
 func (m *root) bannerLine() string {
 	st := m.topStatus()
-	text := " " + m.c.Glyphs.Degraded + " workspace not answering " + ruleDash(m.c.Glyphs) + " showing data from " +
+	text := " " + m.c.Glyphs.Degraded + " not refreshed " + ruleDash(m.c.Glyphs) + " showing data from " +
 		dataAge(m.wall.Sub(st.LoadedAt)) + " ago"
 	if st.Problem != nil {
 		text += m.c.Glyphs.Dot + st.Problem.Error()

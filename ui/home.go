@@ -24,12 +24,13 @@ type envState struct {
 	items    []*item // in the table's order
 	byID     map[string]*item
 	worst    model.Verdict
-	loaded   bool      // at least one answer arrived
-	pending  int       // loads in flight
-	gen      int       // bumped when the window changes: older answers are dropped
-	loadedAt time.Time // wall clock of the last answer
-	problem  error     // the last load failed (cleared by the next success)
-	cursor   string    // the deployment the cursor was on when the tab was left
+	loaded   bool          // at least one answer arrived
+	pending  int           // loads in flight
+	gen      int           // bumped when the window changes: older answers are dropped
+	loadedAt time.Time     // wall clock of the last answer
+	problem  error         // the last load failed (cleared by the next success)
+	cursor   string        // the deployment the cursor was on when the tab was left
+	skipped  model.Skipped // ledger rows the last full load left out
 }
 
 // homeOptions are the parts of Options the home uses.
@@ -455,6 +456,9 @@ func (h *home) summaryLine() string {
 	parts := []string{}
 	if count != "" {
 		parts = append(parts, count)
+	}
+	if e := h.activeEnv(); e != nil && e.loaded && e.skipped.Total() > 0 {
+		parts = append(parts, e.skipped.String())
 	}
 	parts = append(parts, window(h.since), "sort: "+h.sort.String())
 	if s := h.filter.String(); s != "" {

@@ -41,6 +41,14 @@ type deploymentsLoaded struct {
 	req  loadRequest
 	rows []model.AssessedDeployment
 	at   time.Time
+	// skipped counts the ledger rows left out of the answer (sources that count them).
+	skipped model.Skipped
+}
+
+// skippedLister is a Source that also says which ledger rows it left out of a list
+// (*source.Source does); the home then shows how many and why.
+type skippedLister interface {
+	ListAll(ctx context.Context, env string, q model.ListQuery) (model.Listing, error)
 }
 
 // deploymentsFailedToLoad: the source did not answer (in time) or refused.
@@ -63,13 +71,21 @@ func loadDeployments(c *Common, req loadRequest, log *slog.Logger, clock func() 
 		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
 		start := time.Now()
-		rows, err := src.List(ctx, req.env, model.ListQuery{Since: req.since, Limit: homeLimit})
+		q := model.ListQuery{Since: req.since, Limit: homeLimit}
+		var l model.Listing
+		var err error
+		if sl, ok := src.(skippedLister); ok {
+			l, err = sl.ListAll(ctx, req.env, q)
+		} else {
+			l.Deployments, err = src.List(ctx, req.env, q)
+		}
+		rows := l.Deployments
 		if err != nil {
 			log.Warn("listing deployments failed", "env", req.env, "full", req.full(), "since", req.since, "took", time.Since(start), "err", err)
 			return deploymentsFailedToLoad{req: req, err: err}
 		}
 		log.Debug("listed deployments", "env", req.env, "full", req.full(), "since", req.since, "rows", len(rows), "took", time.Since(start))
-		return deploymentsLoaded{req: req, rows: rows, at: clock()}
+		return deploymentsLoaded{req: req, rows: rows, at: clock(), skipped: l.Skipped}
 	}
 }
 
@@ -147,6 +163,7 @@ func (h *home) loaded(msg deploymentsLoaded) {
 		return
 	}
 	if msg.req.full() {
+		e.skipped = msg.skipped
 		e.byID = make(map[string]*item, len(msg.rows))
 	}
 	for i := range msg.rows {

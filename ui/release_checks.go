@@ -16,13 +16,13 @@ func checksTable(c *Common, cs []domain.Check) *relTable {
 	t, now := c.Theme, c.Time()
 	latest := map[string]int{}
 	for i, k := range cs {
-		if j, ok := latest[k.Name]; !ok || !k.At.Before(cs[j].At) {
-			latest[k.Name] = i
+		if j, ok := latest[k.Key()]; !ok || !k.At.Before(cs[j].At) {
+			latest[k.Key()] = i
 		}
 	}
 	var current, earlier []domain.Check
 	for i, k := range cs {
-		if latest[k.Name] == i {
+		if latest[k.Key()] == i {
 			current = append(current, k)
 		} else {
 			earlier = append(earlier, k)
@@ -60,8 +60,13 @@ func checksTable(c *Common, cs []domain.Check) *relTable {
 				observed.Text = k.Observed + " (no data)"
 			}
 		}
+		name := plainCell(c, k.Name)
+		if k.DetailsUnreadable {
+			// The status column still says how it went; the raw details are in the debug log.
+			name = relCell{Text: "details unreadable", Style: t.Warning}
+		}
 		cells := []relCell{
-			checkStatus(c, k).cell(), plainCell(c, k.Name), mutedCell(c, string(k.Phase)),
+			checkStatus(c, k).cell(), name, mutedCell(c, string(k.Phase)),
 			observed, mutedCell(c, k.Threshold), mutedCell(c, clockText(now, k.At, true)),
 		}
 		if old {

@@ -112,12 +112,9 @@ func (e *Environment) Policy() model.VerdictPolicy {
 	return p
 }
 
-// Listing is what List found: the judged deployments, and the ledger rows that were left
-// out because they cannot be deployments (counted by reason, with their event ids).
-type Listing struct {
-	Deployments []Deployment
-	Skipped     model.Skipped
-}
+// Listing is what ListAll found: the judged deployments, and the ledger rows that were
+// left out because they cannot be deployments (counted by reason, with their event ids).
+type Listing = model.Listing
 
 // List pages through an environment's deployments, newest first, judges each, and keeps
 // those that pass the filters, up to the limit.
