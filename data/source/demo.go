@@ -34,6 +34,9 @@ type DemoOptions struct {
 	Lag time.Duration
 }
 
+// demoTimeout bounds one call to the simulation unless --timeout or the configuration says.
+const demoTimeout = 3 * time.Minute
+
 // catchUpEvery is how often an open demo advances its estate to the clock.
 const catchUpEvery = 10 * time.Second
 
@@ -177,7 +180,11 @@ func demoConfig(user config.Config) config.Config {
 	if user.Refresh != 0 {
 		c.Refresh = user.Refresh
 	}
-	if user.Timeout != 0 {
+	// The embedded database shares the machine: listing 90 days of three environments at
+	// once (:since 0) takes longer than a warehouse's 30 s, so the demo waits longer unless
+	// the user chose a timeout.
+	c.Timeout = config.Duration(demoTimeout)
+	if user.Timeout != 0 && user.Timeout != config.Default().Timeout {
 		c.Timeout = user.Timeout
 	}
 	c.Theme = user.Theme
