@@ -6,7 +6,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -56,7 +55,7 @@ func TestHostileEstateIsShownCleanedWithTheRowsLeftOutCounted(t *testing.T) {
 	}
 	defer src.Close()
 	c := &Common{Theme: themes.Mono(), Glyphs: UnicodeGlyphs, Source: src, Now: src.Now, Timeout: 30 * time.Second}
-	f := rawFramed{framed: framed{Model: New(c, Options{Env: "prod", Refresh: -1, Clock: func() time.Time { return testNow }}), mu: &sync.Mutex{}, last: new(string)}, raw: new(string)}
+	f := rawFramed{framed: newFramed(New(c, Options{Env: "prod", Refresh: -1, Clock: func() time.Time { return testNow }})), raw: new(string)}
 	tm := teatest.NewTestModel(t, f, teatest.WithInitialTermSize(200, 50))
 	key := func(k string) { tm.Send(pressKey(k)) }
 
