@@ -10,12 +10,20 @@ import (
 	"github.com/release-cockpit/cockpit/model"
 )
 
-// ActionSource is what the action keys need of the data layer (data/source's Actions
-// satisfies it): the policy in force, and who the user is in an environment with their
-// permission on its deployer job, from which model.Allowed decides each action.
+// ActionSource is what the action keys need of the data layer (data/source's UIActions
+// adapts its executor to it): the policy in force; who the user is in an environment with
+// their permission on its deployer job, from which model.Allowed decides each action; a
+// plan with every gate judged; its execution, following the deployer run; and the requests
+// a cockpit left in flight, reconciled from their runs.
 type ActionSource interface {
 	Policy() model.Policy
 	Whoami(ctx context.Context, env string) (model.Principal, model.PermissionLevel, error)
+	PlanAction(ctx context.Context, req model.ActionRequest) (model.ActionPlan, error)
+	// ExecuteAction carries out a plan (re-reading the state first), calling progress with
+	// each observation of the deployer run until it ends.
+	ExecuteAction(ctx context.Context, p model.ActionPlan, progress func(model.ActionProgress)) (model.ActionOutcome, error)
+	InFlight(ctx context.Context) ([]model.Request, error)
+	Reconcile(ctx context.Context, r model.Request) (model.ActionOutcome, error)
 }
 
 // actionTarget is what an action key acts on: a bundle in an environment, the version
@@ -27,6 +35,7 @@ type actionTarget struct {
 	Current              string // the version current in Env
 	Pinned               bool   // Env is pinned for Bundle (P unpins)
 	RequestID            string // a pending request of Version into Env (a approves it)
+	FailedRequest        string // the newest request into Env, when it failed (R retries it)
 }
 
 // actionKind is one action key.
@@ -43,7 +52,12 @@ var actionKinds = []actionKind{
 	{model.ActionApprove, "a", "approve the pending request"},
 	{model.ActionPin, "P", "pin / unpin"},
 	{model.ActionVeto, "x", "veto the release"},
+	{actionRetry, "R", "retry the failed deployment"},
 }
+
+// actionRetry is R: a new attempt of a failed request, judged as its action (promote or
+// rollback) is.
+const actionRetry model.Action = "retry"
 
 // decisionsLoaded answers a Whoami: the user's authorization in an environment.
 type decisionsLoaded struct {
@@ -67,16 +81,20 @@ type actionDone struct {
 type actionKeys struct {
 	c     *Common
 	ctx   context.Context
+	owner int64 // stamps the messages of the actions it starts
 	auth  map[string]model.Authorization
 	errs  map[string]error
 	asked map[string]bool
+	// running are the executions in flight, by id: their messages arrive through these.
+	running map[int64]chan tea.Msg
 }
 
 func newActionKeys(c *Common, ctx context.Context) *actionKeys {
 	if ctx == nil {
-		ctx = context.Background()
+		ctx = c.context()
 	}
-	return &actionKeys{c: c, ctx: ctx, auth: map[string]model.Authorization{}, errs: map[string]error{}, asked: map[string]bool{}}
+	return &actionKeys{c: c, ctx: ctx, owner: actionOwners.Add(1), auth: map[string]model.Authorization{}, errs: map[string]error{},
+		asked: map[string]bool{}, running: map[int64]chan tea.Msg{}}
 }
 
 // policy is the policy in force: the actions', else the configuration's.
@@ -125,7 +143,8 @@ func (a *actionKeys) init(envs []string) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// update takes the answers of Whoami; other messages are not the component's.
+// update takes the answers of Whoami, and the plans, dialog answers and executions of the
+// actions this component started; other messages are not the component's.
 func (a *actionKeys) update(msg tea.Msg) tea.Cmd {
 	if m, ok := msg.(decisionsLoaded); ok {
 		if m.err != nil {
@@ -133,8 +152,9 @@ func (a *actionKeys) update(msg tea.Msg) tea.Cmd {
 		} else {
 			a.auth[m.env], a.errs[m.env] = m.auth, nil
 		}
+		return nil
 	}
-	return nil
+	return a.updateExec(msg)
 }
 
 // decision is the user's decision on an action in env: unknown until Whoami answered.
@@ -166,6 +186,12 @@ func (a *actionKeys) bindings(env string) []key.Binding {
 	var out []key.Binding
 	for _, k := range actionKinds {
 		d := a.decision(env, k.Action)
+		if k.Action == actionRetry {
+			d = a.decision(env, model.ActionPromote)
+			if r := a.decision(env, model.ActionRollback); !d.Allowed && r.Allowed {
+				d = r
+			}
+		}
 		if k.Action == model.ActionPin {
 			// P pins and unpins: disabled only when both are.
 			if u := a.decision(env, model.ActionUnpin); !d.Allowed && u.Allowed {
@@ -188,7 +214,7 @@ func (a *actionKeys) bindings(env string) []key.Binding {
 func (a *actionKeys) short(env string) []key.Binding {
 	var out []key.Binding
 	for _, k := range actionKinds {
-		if d := a.decision(env, k.Action); d.Allowed {
+		if d := a.decision(env, k.Action); d.Allowed && k.Action != actionRetry {
 			out = append(out, key.NewBinding(key.WithKeys(k.Key), key.WithHelp(k.Key, string(k.Action))))
 		}
 	}
@@ -197,7 +223,7 @@ func (a *actionKeys) short(env string) []key.Binding {
 
 // key handles an action key on a target; ok is false for a key that is not an action's
 // (or whose action is hidden: read-only mode removes the keys).
-func (a *actionKeys) key(msg tea.KeyPressMsg, t *actionTarget) (tea.Cmd, bool) {
+func (a *actionKeys) key(msg tea.KeyPressMsg, target func(model.Action) *actionTarget) (tea.Cmd, bool) {
 	var kind *actionKind
 	for i := range actionKinds {
 		if msg.String() == actionKinds[i].Key {
@@ -207,14 +233,24 @@ func (a *actionKeys) key(msg tea.KeyPressMsg, t *actionTarget) (tea.Cmd, bool) {
 	if kind == nil || a.c.Actions == nil {
 		return nil, false
 	}
+	act := kind.Action
+	t := target(act)
 	if t == nil || t.Env == "" {
+		if act == model.ActionPromote && t != nil {
+			return notify(t.Bundle+" is in the last environment: there is nothing to promote it to", true), true
+		}
 		return notify("nothing to act on here: move to a deployment first", true), true
 	}
-	act := kind.Action
 	if act == model.ActionPin {
 		act = pinAction(t)
 	}
 	d := a.decision(t.Env, act)
+	if act == actionRetry {
+		d = a.decision(t.Env, model.ActionPromote)
+		if r := a.decision(t.Env, model.ActionRollback); !d.Allowed && r.Allowed {
+			d = r
+		}
+	}
 	if d.Hidden {
 		return nil, false
 	}
@@ -249,6 +285,8 @@ func actionTitle(act model.Action, t *actionTarget) string {
 		return fmt.Sprintf("Unpin %s in %s", t.Bundle, t.Env)
 	case model.ActionVeto:
 		return fmt.Sprintf("Veto %s", rel)
+	case actionRetry:
+		return fmt.Sprintf("Retry %s in %s", rel, t.Env)
 	}
 	return strings.ToUpper(string(act[:1])) + string(act[1:]) + " " + rel
 }

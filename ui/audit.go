@@ -44,7 +44,7 @@ type audit struct {
 
 func newAudit(c *Common, ctx context.Context, env string) *audit {
 	if ctx == nil {
-		ctx = context.Background()
+		ctx = c.context()
 	}
 	a := &audit{c: c, ctx: ctx, env: env, table: NewTable(c, auditColumns())}
 	a.keys.Open = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the event in full"))

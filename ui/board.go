@@ -54,7 +54,7 @@ type board struct {
 func newBoard(c *Common, ctx context.Context) *board {
 	envs := policyOf(c).Names()
 	if ctx == nil {
-		ctx = context.Background()
+		ctx = c.context()
 	}
 	b := &board{c: c, ctx: ctx, envs: envs, table: NewTable(c, boardColumns(envs)),
 		keys: boardKeys{Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh now"))}}
@@ -114,7 +114,7 @@ func (b *board) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if key.Matches(msg, b.keys.Refresh) {
 			return b, b.load()
 		}
-		if cmd, ok := b.acts.key(msg, b.target()); ok {
+		if cmd, ok := b.acts.key(msg, func(model.Action) *actionTarget { return b.target() }); ok {
 			return b, cmd
 		}
 		return b, nil

@@ -65,6 +65,10 @@ type home struct {
 
 	table *Table
 	keys  homeKeys
+	// acts are the action keys; states the ledger's state of every bundle (pending and
+	// in-flight requests, pins: what the actions act on).
+	acts   *actionKeys
+	states map[string]model.BundleState
 
 	width, height int
 	dirty         bool
@@ -77,6 +81,7 @@ func newHome(c *Common, o homeOptions) *home {
 	h := &home{
 		c: c, log: o.log, clock: o.clock, refresh: o.refresh, since: o.since,
 		active: -1, table: NewTable(c, deploymentColumns()), keys: newHomeKeys(), dirty: true,
+		acts: newActionKeys(c, nil),
 	}
 	if c.Source != nil {
 		for _, name := range c.Source.Environments() {
@@ -102,7 +107,28 @@ func (h *home) Init() tea.Cmd {
 		return scheduleRefresh(h.refresh)
 	}
 	h.restPending = true
-	return tea.Batch(h.load(first, true), scheduleRefresh(h.refresh))
+	return tea.Batch(h.load(first, true), scheduleRefresh(h.refresh), h.acts.init(h.envNames()), loadStates(h.c, h.c.context()), reconcileOnStart(h.c, h.c.context()))
+}
+
+func (h *home) envNames() []string {
+	out := make([]string, len(h.envs))
+	for i, e := range h.envs {
+		out[i] = e.name
+	}
+	return out
+}
+
+// target is what an action key acts on: the deployment under the cursor.
+func (h *home) target(act model.Action) *actionTarget {
+	e, r := h.activeEnv(), h.table.Selected()
+	if e == nil || r == nil {
+		return nil
+	}
+	it, ok := e.byID[r.Key]
+	if !ok {
+		return nil
+	}
+	return deploymentTarget(h.c, h.states, e.name, it.d.Deployment, act)
 }
 
 // firstEnv is the environment loaded first: the one asked for, else the most
@@ -142,7 +168,22 @@ func (h *home) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		h.failed(msg)
 		return h, h.loadRest()
 	case refreshDue:
-		return h, tea.Batch(h.loadAll(false), scheduleRefresh(h.refresh))
+		return h, tea.Batch(h.loadAll(false), scheduleRefresh(h.refresh), loadStates(h.c, h.c.context()))
+	case statesLoaded:
+		if msg.err == nil {
+			h.states, h.dirty = msg.states, true
+		}
+		return h, nil
+	case reconciled:
+		switch {
+		case msg.err != nil:
+			return h, notify("could not read the requests left in flight: "+msg.err.Error(), true)
+		case msg.text != "":
+			return h, tea.Batch(notify(msg.text, false), h.loadAll(true), loadStates(h.c, h.c.context()))
+		}
+		return h, nil
+	case actionDone:
+		return h, tea.Batch(h.loadAll(true), loadStates(h.c, h.c.context()))
 	case tea.KeyPressMsg:
 		return h, h.key(msg)
 	case tea.PasteMsg:
@@ -150,7 +191,7 @@ func (h *home) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return h, h.edit(msg)
 		}
 	}
-	return h, nil
+	return h, h.acts.update(msg)
 }
 
 func (h *home) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -173,6 +214,9 @@ func (h *home) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if h.table.Update(msg) {
 		return nil
+	}
+	if cmd, ok := h.acts.key(msg, h.target); ok {
+		return cmd
 	}
 	switch {
 	case key.Matches(msg, h.keys.Open):
@@ -464,6 +508,11 @@ func (h *home) summaryLine() string {
 	if s := h.filter.String(); s != "" {
 		parts = append(parts, "filter: "+Clean(s))
 	}
+	if e := h.activeEnv(); e != nil {
+		if s := requestStrip(h.c.Glyphs, h.states, e.name, h.c.Now()); s != "" {
+			parts = append(parts, s)
+		}
+	}
 	return th.Muted.Render(padRight(FitWith(" "+strings.Join(parts, h.c.Glyphs.Dot), h.width, h.c.Glyphs.Ellipsis), h.width))
 }
 
@@ -478,7 +527,11 @@ func fitLine(s string, width int, ellipsis string) string {
 // KeyMap lists the home's keys for help.
 func (h *home) KeyMap() []key.Binding {
 	k := h.keys
-	return append(h.table.Keys(), k.Open, k.Filter, k.Sort, k.Refresh, k.NextTab, k.PrevTab, k.PickTab, k.Board)
+	env := ""
+	if e := h.activeEnv(); e != nil {
+		env = e.name
+	}
+	return append(append(h.table.Keys(), k.Open, k.Filter, k.Sort, k.Refresh, k.NextTab, k.PrevTab, k.PickTab, k.Board), h.acts.bindings(env)...)
 }
 
 // ShortHelp is what the status bar suggests.

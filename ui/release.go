@@ -106,14 +106,22 @@ type ReleaseScreen struct {
 	viewValid  bool
 	viewMinute time.Time
 	viewTheme  *themes.Theme // the tables hold its styles: a new theme rebuilds them
+
+	// acts are the action keys; state the ledger's state of the bundle (pins, vetoes,
+	// rollbacks: the header's state line), once loaded.
+	acts       *actionKeys
+	state      *domain.BundleState
+	stateAsked bool
 }
 
 // NewReleaseScreen opens a deployment of env. Nothing loads until Init.
 func NewReleaseScreen(c *Common, env string, d domain.AssessedDeployment) Screen {
-	return &ReleaseScreen{c: c, env: env, d: d, keys: newReleaseKeys()}
+	return &ReleaseScreen{c: c, env: env, d: d, keys: newReleaseKeys(), acts: newActionKeys(c, nil)}
 }
 
-// Init loads the first tab.
+// Init loads the first tab. The bundle's ledger state (the header's state line) and the
+// user's rights (the action keys) load after its answer, so that the first tab's query
+// does not share the warehouse with them.
 func (s *ReleaseScreen) Init() tea.Cmd { return s.show(tabRuns) }
 
 // Crumb is the release id.
@@ -140,7 +148,7 @@ func (s *ReleaseScreen) KeyMap() []key.Binding {
 	k := s.keys
 	_, ok := s.selectedRun()
 	k.Open.SetEnabled(ok)
-	return append([]key.Binding{k.NextTab, k.PrevTab, k.GoTab, k.Open, k.Reload}, k.list()...)
+	return append(append([]key.Binding{k.NextTab, k.PrevTab, k.GoTab, k.Open, k.Reload}, k.list()...), s.acts.bindings(s.env)...)
 }
 
 // Update handles keys and the tabs' loads.
@@ -154,12 +162,37 @@ func (s *ReleaseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		st.loaded, st.data, st.err, st.table = true, msg.data, msg.err, nil
 		s.viewValid = false
 		s.clampScroll()
+		if !s.stateAsked {
+			s.stateAsked = true
+			return s, tea.Batch(loadStates(s.c, s.acts.ctx), s.acts.init([]string{s.env}))
+		}
+	case statesLoaded:
+		if st, ok := msg.states[s.d.Release.Bundle]; ok && msg.err == nil {
+			s.state, s.viewValid = &st, false
+		}
+	case actionDone:
+		s.tabs[tabAudit].started = false
+		return s, loadStates(s.c, s.acts.ctx)
 	case tea.KeyPressMsg:
+		if cmd, ok := s.acts.key(msg, s.target); ok {
+			return s, cmd
+		}
 		cmd := s.key(msg)
 		s.clampScroll()
 		return s, cmd
+	default:
+		return s, s.acts.update(msg)
 	}
 	return s, nil
+}
+
+// target is what an action key acts on: this deployment.
+func (s *ReleaseScreen) target(act domain.Action) *actionTarget {
+	states := map[string]domain.BundleState{}
+	if s.state != nil {
+		states[s.state.Bundle] = *s.state
+	}
+	return deploymentTarget(s.c, states, s.env, s.d.Deployment, act)
 }
 
 func (s *ReleaseScreen) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -232,12 +265,27 @@ func (s *ReleaseScreen) selectedRun() (domain.JobRun, bool) {
 	return r, ok
 }
 
-// headerHeight is the lines above a tab's body.
-const headerHeight = 5
+// headerHeight is the lines above a tab's body: 5, and the state line when the release is
+// pinned, vetoed or rolled back.
+func (s *ReleaseScreen) headerHeight() int {
+	if s.stateLine() != "" {
+		return 6
+	}
+	return 5
+}
+
+// stateLine says whether the release is pinned, vetoed or rolled back, by whom, when, why
+// and with which ticket.
+func (s *ReleaseScreen) stateLine() string {
+	if s.state == nil {
+		return ""
+	}
+	return stateLine(s.c.Glyphs, *s.state, s.env, s.d.Release.Version, s.c.Now())
+}
 
 // rowsShown is how many rows of t fit below its notes and header.
 func (s *ReleaseScreen) rowsShown(t *relTable) int {
-	n := s.height - headerHeight - len(t.Notes)
+	n := s.height - s.headerHeight() - len(t.Notes)
 	if len(t.Cols) > 0 {
 		n--
 	}
@@ -291,16 +339,21 @@ func (s *ReleaseScreen) header() []string {
 	if len(d.Reasons) > 0 {
 		verdict = append(verdict, relCell{"  " + strings.Join(d.Reasons, "; "), t.Base})
 	}
-	return []string{
+	lines := []string{
 		drawLine(c, w, relCell{d.Release.ID(), t.Title}, relCell{"  " + sha, t.Muted}, relCell{"  " + s.env, t.Tag}, ticket),
 		drawLine(c, w,
 			relCell{"deployed " + FormatAge(now, d.DeployedAt), t.Base},
 			relCell{" (" + d.DeployedAt.In(now.Location()).Format("2006-01-02 15:04 MST") + ")", t.Muted},
 			relCell{" by " + d.DeployedBy, t.Base}),
 		drawLine(c, w, verdict...),
+	}
+	if st := s.stateLine(); st != "" {
+		lines = append(lines, drawLine(c, w, relCell{st, t.Warning}))
+	}
+	return append(lines,
 		s.tabBar(),
 		padCut(t.Border.Render(strings.Repeat(c.Glyphs.Rule, w)), w),
-	}
+	)
 }
 
 // tabBar names the tabs with their keys; the current one is bracketed (and styled), so it

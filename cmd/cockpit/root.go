@@ -77,6 +77,7 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	pf.BoolVar(&g.tui.ascii, "ascii", false, "ASCII instead of box-drawing and glyph characters, in every verb")
 	root.Flags().DurationVar(&g.tui.refresh, "refresh", 0, "how often the live view refreshes (default 15s)")
 	root.Flags().StringVar(&g.tui.env, "env", "", "environment to open (default: the one nearest prod with a failing deployment)")
+	root.Flags().BoolVar(&g.tui.readOnly, "read-only", false, "no action keys: promote, roll back, approve, pin, veto and retry are removed (from help too)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		g.demoLagSet = cmd.Flags().Changed("demo-lag")
 		return g.setup()

@@ -19,6 +19,8 @@ type tuiFlags struct {
 	ascii   bool
 	refresh time.Duration
 	env     string
+	// readOnly removes the action keys (as read_only: true per environment does).
+	readOnly bool
 }
 
 // runHome opens the TUI when stdin and stdout are a terminal; otherwise (a pipe, a file,
@@ -39,7 +41,14 @@ func runHome(ctx context.Context, g *globals) error {
 	if !isFile || !term.IsTerminal(out.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return writeHome(ctx, g.stdout, src, g.style())
 	}
-	return ui.Run(ctx, newCommon(g, src), g.tuiOptions(src), os.Stdin, out)
+	c := newCommon(g, src)
+	pol, err := src.Policy()
+	if err != nil {
+		return asUsage(err)
+	}
+	pol.ReadOnly = pol.ReadOnly || g.tui.readOnly
+	c.Actions = source.UIActions{A: src.Actions(pol)}
+	return ui.Run(ctx, c, g.tuiOptions(src), os.Stdin, out)
 }
 
 // newCommon builds what every screen shares: theme, glyphs, source, clock, timeout.

@@ -1,0 +1,137 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/release-cockpit/cockpit/model"
+)
+
+// An action's dialog (DESIGN §6): the from and to versions, the resources touched, every
+// gate with its status (ok, blocks: reason, or overridden by break-glass), the error budget
+// where the promotion is judged, and the exact call it will make. Outside the last
+// environment a y/N (any other key cancels, Cancel is the default); in it (prod) the exact
+// prod/<bundle> typed, a reason and a ticket. When a gate blocks, the dialog still shows
+// everything and confirming only repeats why.
+
+// actionDialogID names action dialogs' results.
+const actionDialogID = "action"
+
+// typedGates are the gates the dialog's own inputs answer: they are judged again with
+// what is typed, so they do not make the dialog refuse before anything is typed.
+func typedGate(n model.GateName) bool { return n == model.GateTicket || n == model.GateReason }
+
+// actionSpec builds the dialog of a plan. prod says the target is the last environment of
+// the chain (typed confirmation).
+func actionSpec(p model.ActionPlan, prod bool) ConfirmSpec {
+	req := p.Request
+	t := &actionTarget{Bundle: req.Bundle, Env: req.Environment, Version: p.To.Version}
+	title := actionTitle(req.Action, t)
+	if req.RetryOf != "" {
+		title = fmt.Sprintf("Retry %s in %s (new attempt of %s)", model.ReleaseID(req.Bundle, p.To.Version), req.Environment, shortID(req.RetryOf))
+	}
+	spec := ConfirmSpec{ID: actionDialogID, Title: title, ConfirmLabel: confirmLabel(req.Action, p), Payload: p}
+
+	rel := []string{}
+	from := orDash(p.From.Release.Version)
+	if p.From.Release.Version != "" && !p.From.DeployedAt.IsZero() {
+		from += " (current, deployed by " + ShortUser(p.From.DeployedBy) + ")"
+	}
+	switch req.Action {
+	case model.ActionPromote, model.ActionRollback:
+		rel = append(rel, "from "+from, "to   "+orDash(p.To.Version)+shaNote(p.To.GitSHA))
+	case model.ActionPin, model.ActionUnpin:
+		rel = append(rel, "holds "+from)
+	default:
+		rel = append(rel, "release "+model.ReleaseID(req.Bundle, p.To.Version), "current "+from)
+	}
+	if p.Actor != "" {
+		rel = append(rel, "as   "+p.Actor)
+	}
+	spec.Sections = append(spec.Sections, DialogSection{Title: "Release in " + req.Environment, Lines: rel})
+	if len(p.Resources) > 0 {
+		var lines []string
+		for _, r := range p.Resources {
+			name := r.Name
+			if name == "" {
+				name = r.ResourceKey
+			}
+			lines = append(lines, r.ResourceType+" "+name)
+		}
+		spec.Sections = append(spec.Sections, DialogSection{Title: fmt.Sprintf("Resources touched (%d)", len(p.Resources)), Lines: lines})
+	}
+	call := []string{}
+	if p.Call != "" {
+		call = append(call, p.Call)
+	}
+	call = append(call, p.Writes...)
+	if len(call) > 0 {
+		spec.Sections = append(spec.Sections, DialogSection{Title: "Call", Lines: call})
+	}
+
+	var refuse []string
+	for _, g := range p.Report.Gates {
+		spec.Gates = append(spec.Gates, dialogGate(g))
+		if !g.Passes() && !typedGate(g.Name) && !(p.AwaitsApproval && g.Name == model.GateApprovals) {
+			refuse = append(refuse, string(g.Name)+": "+g.Reason)
+		}
+	}
+	if len(refuse) > 0 {
+		spec.Disabled = "refused: " + strings.Join(refuse, "; ")
+	}
+
+	// What must be typed: in prod the phrase, a reason and a ticket; elsewhere the reason
+	// or ticket a gate asks for (a pin, an unpin and a veto always need a reason).
+	needReason, needTicket := blocking(p.Report, model.GateReason), blocking(p.Report, model.GateTicket)
+	if prod || needReason || needTicket {
+		spec.Mode = ConfirmTyped
+		if prod {
+			spec.Phrase = req.Environment + "/" + req.Bundle
+		}
+		spec.Fields = append(spec.Fields, DialogField{Key: "reason", Label: "Reason", Placeholder: "why, in a sentence", Required: prod || needReason})
+		if prod || needTicket {
+			spec.Fields = append(spec.Fields, DialogField{Key: "ticket", Label: "Ticket", Placeholder: "CHG-1234", Required: needTicket || (prod && runsDeployer(req.Action))})
+		}
+	}
+	return spec
+}
+
+// dialogGate shows a gate: ok, blocks with the reason, or overridden by break-glass.
+func dialogGate(g model.Gate) DialogGate {
+	name := strings.ReplaceAll(string(g.Name), "_", " ")
+	switch {
+	case g.Overridden:
+		return DialogGate{Name: name, OK: true, Detail: "overridden by break-glass: " + g.Reason}
+	case g.OK:
+		return DialogGate{Name: name, OK: true, Detail: g.Reason}
+	case typedGate(g.Name):
+		return DialogGate{Name: name, OK: false, Detail: "type it below: " + g.Reason}
+	}
+	return DialogGate{Name: name, OK: false, Detail: "blocks: " + g.Reason}
+}
+
+func blocking(r model.GateReport, n model.GateName) bool {
+	g, ok := r.Gate(n)
+	return ok && !g.Passes()
+}
+
+func runsDeployer(a model.Action) bool { return a == model.ActionPromote || a == model.ActionRollback }
+
+func confirmLabel(a model.Action, p model.ActionPlan) string {
+	switch {
+	case p.AwaitsApproval:
+		return "Request approval"
+	case p.Request.RetryOf != "":
+		return "Retry"
+	case a == model.ActionRollback:
+		return "Roll back"
+	}
+	return strings.ToUpper(string(a[:1])) + string(a[1:])
+}
+
+func shaNote(sha string) string {
+	if sha == "" {
+		return ""
+	}
+	return " (" + shortSHA(sha) + ")"
+}
