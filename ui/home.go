@@ -120,15 +120,20 @@ func (h *home) envNames() []string {
 
 // target is what an action key acts on: the deployment under the cursor.
 func (h *home) target(act model.Action) *actionTarget {
-	e, r := h.activeEnv(), h.table.Selected()
-	if e == nil || r == nil {
-		return nil
-	}
-	it, ok := e.byID[r.Key]
-	if !ok {
+	e, it := h.selected()
+	if it == nil {
 		return nil
 	}
 	return deploymentTarget(h.c, h.states, e.name, it.d.Deployment, act)
+}
+
+// selected is the active environment and the deployment under the cursor (nil when none).
+func (h *home) selected() (*envState, *item) {
+	e, r := h.activeEnv(), h.table.Selected()
+	if e == nil || r == nil {
+		return e, nil
+	}
+	return e, e.byID[r.Key]
 }
 
 // firstEnv is the environment loaded first: the one asked for, else the most
@@ -262,12 +267,8 @@ func (h *home) edit(msg tea.Msg) tea.Cmd {
 
 // open pushes the release screen of the deployment under the cursor.
 func (h *home) open() tea.Cmd {
-	e, r := h.activeEnv(), h.table.Selected()
-	if e == nil || r == nil {
-		return nil
-	}
-	it, ok := e.byID[r.Key]
-	if !ok {
+	e, it := h.selected()
+	if it == nil {
 		return nil
 	}
 	if openRelease == nil {
