@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/release-cockpit/cockpit/config"
 	"github.com/release-cockpit/cockpit/data/sim"
 	"github.com/release-cockpit/cockpit/data/workspace"
 	"github.com/release-cockpit/cockpit/model"
@@ -408,5 +410,42 @@ func TestAFailedDeploymentIsRetriedAsANewAttemptWithItsOwnToken(t *testing.T) {
 	// A request that succeeded is not retried.
 	if r := plan(t, rm, ActionRequest{RetryOf: p.RequestID}); r.OK() || gate(t, r, model.GateRetryable).OK {
 		t.Errorf("retrying a request that succeeded: %+v", r.Report.Gates)
+	}
+}
+
+func TestAPromotionFromAJoinedDemoRunsInTheServingOneAndIsGated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "e.duckdb")
+	ctx := context.Background()
+	serving, err := OpenDemo(ctx, config.Default(), DemoOptions{Path: path, Seed: 3, Now: testNow, Days: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(serving.Close)
+	serving.demo.(*sim.Sim).SetDeployerStep(25 * time.Millisecond)
+	joined, err := OpenDemo(ctx, config.Default(), DemoOptions{Path: path, Seed: 3, Now: testNow, As: "release-manager"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(joined.Close)
+	if joined.demo != nil {
+		t.Fatal("the second demo did not join the serving one")
+	}
+	pol, err := joined.Policy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := joined.Actions(pol)
+	a.Poll = 10 * time.Millisecond
+	req := promotable(t, serving)
+	p, err := a.Plan(ctx, req)
+	if err != nil || !p.OK() {
+		t.Fatalf("plan in the joined demo: %v %v", err, p.Report.Reasons())
+	}
+	out, err := a.Execute(ctx, p, ExecOptions{})
+	if err != nil || out.State != "succeeded" {
+		t.Fatalf("promotion from the joined demo: %+v, %v", out, err)
+	}
+	if got := currentIn(t, serving, "staging", req.Bundle); got != req.Version {
+		t.Errorf("the serving demo shows %s in staging, want %s", got, req.Version)
 	}
 }
