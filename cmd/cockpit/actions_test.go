@@ -124,6 +124,8 @@ func TestActionUsageErrorsExit2(t *testing.T) {
 		{"pin", "--bundle", "b"},
 		{"gate"},
 		{"gate", "--run-id", "x"},
+		{"record", "--result", "succeeded"},
+		{"record", "--run-id", "1", "--result", "maybe"},
 	} {
 		if code, _, errOut := cockpit(t, demoArgs(args...)...); code != 2 {
 			t.Errorf("%v: exit %d, want 2: %s", args, code, errOut)

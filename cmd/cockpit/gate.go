@@ -47,17 +47,11 @@ func runGate(ctx context.Context, g *globals, f *gateFlags) error {
 	if err != nil || id <= 0 {
 		return usage("--run-id %q: pass the deployer run's id ({{job.run_id}})", f.runID)
 	}
-	src, acts, err := g.openActions(ctx)
+	src, acts, env, err := g.openForRun(ctx, f.env, id)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	env := f.env
-	if env == "" {
-		if env, err = runTarget(ctx, src, id); err != nil {
-			return err
-		}
-	}
 	rep, reasons, err := acts.GateRun(ctx, env, id)
 	if err != nil {
 		return err
@@ -87,6 +81,21 @@ func runGate(ctx context.Context, g *globals, f *gateFlags) error {
 	return nil
 }
 
+// openForRun opens the actions for a deployer run, in env or else its target's environment.
+func (g *globals) openForRun(ctx context.Context, env string, id int64) (*source.Source, *source.Actions, string, error) {
+	src, acts, err := g.openActions(ctx)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if env == "" {
+		if env, err = runTarget(ctx, src, id); err != nil {
+			src.Close()
+			return nil, nil, "", err
+		}
+	}
+	return src, acts, env, nil
+}
+
 // runTarget finds a run in the configured workspaces and returns its target parameter.
 func runTarget(ctx context.Context, src *source.Source, id int64) (string, error) {
 	for _, name := range src.Environments() {
@@ -107,4 +116,59 @@ func runTarget(ctx context.Context, src *source.Source, id int64) (string, error
 		return name, nil
 	}
 	return "", usage("run %d is in none of the configured workspaces: pass --env", id)
+}
+
+type recordFlags struct {
+	runID, env, result, failed, message string
+}
+
+func newRecordCommand(g *globals) *cobra.Command {
+	f := &recordFlags{}
+	cmd := &cobra.Command{
+		Use:   "record --run-id ID --result succeeded|failed",
+		Short: "Record the result of a deployer run's deployment in the ledger (the deployer job's last step)",
+		Long: `The deployer job's deploy task ends with "cockpit record --run-id {{job.run_id}} --result
+succeeded" (or failed, with --failed-resources and --message). It writes the one result
+event of the run's request (deploy_succeeded or deploy_failed, with the resources that
+failed), under the same event id the cockpit following the run would use, so the ledger
+keeps exactly one. A successful rollback also pins the (bundle, environment).
+
+Exit codes: 0 recorded, 1 it could not be written, 2 usage error.`,
+		Example: `  cockpit record --run-id 123456789 --env prod --result failed --failed-resources orders_refresh_job --message "terraform apply failed"`,
+		Args:    cobra.NoArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return runRecord(cmd.Context(), g, f) },
+	}
+	cmd.Flags().StringVar(&f.runID, "run-id", "", "the deployer run ({{job.run_id}})")
+	cmd.Flags().StringVar(&f.env, "env", "", "environment of the deployer job (default: the run's target parameter)")
+	cmd.Flags().StringVar(&f.result, "result", "", "succeeded or failed")
+	cmd.Flags().StringVar(&f.failed, "failed-resources", "", "comma-separated resource keys that failed to deploy")
+	cmd.Flags().StringVar(&f.message, "message", "", "what went wrong")
+	return cmd
+}
+
+func runRecord(ctx context.Context, g *globals, f *recordFlags) error {
+	id, err := strconv.ParseInt(strings.TrimSpace(f.runID), 10, 64)
+	if err != nil || id <= 0 {
+		return usage("--run-id %q: pass the deployer run's id ({{job.run_id}})", f.runID)
+	}
+	if f.result != "succeeded" && f.result != "failed" {
+		return usage("--result %q: use succeeded or failed", f.result)
+	}
+	var failed []string
+	for _, r := range strings.Split(f.failed, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			failed = append(failed, r)
+		}
+	}
+	src, acts, env, err := g.openForRun(ctx, f.env, id)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	out, err := acts.RecordResult(ctx, env, id, f.result == "succeeded", failed, f.message)
+	if err != nil {
+		return err
+	}
+	fprintf(g.stdout, "recorded %s of request %s: %s\n", f.result, out.RequestID, strings.Join(out.Events, ", "))
+	return nil
 }

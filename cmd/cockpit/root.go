@@ -91,6 +91,7 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 		newDoctorCommand(g),
 		newGateCommand(g),
 		newVersionCommand(g),
+		newRecordCommand(g),
 	)
 	root.AddCommand(newActionCommands(g)...)
 	hideDemo(root)

@@ -176,11 +176,11 @@ func (a *Actions) follow(ctx context.Context, e *Environment, p Plan, base model
 	}
 	cctx, cancel := context.WithTimeout(ctx, a.src.Timeout())
 	defer cancel()
-	return a.recordResult(cctx, p, base, out, run)
+	return a.recordResult(cctx, p, base, out, run, nil)
 }
 
 // recordResult writes the result event of a request's ended run (and a rollback's pin).
-func (a *Actions) recordResult(ctx context.Context, p Plan, base model.LedgerEvent, out Outcome, run workspace.RunDetail) (Outcome, error) {
+func (a *Actions) recordResult(ctx context.Context, p Plan, base model.LedgerEvent, out Outcome, run workspace.RunDetail, failed []string) (Outcome, error) {
 	events, err := a.src.ledger.BundleEvents(ctx, base.Bundle)
 	if err != nil {
 		return out, err
@@ -189,7 +189,7 @@ func (a *Actions) recordResult(ctx context.Context, p Plan, base model.LedgerEve
 	ok := run.SystemResultState() == "SUCCEEDED"
 	res := base
 	res.EventID, res.At, res.RunID = model.ResultEventID(p.RequestID), at, run.RunID
-	res.Details = jsonOf(model.RequestDetails{Action: p.Request.Action, RequestID: p.RequestID})
+	res.Details = jsonOf(model.RequestDetails{Action: p.Request.Action, RequestID: p.RequestID, FailedResources: failed})
 	res.Kind, res.Status, out.State = model.EventDeploySucceeded, "succeeded", "succeeded"
 	if !ok {
 		res.Kind, res.Status, out.State, out.Message = model.EventDeployFailed, "failed", "failed", run.StateMessage

@@ -198,10 +198,55 @@ func (a *Actions) Reconcile(ctx context.Context, r model.Request) (Outcome, erro
 			p.From = d.Deployment
 		}
 	}
-	out, err = a.recordResult(ctx, p, base, out, run)
+	out, err = a.recordResult(ctx, p, base, out, run, nil)
 	if errors.Is(err, ErrFailed) {
 		out.Message = err.Error()
 		return out, nil
+	}
+	return out, err
+}
+
+// RecordResult is `cockpit record`, the deployer job's last step: it writes the result of
+// the deployment its own run (runID) made for its request (the run's request_id
+// parameter): deploy_succeeded, or deploy_failed with the resources that failed and why,
+// under the id whoever else observes the end would use, so the ledger keeps one result. A
+// successful rollback also pins the (bundle, environment).
+func (a *Actions) RecordResult(ctx context.Context, env string, runID int64, ok bool, failed []string, message string) (Outcome, error) {
+	e, err := a.src.Environment(env)
+	if err != nil {
+		return Outcome{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.src.Timeout())
+	defer cancel()
+	run, err := e.Workspace.GetRun(ctx, runID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	id := run.Parameters["request_id"]
+	events, err := a.src.ledger.BundleEvents(ctx, run.Parameters["bundle"])
+	if err != nil {
+		return Outcome{}, err
+	}
+	st := model.DeriveState(run.Parameters["bundle"], events).Env(env)
+	r, found := st.Request(id)
+	if id == "" || !found {
+		return Outcome{}, input("run %d names no request of the ledger (request_id %q): nothing to record", runID, id)
+	}
+	p := Plan{Request: ActionRequest{Action: r.Action, Bundle: r.Release.Bundle, Environment: env, Reason: r.Reason}, RequestID: r.AttemptID}
+	for _, d := range st.Deployments {
+		if d.Release.Version == r.From {
+			p.From = d.Deployment
+		}
+	}
+	base := model.LedgerEvent{ReleaseID: r.Release.ID(), Bundle: r.Release.Bundle, Version: r.Release.Version, GitSHA: r.Release.GitSHA,
+		Environment: env, Actor: run.CreatorUserName, Ticket: r.Ticket, Reason: r.Reason}
+	run.LifeCycleState, run.ResultState, run.StateMessage = "TERMINATED", "SUCCESS", message
+	if !ok {
+		run.ResultState = "FAILED"
+	}
+	out, err := a.recordResult(ctx, p, base, Outcome{RequestID: r.AttemptID, RunID: runID, RunURL: run.RunPageURL}, run, failed)
+	if errors.Is(err, ErrFailed) {
+		return out, nil // a failure recorded is what was asked for
 	}
 	return out, err
 }

@@ -449,3 +449,26 @@ func TestAPromotionFromAJoinedDemoRunsInTheServingOneAndIsGated(t *testing.T) {
 		t.Errorf("the serving demo shows %s in staging, want %s", got, req.Version)
 	}
 }
+
+func TestCockpitRecordWritesTheOneResultOfItsRunsRequest(t *testing.T) {
+	s, sm := fastDemo(t)
+	sm.SetDeployerStep(5 * time.Second) // the run is still going when its job records
+	ctx := context.Background()
+	rm := actionsAs(t, s, "release-manager", testPolicy())
+	p := plan(t, rm, promotable(t, s))
+	out, err := rm.Execute(ctx, p, ExecOptions{NoWait: true})
+	if err != nil || out.State != "running" {
+		t.Fatalf("%+v, %v", out, err)
+	}
+	rec, err := rm.RecordResult(ctx, "staging", out.RunID, false, []string{"a_job"}, "terraform apply failed")
+	if err != nil || len(rec.Events) != 1 || rec.Events[0] != model.ResultEventID(p.RequestID) {
+		t.Fatalf("record: %+v, %v", rec, err)
+	}
+	ev, err := s.ledger.EventByID(ctx, model.ResultEventID(p.RequestID))
+	if err != nil || ev.Kind != model.EventDeployFailed || !strings.Contains(ev.Details, `"failed_resources":["a_job"]`) {
+		t.Fatalf("recorded %+v, %v", ev, err)
+	}
+	if _, err := rm.RecordResult(ctx, "staging", 12345, true, nil, ""); err == nil {
+		t.Error("recording for an unknown run succeeded")
+	}
+}
