@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/release-cockpit/cockpit/data/workspace"
@@ -244,7 +245,7 @@ func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []m
 				to = d.Release.Version
 			}
 		}
-		p.RequestID = requestID(p.From, req, to, env)
+		p.RequestID = requestID(p.From, req, to, p.Actor, env)
 		in.RequestID = p.RequestID
 	}
 	if p.RunsDeployer() {
@@ -301,10 +302,13 @@ func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []m
 }
 
 // requestID is the deploy_requested event id of a new promotion or rollback: derived from
-// the deployment it replaces, the target and the number of earlier attempts of the same
-// change that ended, so that two cockpits racing to make the same change write the same
-// request and their RunNow tokens collide on purpose: one deployer run.
-func requestID(from model.Deployment, req ActionRequest, to string, env model.EnvState) string {
+// the deployment it replaces, the target, who asks and the number of earlier attempts of
+// the same change that ended, so that two cockpits of one person racing to make the same
+// change (two panes, a double submit) write the same request and their RunNow tokens
+// collide on purpose: one deployer run. Two people racing write two requests; the later
+// one's re-read before RunNow finds the other in flight (the not_in_flight gate), and a
+// deployer run judges its request as asked by its creator only (cockpit gate).
+func requestID(from model.Deployment, req ActionRequest, to, actor string, env model.EnvState) string {
 	base := from.ID
 	if base == "" {
 		base = req.Bundle + "/" + req.Environment
@@ -315,7 +319,7 @@ func requestID(from model.Deployment, req ActionRequest, to string, env model.En
 			ended++
 		}
 	}
-	return model.DerivedEventID(base, "request", req.Environment, string(req.Action), to, strconv.Itoa(ended))
+	return model.DerivedEventID(base, "request", req.Environment, string(req.Action), to, strings.ToLower(actor), strconv.Itoa(ended))
 }
 
 // retryRequest turns `retry REQUEST_ID` into the request it retries.
