@@ -65,6 +65,9 @@ type Health struct {
 	// BaselineRatio is the expectation failure ratio of the previous deployment of the
 	// same bundle in the same environment; negative when there is none.
 	BaselineRatio float64
+	// Baseline is what the window is held against: the same jobs' and pipelines' runs
+	// before the deploy and the previous deployment's expectations.
+	Baseline Baseline
 }
 
 // ExpectationFailureRatio is failed records over all records checked, 0 when nothing was checked.

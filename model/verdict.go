@@ -38,7 +38,7 @@ func ParseVerdict(s string) (Verdict, error) {
 	return "", fmt.Errorf("unknown status %q: use healthy, degraded, failing or unknown", s)
 }
 
-// VerdictPolicy holds the thresholds a verdict is judged by.
+// VerdictPolicy holds the thresholds a verdict is judged by (README, "Verdicts").
 type VerdictPolicy struct {
 	// BakeTime is how long a deployment stays provisional before its checks decide.
 	BakeTime time.Duration
@@ -47,22 +47,35 @@ type VerdictPolicy struct {
 	FailingRatio float64
 	// DegradedRatio is the ratio at or above which a regression degrades a deployment.
 	DegradedRatio float64
-	// RegressionFactor: a ratio counts as a regression when it is at least this many times
-	// the previous deployment's ratio (or there is no previous deployment).
+	// RegressionFactor and RatioFloor are the noise floor of an expectation ratio: it counts
+	// as a regression only when it is at least RegressionFactor times the previous
+	// deployment's ratio and at least RatioFloor above it (or there is no previous ratio).
 	RegressionFactor float64
+	RatioFloor       float64
 	// FailingRunShare is the share of finished runs and updates that failed at or above
-	// which a deployment fails (with at least two failures).
+	// which a significant failure regression fails a deployment (with at least two failures).
 	FailingRunShare float64
+	// Significance is the p-value below which a failure rate or a duration shift counts as
+	// a regression rather than chance.
+	Significance float64
+	// MinRuns is how many finished runs and updates a window (and the pre-deploy baseline)
+	// needs before a rate can condemn it.
+	MinRuns int
 }
 
-// DefaultVerdictPolicy is used where an environment's policy sets nothing.
+// DefaultVerdictPolicy is used where an environment's policy sets nothing. Significance
+// 0.01: a deployment faces three comparisons, so a healthy one is wrongly condemned by
+// chance at most about 3% of the time (the false-alarm budget).
 func DefaultVerdictPolicy() VerdictPolicy {
 	return VerdictPolicy{
 		BakeTime:         30 * time.Minute,
 		FailingRatio:     0.05,
 		DegradedRatio:    0.01,
 		RegressionFactor: 2,
+		RatioFloor:       0.005,
 		FailingRunShare:  0.5,
+		Significance:     0.01,
+		MinRuns:          5,
 	}
 }
 
@@ -70,28 +83,40 @@ func DefaultVerdictPolicy() VerdictPolicy {
 type Assessment struct {
 	Verdict     Verdict
 	Provisional bool
-	Reasons     []string
+	// NeedsDecision marks a healthy verdict that awaits a person: an inconclusive check, or
+	// failures too few (or without a baseline) to condemn. It never comes with degraded or
+	// failing, and such deployments are not counted as degraded.
+	NeedsDecision bool
+	Reasons       []string
+	// Comparisons are the signals held against the baseline, with their numbers.
+	Comparisons []Comparison
 }
 
-// Assess judges a deployment from what its window holds. The failure signals come first, so
-// a clear failure is reported even when other data is missing; missing data is explicit:
-// nothing in the window, or half or more checks without data, gives unknown.
+// Assess judges a deployment from what its window holds, against its baseline. The failure
+// signals come first, so a clear failure is reported even when other data is missing;
+// missing data is explicit: nothing in the window, or half or more checks without data,
+// gives unknown. Runs failing or running long as often as they did before the deploy are
+// not a regression; a blemish that only a person can judge (an inconclusive check, too few
+// runs) leaves the verdict healthy with NeedsDecision.
 func Assess(h Health, c CheckCounts, w Window, now time.Time, p VerdictPolicy) Assessment {
 	a := Assessment{Provisional: w.Open() && (now.Before(w.Start.Add(p.BakeTime)) || c.Pending > 0)}
-	ratio := h.ExpectationFailureRatio()
-	regression := h.BaselineRatio < 0 || ratio >= p.RegressionFactor*h.BaselineRatio
-	finished := h.RunsSucceeded + h.RunsFailed + h.UpdatesOK + h.UpdatesFailed
-	failed := h.RunsFailed + h.UpdatesFailed
+	a.Comparisons = []Comparison{compareFailures(h, p), compareDurations(h, p), compareExpectations(h, p)}
+	found := func(findings ...string) []string {
+		var out []string
+		for _, cmp := range a.Comparisons {
+			for _, f := range findings {
+				if cmp.Finding == f {
+					out = append(out, cmp.Reason)
+				}
+			}
+		}
+		return out
+	}
 
 	if c.Fail > 0 {
 		a.Reasons = append(a.Reasons, fmt.Sprintf("%d check(s) failed", c.Fail))
 	}
-	if ratio >= p.FailingRatio && regression {
-		a.Reasons = append(a.Reasons, fmt.Sprintf("expectation failure ratio %.1f%%%s", 100*ratio, baselineNote(h.BaselineRatio)))
-	}
-	if failed >= 2 && float64(failed) >= p.FailingRunShare*float64(finished) {
-		a.Reasons = append(a.Reasons, fmt.Sprintf("%d of %d runs and updates failed", failed, finished))
-	}
+	a.Reasons = append(a.Reasons, found(FindingFailing)...)
 	if len(a.Reasons) > 0 {
 		a.Verdict = VerdictFailing
 		return a
@@ -108,26 +133,16 @@ func Assess(h Health, c CheckCounts, w Window, now time.Time, p VerdictPolicy) A
 		return a
 	}
 
-	if failed > 0 {
-		a.Reasons = append(a.Reasons, fmt.Sprintf("%d of %d runs and updates failed", failed, finished))
-	}
-	if ratio >= p.DegradedRatio && regression {
-		a.Reasons = append(a.Reasons, fmt.Sprintf("expectation failure ratio %.1f%%%s", 100*ratio, baselineNote(h.BaselineRatio)))
-	}
-	if c.Inconclusive > 0 {
-		a.Reasons = append(a.Reasons, fmt.Sprintf("%d check(s) inconclusive: a person must decide", c.Inconclusive))
-	}
+	a.Reasons = found(FindingRegressed)
 	if len(a.Reasons) > 0 {
 		a.Verdict = VerdictDegraded
 		return a
 	}
 	a.Verdict = VerdictHealthy
-	return a
-}
-
-func baselineNote(baseline float64) string {
-	if baseline < 0 {
-		return " (no previous deployment)"
+	a.Reasons = found(FindingTooFew, FindingNoBase)
+	if c.Inconclusive > 0 {
+		a.Reasons = append(a.Reasons, fmt.Sprintf("%d check(s) inconclusive: a person must decide", c.Inconclusive))
 	}
-	return fmt.Sprintf(" (previous %.1f%%)", 100*baseline)
+	a.NeedsDecision = len(a.Reasons) > 0
+	return a
 }
