@@ -81,3 +81,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestVerdictPolicyIsValidatedPerEnvironment(t *testing.T) {
+	good := "environments:\n  - name: prod\n    policy:\n      verdict:\n        significance: 0.005\n        min_runs: 8\n        ratio_floor: 0.01\n        regression_factor: 3\n"
+	c, err := Parse("c.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := c.Environments[0].Policy.Verdict; v.Significance != 0.005 || v.MinRuns != 8 || v.RatioFloor != 0.01 || v.RegressionFactor != 3 {
+		t.Errorf("verdict policy %+v", v)
+	}
+	bad := "environments:\n  - name: prod\n    policy:\n      verdict:\n        significance: 5\n"
+	_, err = Parse("c.yaml", []byte(bad))
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:5: environments[0].policy.verdict.significance") || !strings.Contains(err.Error(), "between 0 and 0.5") {
+		t.Errorf("a significance of 5 gave %v", err)
+	}
+}

@@ -37,6 +37,8 @@ type Policy struct {
 
 	Freeze []Window `yaml:"freeze"`
 	SLO    *SLO     `yaml:"slo"`
+	// Verdict tunes how deployments are held against their baseline (config/verdict.go).
+	Verdict Verdict `yaml:"verdict"`
 }
 
 // Principals names users (e-mails, or service principals' application ids) and groups.
@@ -223,6 +225,9 @@ func (p Policy) toModel(v validator, env string, jobID int64, last bool) (model.
 	}
 	if ep.BakeTime == 0 {
 		ep.BakeTime = DefaultBakeTime(env)
+	}
+	if k, msg := p.Verdict.validate(); k != "" {
+		return ep, v.bad(msg, "verdict", k)
 	}
 	if ep.BakeTime < 0 {
 		return ep, v.bad("must not be negative", "bake_time")

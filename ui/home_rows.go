@@ -146,11 +146,15 @@ func sameRow(a, b *Row) bool {
 	return a.Key == b.Key && slices.Equal(a.Cells, b.Cells) && a.Find == b.Find
 }
 
-// statusText is a glyph and a word; a trailing ~ marks a provisional verdict.
+// statusText is a glyph and a word; a trailing ? marks a healthy verdict that awaits a
+// person's decision, a trailing ~ a provisional one.
 func statusText(g Glyphs, a model.Assessment) string {
 	s := verdictGlyph(g, a.Verdict) + " " + string(a.Verdict)
 	if a.Verdict == "" {
 		s = g.Unknown + " unknown"
+	}
+	if a.NeedsDecision {
+		s += "?"
 	}
 	if a.Provisional {
 		s += g.Provisional

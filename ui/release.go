@@ -336,6 +336,9 @@ func (s *ReleaseScreen) header() []string {
 	if d.Provisional {
 		verdict = append(verdict, relCell{" " + c.Glyphs.Provisional + "provisional", t.Warning})
 	}
+	if d.NeedsDecision {
+		verdict = append(verdict, relCell{" awaiting a decision", t.Warning})
+	}
 	if len(d.Reasons) > 0 {
 		verdict = append(verdict, relCell{"  " + strings.Join(d.Reasons, "; "), t.Base})
 	}

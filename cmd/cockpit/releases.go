@@ -28,7 +28,9 @@ func newReleasesCommand(g *globals) *cobra.Command {
 		Long: `List the deployments of an environment, newest first: release, who deployed it and when,
 the job runs and pipeline updates inside its window, the expectation failure ratio,
 its checks and its verdict (healthy, degraded, failing or unknown; provisional until
-its bake time has passed).`,
+its bake time has passed). A healthy deployment whose only blemish is an inconclusive
+check, or failures too few to judge, awaits a person: "(decide)", needs_decision in JSON.
+-o json carries the comparisons with the baseline behind the verdict.`,
 		Example: `  cockpit releases --env prod
   cockpit releases --env prod --since 2h --status failing
   cockpit demo releases --env staging --bundle supply_chain_analytics -o json`,
@@ -105,6 +107,13 @@ type releaseJSON struct {
 	ExpectationFailureRatio float64           `json:"expectation_failure_ratio"`
 	Checks                  model.CheckCounts `json:"checks"`
 	Tags                    []string          `json:"tags"`
+	// NeedsDecision: healthy, but awaiting a person (an inconclusive check, or failures
+	// too few to condemn); never set with degraded or failing.
+	NeedsDecision bool `json:"needs_decision"`
+	// Comparisons hold the window against its baseline: failures (Fisher's exact test
+	// against the 7 days before the deploy), durations (runs slower than the pre-deploy
+	// p95) and expectations (against their ratio before the deploy, with a noise floor).
+	Comparisons []model.Comparison `json:"comparisons"`
 }
 
 func toJSON(j source.Deployment) releaseJSON {
@@ -115,6 +124,10 @@ func toJSON(j source.Deployment) releaseJSON {
 		RunsSucceeded: j.Health.RunsSucceeded, RunsFailed: j.Health.RunsFailed, RunsActive: j.Health.RunsActive,
 		UpdatesSucceeded: j.Health.UpdatesOK, UpdatesFailed: j.Health.UpdatesFailed,
 		ExpectationFailureRatio: roundRatio(j.Health.ExpectationFailureRatio()), Checks: j.Checks, Tags: j.Tags,
+		NeedsDecision: j.NeedsDecision, Comparisons: j.Comparisons,
+	}
+	if r.Comparisons == nil {
+		r.Comparisons = []model.Comparison{}
 	}
 	if r.Tags == nil {
 		r.Tags = []string{}
@@ -168,12 +181,16 @@ func writeTable(w io.Writer, rows []source.Deployment, now time.Time, st tableSt
 	}
 }
 
-// statusLabel is a glyph and a word; a trailing ~ marks a provisional verdict.
+// statusLabel is a glyph and a word; a trailing ~ marks a provisional verdict, a trailing
+// "(decide)" a healthy one that awaits a person.
 func statusLabel(a model.Assessment, g ui.Glyphs) string {
 	glyph := map[model.Verdict]string{model.VerdictHealthy: g.Healthy, model.VerdictDegraded: g.Degraded, model.VerdictFailing: g.Failing, model.VerdictUnknown: g.Unknown}[a.Verdict]
 	s := glyph + " " + string(a.Verdict)
 	if a.Provisional {
 		s += g.Provisional
+	}
+	if a.NeedsDecision {
+		s += " (decide)"
 	}
 	return s
 }

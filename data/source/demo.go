@@ -45,9 +45,16 @@ const catchUpEvery = 10 * time.Second
 // data/workspace code as a real one. The user's configuration contributes display settings
 // only; environments come from the simulation.
 func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, error) {
+	src, _, err := openDemoSim(ctx, user, o)
+	return src, err
+}
+
+// openDemoSim is OpenDemo that also hands back the simulation it opened (nil when it joined
+// another cockpit's), for tests that read the simulation's truth.
+func openDemoSim(ctx context.Context, user config.Config, o DemoOptions) (*Source, *sim.Sim, error) {
 	who, err := sim.UserFor(o.As)
 	if err != nil {
-		return nil, input("--as: %v", err)
+		return nil, nil, input("--as: %v", err)
 	}
 	clock := func() time.Time { return time.Now().UTC() }
 	if !o.Now.IsZero() {
@@ -57,28 +64,30 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 	// Another cockpit may have the estate open already: join it (see join.go).
 	if o.Path != "" {
 		if ep, ok := serving(ctx, o.Path); ok {
-			return joinDemo(ctx, user, o, ep, who)
+			src, err := joinDemo(ctx, user, o, ep, who)
+			return src, nil, err
 		}
 	}
 	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress, Hostile: o.Hostile, Lag: o.Lag})
 	if err != nil {
 		if o.Path != "" && lockedByOther(err) {
 			if ep, ok := awaitServing(ctx, o); ok {
-				return joinDemo(ctx, user, o, ep, who)
+				src, err := joinDemo(ctx, user, o, ep, who)
+				return src, nil, err
 			}
-			return nil, input("the simulated estate %s is locked by another process that does not serve it: quit that process (or the other cockpit still starting), or pass --demo-db with another file", o.Path)
+			return nil, nil, input("the simulated estate %s is locked by another process that does not serve it: quit that process (or the other cockpit still starting), or pass --demo-db with another file", o.Path)
 		}
-		return nil, input("opening the simulated workspace: %v", err)
+		return nil, nil, input("opening the simulated workspace: %v", err)
 	}
 	tables, err := demoTables()
 	if err != nil {
 		s.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	store, err := warehouse.NewStore(s.DB(), tables, warehouse.DuckDB)
 	if err != nil {
 		s.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	var servers []*sim.Server
 	// Time flows while the demo is open: catch the estate up to the clock every few
@@ -132,13 +141,13 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 		srv, err := s.Serve(ctx, ws.ID)
 		if err != nil {
 			closeAll()
-			return nil, fmt.Errorf("starting the simulated workspace's API: %w", err)
+			return nil, nil, fmt.Errorf("starting the simulated workspace's API: %w", err)
 		}
 		servers = append(servers, srv)
 		client, err := workspace.Open(ctx, workspace.Config{Host: srv.URL(), Token: who.Token})
 		if err != nil {
 			closeAll()
-			return nil, err
+			return nil, nil, err
 		}
 		for _, env := range ws.Environments {
 			ec, _ := src.cfg.Environment(env)
@@ -152,7 +161,7 @@ func OpenDemo(ctx context.Context, user config.Config, o DemoOptions) (*Source, 
 			fmt.Fprintf(o.Progress, "another cockpit cannot join this one: writing %s: %v\n", endpointPath(o.Path), err)
 		}
 	}
-	return src, nil
+	return src, s, nil
 }
 
 // demoTables names what the cockpit reads from the simulation: the system tables and the

@@ -105,10 +105,24 @@ func (s *Source) Environment(name string) (*Environment, error) {
 	return s.envs[name], nil
 }
 
-// Policy is the verdict policy of an environment.
+// Policy is the verdict policy of an environment: the defaults, overridden by what its
+// configuration sets.
 func (e *Environment) Policy() model.VerdictPolicy {
 	p := model.DefaultVerdictPolicy()
 	p.BakeTime = time.Duration(e.Config.Policy.BakeTime)
+	v := e.Config.Policy.Verdict
+	if v.Significance > 0 {
+		p.Significance = v.Significance
+	}
+	if v.MinRuns > 0 {
+		p.MinRuns = v.MinRuns
+	}
+	if v.RatioFloor > 0 {
+		p.RatioFloor = v.RatioFloor
+	}
+	if v.RegressionFactor > 0 {
+		p.RegressionFactor = v.RegressionFactor
+	}
 	return p
 }
 

@@ -144,8 +144,9 @@ type pageRow struct {
 	vetoed     bool
 }
 
-// deployments runs the three statements of a page: the page itself, the health of its
-// windows (and of the windows before them), and its checks.
+// deployments runs the statements of a page: the page itself, then side by side the health
+// of its windows (and of the windows before them), its checks, its pre-deploy baselines and
+// its expectations against their median before the deploy.
 func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model.Deployment, model.Skipped, error) {
 	rows, skipped, err := s.page(ctx, env, f)
 	if err != nil || len(rows) == 0 {
@@ -158,24 +159,25 @@ func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model
 	if f.id != "" {
 		bundle = rows[0].d.Release.Bundle
 	}
-	// Health and checks are independent: run them side by side, one round trip instead of two.
+	// The four follow-up statements are independent: run them two at a time, which halves
+	// the round trips without asking a small engine (the simulation's DuckDB has 128 MB, and
+	// the home loads every environment at once) for all four at the same time.
 	var (
-		wg                   sync.WaitGroup
-		health               map[string]model.Health
-		checks               map[string][]model.Check
-		healthErr, checksErr error
+		health       map[string]model.Health
+		checks       map[string][]model.Check
+		baselines    map[string]model.Baseline
+		expectations map[string]model.ExpectationChange
 	)
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		health, healthErr = s.health(ctx, env, bundle, keys, rows)
-	}()
-	go func() {
-		defer wg.Done()
-		checks, checksErr = s.pageChecks(ctx, env, bundle, keys)
-	}()
-	wg.Wait()
-	if err := errors.Join(healthErr, checksErr); err != nil {
+	err = both(
+		func() (err error) { health, err = s.health(ctx, env, bundle, keys, rows); return },
+		func() (err error) { checks, err = s.pageChecks(ctx, env, bundle, keys); return })
+	if err != nil {
+		return nil, skipped, err
+	}
+	err = both(
+		func() (err error) { baselines, err = s.baselines(ctx, env, bundle, keys, rows); return },
+		func() (err error) { expectations, err = s.worstExpectations(ctx, env, bundle, keys, rows); return })
+	if err != nil {
 		return nil, skipped, err
 	}
 	out := make([]model.Deployment, len(rows))
@@ -187,6 +189,9 @@ func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model
 		if prev, ok := health[r.previousID]; ok && prev.RecordsPassed+prev.RecordsFailed > 0 {
 			d.Health.BaselineRatio = prev.ExpectationFailureRatio()
 		}
+		d.Health.Baseline = baselines[d.ID]
+		d.Health.Baseline.Lookback = BaselineLookback
+		d.Health.Baseline.Expectation = expectations[d.ID]
 		d.Checks = model.CountChecks(checks[d.ID])
 		if d.Current {
 			d.Tags = append(d.Tags, model.TagCurrent)
@@ -200,6 +205,17 @@ func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model
 		out[i] = d
 	}
 	return out, skipped, nil
+}
+
+// both runs f and g side by side and joins their errors.
+func both(f, g func() error) error {
+	var wg sync.WaitGroup
+	var ef, eg error
+	wg.Add(2)
+	go func() { defer wg.Done(); ef = f() }()
+	go func() { defer wg.Done(); eg = g() }()
+	wg.Wait()
+	return errors.Join(ef, eg)
 }
 
 func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, model.Skipped, error) {

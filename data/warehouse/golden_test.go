@@ -16,21 +16,23 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // statements lists every statement the package runs, by golden-file name.
 var statements = map[string]string{
-	"deployments_page":    deploymentsPageSQL,
-	"deployments_health":  deploymentsHealthSQL,
-	"deployments_checks":  deploymentsChecksSQL,
-	"previous_deployment": previousDeploymentSQL,
-	"not_deployments":     notDeploymentsSQL,
-	"checks":              checksSQL,
-	"events":              eventsSQL,
-	"append_event":        appendEventSQL,
-	"append_resource":     appendResourceSQL,
-	"runs":                runsSQL,
-	"updates":             updatesSQL,
-	"expectations":        expectationsSQL,
-	"lineage":             lineageSQL,
-	"cost":                costSQL,
-	"billing_freshness":   billingFreshnessSQL,
+	"deployments_page":         deploymentsPageSQL,
+	"deployments_health":       deploymentsHealthSQL,
+	"deployments_checks":       deploymentsChecksSQL,
+	"deployments_baseline":     deploymentsBaselineSQL,
+	"deployments_expectations": deploymentsExpectationsSQL,
+	"previous_deployment":      previousDeploymentSQL,
+	"not_deployments":          notDeploymentsSQL,
+	"checks":                   checksSQL,
+	"events":                   eventsSQL,
+	"append_event":             appendEventSQL,
+	"append_resource":          appendResourceSQL,
+	"runs":                     runsSQL,
+	"updates":                  updatesSQL,
+	"expectations":             expectationsSQL,
+	"lineage":                  lineageSQL,
+	"cost":                     costSQL,
+	"billing_freshness":        billingFreshnessSQL,
 }
 
 // simTables is the configuration the cockpit uses against the simulation.
