@@ -91,7 +91,7 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 		newDoctorCommand(g),
 		newGateCommand(g),
 		newVersionCommand(g),
-		newRecordCommand(g),
+		withRecordVerbs(newRecordCommand(g), g),
 	)
 	root.AddCommand(newActionCommands(g)...)
 	hideDemo(root)

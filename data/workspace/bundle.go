@@ -35,6 +35,16 @@ func (c *Client) BundleMetadata(ctx context.Context, path string) (Metadata, err
 	if err != nil {
 		return Metadata{}, wrap(err, op)
 	}
+	m, err := ParseMetadata(path, b)
+	if err != nil {
+		return Metadata{}, &Error{Op: op, Err: err}
+	}
+	return m, nil
+}
+
+// ParseMetadata parses the text of a bundle's metadata.json (reference §5.3), read from
+// path (a workspace path or a local file, for messages).
+func ParseMetadata(path string, b []byte) (Metadata, error) {
 	var raw struct {
 		Version int `json:"version"`
 		Config  struct {
@@ -59,7 +69,7 @@ func (c *Client) BundleMetadata(ctx context.Context, path string) (Metadata, err
 		} `json:"config"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return Metadata{}, &Error{Op: op, Err: fmt.Errorf("not bundle metadata: %w", err)}
+		return Metadata{}, fmt.Errorf("not bundle metadata: %w", err)
 	}
 	bundle := raw.Config.Bundle
 	m := Metadata{
