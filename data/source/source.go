@@ -163,7 +163,7 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 			return Listing{}, s.warehouseProblem(e, err)
 		}
 		out.Skipped.Merge(page.Skipped)
-		for _, d := range page.Deployments {
+		for _, d := range s.mergeLive(ctx, e, page.Deployments, now) {
 			j := Deployment{Deployment: d, Assessment: model.Assess(d.Health, d.Checks, d.Window, now, e.Policy())}
 			if q.Status == "" || j.Verdict == q.Status {
 				out.Deployments = append(out.Deployments, j)
