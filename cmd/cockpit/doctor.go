@@ -51,7 +51,10 @@ func runDoctor(ctx context.Context, g *globals) error {
 	for _, name := range src.Environments() {
 		e, _ := src.Environment(name)
 		fmt.Fprintf(g.stdout, "\n%s\n", name)
+		before := src.Usage()
 		doctorEnvironment(ctx, src, e, check)
+		cost := src.Usage().Since(before)
+		fmt.Fprintf(g.stdout, "  %s these checks cost %s\n", gl.Arrow, countText(cost.Total()))
 	}
 	if failed {
 		return errDoctor
@@ -135,4 +138,16 @@ func skippedFix(s model.Skipped) string {
 		}
 	}
 	return fix
+}
+
+// countText says how many warehouse statements and REST calls a count holds.
+func countText(c source.Count) string {
+	return fmt.Sprintf("%d warehouse statement%s and %d REST call%s", c.Statements, plural(c.Statements), c.Calls, plural(c.Calls))
+}
+
+func plural(n int64) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

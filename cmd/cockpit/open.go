@@ -29,7 +29,7 @@ func (g *globals) open(ctx context.Context) (*source.Source, error) {
 				return nil, err
 			}
 		}
-		o := source.DemoOptions{Path: path, Seed: g.demoSeed, Days: g.demoDays, As: g.as, Progress: g.stderr, Hostile: g.hostile, Log: g.debugLog, Lag: g.demoLag}
+		o := source.DemoOptions{Path: path, Seed: g.demoSeed, Days: g.demoDays, As: g.as, Progress: g.stderr, Hostile: g.hostile, Log: g.debugLog, Lag: g.demoLag, Latency: g.demoLatency}
 		if g.demoNow != "" {
 			o.Now = g.now()
 		}

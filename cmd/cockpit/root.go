@@ -36,6 +36,8 @@ type globals struct {
 	stdout, stderr io.Writer
 	// debugLog receives the libraries' own logs: the --debug file, or nothing.
 	debugLog io.Writer
+	// demoLatency answers every statement of the simulation this much late (benchmarks).
+	demoLatency time.Duration
 }
 
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -66,6 +68,8 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	pf.BoolVar(&g.hostile, "demo-hostile", false, "plant malformed ledger rows and escape sequences in the simulated estate (its own file)")
 	pf.MarkHidden("demo-days")
 	pf.DurationVar(&g.demoLag, "demo-lag", 45*time.Minute, "how late the simulated system tables (runs, updates, lineage, expectations) arrive after what they describe ends")
+	pf.DurationVar(&g.demoLatency, "demo-latency", 0, "answer every statement of the simulated warehouse this much late, as a remote SQL warehouse does (benchmarks)")
+	pf.MarkHidden("demo-latency")
 	pf.StringVar(&g.as, "as", "", "simulated user: oncall, release-manager, lead, ci or viewer")
 	pf.StringVar(&g.profile, "profile", "", "Databricks CLI profile of ~/.databrickscfg (default: DATABRICKS_CONFIG_PROFILE or DEFAULT)")
 	pf.StringVar(&g.warehouse, "warehouse-id", "", "SQL warehouse id (default: DATABRICKS_WAREHOUSE_ID or the profile's warehouse_id)")

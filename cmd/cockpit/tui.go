@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"math"
 	"os"
 	"time"
 
@@ -48,8 +51,42 @@ func runHome(ctx context.Context, g *globals) error {
 	}
 	pol.ReadOnly = pol.ReadOnly || g.tui.readOnly
 	c.Actions = source.UIActions{A: src.Actions(pol)}
+	if g.debug != "" {
+		stop := logUsage(g.debugLog, src, time.Minute)
+		defer stop()
+	}
 	return ui.Run(ctx, c, g.tuiOptions(src), os.Stdin, out)
 }
+
+// logUsage writes to the debug log, every interval, the warehouse statements and REST
+// calls each environment cost in it, per minute; stop ends it.
+func logUsage(w io.Writer, src *source.Source, every time.Duration) (stop func()) {
+	log := slog.New(slog.NewTextHandler(w, nil))
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		last := src.Usage()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			now := src.Usage()
+			d := now.Since(last)
+			for _, env := range d.Names() {
+				st, calls := d.PerMinute(d.Envs[env])
+				log.Info("watching cost", "env", env, "statements_per_min", round1(st), "rest_calls_per_min", round1(calls),
+					"statements_total", now.Envs[env].Statements, "rest_calls_total", now.Envs[env].Calls)
+			}
+			last = now
+		}
+	}()
+	return func() { close(done) }
+}
+
+func round1(f float64) float64 { return math.Round(f*10) / 10 }
 
 // newCommon builds what every screen shares: theme, glyphs, source, clock, timeout.
 func newCommon(g *globals, src *source.Source) *ui.Common {

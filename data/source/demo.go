@@ -32,6 +32,9 @@ type DemoOptions struct {
 	Log     io.Writer // the libraries' own logs (the --debug file); nil discards them
 	// Lag delays the system tables behind the clock (--demo-lag); zero shows runs as they end.
 	Lag time.Duration
+	// Latency answers every warehouse statement this much late, as a remote SQL warehouse
+	// does (tests and benchmarks: --demo-latency).
+	Latency time.Duration
 }
 
 // demoTimeout bounds one call to the simulation unless --timeout or the configuration says.
@@ -130,6 +133,8 @@ func openDemoSim(ctx context.Context, user config.Config, o DemoOptions) (*Sourc
 		ep.Now = &now
 	}
 	src := demoSource(user, who, label, s.Now)
+	src.counters.latency = o.Latency
+	store = src.counters.observe(store)
 	src.close, src.ledger, src.demo = closeAll, store, s
 	src.installGate = func(gate func(context.Context, string, int64, string, map[string]string) ([]string, error)) {
 		s.SetDeployGate(func(ctx context.Context, r sim.GateRun) ([]string, error) {
@@ -144,7 +149,7 @@ func openDemoSim(ctx context.Context, user config.Config, o DemoOptions) (*Sourc
 			return nil, nil, fmt.Errorf("starting the simulated workspace's API: %w", err)
 		}
 		servers = append(servers, srv)
-		client, err := workspace.Open(ctx, workspace.Config{Host: srv.URL(), Token: who.Token})
+		client, err := workspace.Open(ctx, workspace.Config{Host: srv.URL(), Token: who.Token, Transport: src.counters.transport(nil)})
 		if err != nil {
 			closeAll()
 			return nil, nil, err
@@ -178,7 +183,7 @@ func demoTables() (warehouse.Tables, error) {
 // demoSource is the source of a demo, served here or joined (join.go): whatever the demo
 // adds to a Source belongs here, so that both have it.
 func demoSource(user config.Config, who sim.User, label string, clock func() time.Time) *Source {
-	src := &Source{cfg: demoConfig(user), envs: map[string]*Environment{}, label: label, user: who.UserName, clock: clock}
+	src := &Source{cfg: demoConfig(user), envs: map[string]*Environment{}, label: label, user: who.UserName, clock: clock, counters: newCounters()}
 	src.policyOf = func() (model.Policy, error) { return sim.Policy(clock()) }
 	return src
 }

@@ -21,6 +21,7 @@ type DemoOptions struct {
 	Hostile  bool
 	Log      io.Writer
 	Lag      time.Duration
+	Latency  time.Duration
 }
 
 // DemoFormat is the simulated estate's file format (none in a nosim build).

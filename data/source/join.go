@@ -202,7 +202,7 @@ func joinDemo(ctx context.Context, user config.Config, o DemoOptions, ep demoEnd
 		log = io.Discard
 	}
 	for _, ws := range ep.Workspaces {
-		client, err := workspace.Open(ctx, workspace.Config{Host: ws.URL, Token: who.Token})
+		client, err := workspace.Open(ctx, workspace.Config{Host: ws.URL, Token: who.Token, Transport: src.counters.transport(nil)})
 		if err != nil {
 			src.Close()
 			return nil, fmt.Errorf("joining the simulated workspace served by pid %d: %w", ep.PID, err)
@@ -218,6 +218,8 @@ func joinDemo(ctx context.Context, user config.Config, o DemoOptions, ep demoEnd
 			src.Close()
 			return nil, err
 		}
+		src.counters.latency = o.Latency
+		store = src.counters.observe(store)
 		stores = append(stores, store)
 		for _, env := range ws.Environments {
 			ec, _ := cfg.Environment(env)

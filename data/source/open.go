@@ -52,7 +52,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*Source, error) {
 	// Resolving a profile may ask the host for its metadata: bound it like any call.
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(cfg.Timeout))
 	defer cancel()
-	s := &Source{cfg: cfg, envs: map[string]*Environment{}, clock: func() time.Time { return time.Now().UTC() }}
+	s := &Source{cfg: cfg, envs: map[string]*Environment{}, clock: func() time.Time { return time.Now().UTC() }, counters: newCounters()}
 	clients := map[string]*workspace.Client{}
 	dbs := map[string]*sql.DB{}
 	s.close = func() {
@@ -63,7 +63,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*Source, error) {
 	for _, e := range cfg.Environments {
 		client, ok := clients[e.Profile]
 		if !ok {
-			client, err = workspace.Open(ctx, workspace.Config{Profile: e.Profile})
+			client, err = workspace.Open(ctx, workspace.Config{Profile: e.Profile, Transport: s.counters.transport(nil)})
 			if err != nil {
 				s.Close()
 				return nil, input("%s", profileProblem(e.Profile, err))
@@ -93,6 +93,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*Source, error) {
 			s.Close()
 			return nil, err
 		}
+		store = s.counters.observe(store)
 		wsID := e.WorkspaceID
 		if wsID == "" {
 			wsID = client.Config().WorkspaceID

@@ -48,6 +48,8 @@ type Source struct {
 	demo any
 	// policyOf reads the release policy (Policy).
 	policyOf func() (model.Policy, error)
+	// counters count the statements and REST calls (counters.go).
+	counters *counters
 }
 
 // Environment is one environment's connections.
@@ -143,7 +145,7 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 	if err != nil {
 		return Listing{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	ctx, cancel := context.WithTimeout(withEnv(ctx, env), s.Timeout())
 	defer cancel()
 	if err := e.resolveWorkspaceID(ctx); err != nil {
 		return Listing{}, err
@@ -198,7 +200,7 @@ func call[T any](s *Source, ctx context.Context, env string, f func(context.Cont
 	if err != nil {
 		return zero, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	ctx, cancel := context.WithTimeout(withEnv(ctx, env), s.Timeout())
 	defer cancel()
 	if err := e.resolveWorkspaceID(ctx); err != nil {
 		return zero, err
@@ -299,7 +301,7 @@ func (s *Source) Run(ctx context.Context, env string, runID int64) (model.RunDet
 	if err != nil {
 		return model.RunDetail{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	ctx, cancel := context.WithTimeout(withEnv(ctx, env), s.Timeout())
 	defer cancel()
 	return e.Workspace.GetRun(ctx, runID)
 }
@@ -311,7 +313,7 @@ func (s *Source) LiveRuns(ctx context.Context, env string, since time.Time) ([]w
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.Timeout())
+	ctx, cancel := context.WithTimeout(withEnv(ctx, env), s.Timeout())
 	defer cancel()
 	return e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{})
 }

@@ -46,6 +46,7 @@ func (s *Store) InitLedger(ctx context.Context) error {
 		return err
 	}
 	for _, stmt := range stmts {
+		s.sent(ctx)
 		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("creating the ledger in %s: %w", s.tables.Ledger, err)
 		}

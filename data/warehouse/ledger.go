@@ -162,6 +162,7 @@ func (s *Store) AppendEvents(ctx context.Context, events ...model.LedgerEvent) e
 			}
 			details = e.Details
 		}
+		s.sent(ctx)
 		_, err := s.db.ExecContext(ctx, text,
 			e.EventID, e.ReleaseID, e.Bundle, e.Version, e.GitSHA, e.Environment, string(e.Kind),
 			e.Status, e.Actor, ts(e.At), e.Ticket, e.Reason, runID, details,
@@ -182,6 +183,7 @@ func (s *Store) AppendResources(ctx context.Context, resources ...model.ReleaseR
 			(r.ResourceType != "job" && r.ResourceType != "pipeline") {
 			return fmt.Errorf("%w: release resource %+v needs a release, environment, key, id and type job or pipeline", ErrInvalidInput, r)
 		}
+		s.sent(ctx)
 		_, err := s.db.ExecContext(ctx, text,
 			r.ReleaseID, r.Environment, r.ResourceType, r.ResourceKey, r.ResourceID, r.Name,
 			r.ReleaseID, r.Environment, r.ResourceType, r.ResourceKey)

@@ -50,6 +50,24 @@ type Store struct {
 	names   *strings.Replacer
 	// trace, when set (by tests), sees the embedded text of every statement before it runs.
 	trace func(statement string)
+	// observe, when set (Observed), is told of every statement sent, reads and writes.
+	observe func(ctx context.Context)
+}
+
+// Observed is the store with f told of every statement it sends to the database (reads
+// and writes), before it is sent, with the statement's context. The copy shares the
+// database; the original is not observed. Sources count statements with it.
+func (s *Store) Observed(f func(ctx context.Context)) *Store {
+	c := *s
+	c.observe = f
+	return &c
+}
+
+// sent tells the observer of one statement.
+func (s *Store) sent(ctx context.Context) {
+	if s.observe != nil {
+		s.observe(ctx)
+	}
 }
 
 // NewStore validates the table names and returns a Store over db.
@@ -159,6 +177,7 @@ func scanTo(end time.Time) time.Time {
 
 // query runs a statement and calls scan for each row.
 func (s *Store) query(ctx context.Context, what, text string, args []any, scan func(*sql.Rows) error) error {
+	s.sent(ctx)
 	rows, err := s.db.QueryContext(ctx, s.sql(text), args...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/databricks/databricks-sdk-go"
 	"github.com/databricks/databricks-sdk-go/client"
@@ -31,6 +32,9 @@ type Config struct {
 	Token string
 	// ConfigFile replaces ~/.databrickscfg.
 	ConfigFile string
+	// Transport, when set, carries every HTTP request of the client (the source counts
+	// REST calls with it); nil: the SDK's own.
+	Transport http.RoundTripper
 }
 
 // Client is a connection to one workspace. It is safe for concurrent use.
@@ -44,7 +48,7 @@ type Client struct {
 // returns a client. It makes no API call: credentials are first used, and checked, by the
 // first call that needs them. The SDK's host discovery request is bounded by ctx.
 func Open(ctx context.Context, c Config) (*Client, error) {
-	cfg := &databricks.Config{Profile: c.Profile, Host: c.Host, Token: c.Token, ConfigFile: c.ConfigFile}
+	cfg := &databricks.Config{Profile: c.Profile, Host: c.Host, Token: c.Token, ConfigFile: c.ConfigFile, HTTPTransport: c.Transport}
 	// The SDK asks the host for /.well-known/databricks-config while resolving, with retries
 	// and no context of ours; run that request under the caller's deadline instead.
 	sdkCfg := (*config.Config)(cfg)
