@@ -16,7 +16,7 @@ func Clean(s string) string {
 		return s
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = ansi.Strip(s)
+	s = ansi.Strip(sevenBit(s))
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -28,6 +28,27 @@ func Clean(s string) string {
 		default:
 			b.WriteRune(r)
 		}
+	}
+	return b.String()
+}
+
+// sevenBit rewrites each C1 control (U+0080..U+009F, which a terminal reads as an 8-bit
+// escape: U+009B is CSI, U+009D OSC, U+0090 DCS) as its 7-bit form (ESC and the byte 0x40
+// lower), so that ansi.Strip, which reads bytes, removes the whole sequence: "\u009b31m" goes
+// as a whole, not only its control, leaving "31m".
+func sevenBit(s string) string {
+	if !strings.Contains(s, "\xc2") { // every C1 control is 0xC2 0x80..0x9F in UTF-8
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for _, r := range s {
+		if r >= 0x80 && r < 0xa0 {
+			b.WriteByte(0x1b)
+			b.WriteByte(byte(r - 0x40))
+			continue
+		}
+		b.WriteRune(r)
 	}
 	return b.String()
 }

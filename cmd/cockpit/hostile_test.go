@@ -81,6 +81,9 @@ func TestHostileReleasesTableIsSafeAndFits(t *testing.T) {
 	if r, bad := terminalUnsafe(out); bad {
 		t.Errorf("control %U reaches the output", r)
 	}
+	if strings.Contains(out, "31mevil") {
+		t.Error("the parameters of the C1 CSI (\\u009b31m) reach the output as text")
+	}
 	for _, l := range strings.Split(out, "\n") {
 		if n := utf8.RuneCountInString(l); n >= 250 {
 			t.Fatalf("a line of %d characters: %.120s", n, l)
