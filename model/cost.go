@@ -19,4 +19,6 @@ type Cost struct {
 	// window started; zero when none arrived. Billing is up to 12 hours late, so runs that
 	// ended after it may not be counted yet: say so.
 	DataThrough time.Time
+	// Skipped counts the billing rows left out (no run id, no DBUs).
+	Skipped Skipped
 }

@@ -14,6 +14,12 @@ const (
 	SkipNoTime      = "no time"
 	SkipBadTime     = "unreadable time"
 	SkipNoRunID     = "no run id"
+	// The readers of a deployment's tabs (runs, updates, expectations, lineage, cost).
+	SkipNoUpdateID    = "no update id"
+	SkipNoStart       = "no start time"
+	SkipNoExpectation = "no dataset or expectation"
+	SkipNoTable       = "no table"
+	SkipNoDBUs        = "no DBUs"
 )
 
 // MaxSkippedIDs bounds how many offending event ids a Skipped keeps (the counts are exact).
@@ -90,13 +96,32 @@ func (s Skipped) Reasons() string {
 // String is one line for people, empty when nothing was left out:
 // "3 ledger rows left out (2 no release id, 1 no time)".
 func (s Skipped) String() string {
-	n := s.Total()
+	n, noun := s.count()
 	if n == 0 {
 		return ""
 	}
-	noun := "rows"
-	if n == 1 {
-		noun = "row"
-	}
 	return fmt.Sprintf("%d ledger %s left out (%s)", n, noun, s.Reasons())
+}
+
+// Line is one line for a tab, empty when nothing was left out: "2 rows left out: no run id",
+// "3 rows left out: 2 no run id, 1 no start time".
+func (s Skipped) Line() string {
+	n, noun := s.count()
+	if n == 0 {
+		return ""
+	}
+	if len(s.ByReason) == 1 {
+		for r := range s.ByReason {
+			return fmt.Sprintf("%d %s left out: %s", n, noun, r)
+		}
+	}
+	return fmt.Sprintf("%d %s left out: %s", n, noun, s.Reasons())
+}
+
+// count is Total and the noun that goes with it.
+func (s Skipped) count() (int, string) {
+	if n := s.Total(); n != 1 {
+		return n, "rows"
+	}
+	return 1, "row"
 }

@@ -20,7 +20,9 @@ import (
 type fakeSource struct {
 	deployments map[string][]model.AssessedDeployment
 	runs        []model.JobRun
-	lists       int // List calls, to see loads happen
+	// leftOut is what every counting read says it left out (zero: nothing).
+	leftOut model.Skipped
+	lists   int // List calls, to see loads happen
 }
 
 var errFakeNotHere = errors.New("the fake source has no such data")
@@ -65,11 +67,11 @@ func (f *fakeSource) List(_ context.Context, env string, q model.ListQuery) ([]m
 	return ds, nil
 }
 
-func (f *fakeSource) Runs(context.Context, string, model.Deployment) ([]model.JobRun, error) {
-	return f.runs, nil
+func (f *fakeSource) Runs(context.Context, string, model.Deployment) ([]model.JobRun, model.Skipped, error) {
+	return f.runs, f.leftOut, nil
 }
-func (f *fakeSource) Updates(context.Context, string, model.Deployment) ([]model.PipelineUpdate, error) {
-	return nil, nil
+func (f *fakeSource) Updates(context.Context, string, model.Deployment) ([]model.PipelineUpdate, model.Skipped, error) {
+	return nil, model.Skipped{}, nil
 }
 func (f *fakeSource) Baselines(context.Context, string, model.Deployment, []model.JobRun) (map[string][]time.Duration, error) {
 	return map[string][]time.Duration{"11": {5 * time.Minute, 4 * time.Minute}}, nil
@@ -77,17 +79,17 @@ func (f *fakeSource) Baselines(context.Context, string, model.Deployment, []mode
 func (f *fakeSource) Checks(context.Context, string, model.Deployment) ([]model.Check, error) {
 	return nil, nil
 }
-func (f *fakeSource) Expectations(context.Context, string, model.Deployment) ([]model.ExpectationDelta, error) {
-	return nil, nil
+func (f *fakeSource) Expectations(context.Context, string, model.Deployment) ([]model.ExpectationDelta, model.Skipped, error) {
+	return nil, f.leftOut, nil
 }
-func (f *fakeSource) Lineage(context.Context, string, model.Deployment) ([]model.LineageTable, error) {
-	return nil, nil
+func (f *fakeSource) Lineage(context.Context, string, model.Deployment) ([]model.LineageTable, model.Skipped, error) {
+	return nil, f.leftOut, nil
 }
 func (f *fakeSource) Events(context.Context, string, model.Deployment) ([]model.LedgerEvent, error) {
 	return nil, nil
 }
 func (f *fakeSource) Cost(context.Context, string, model.Deployment) (model.Cost, error) {
-	return model.Cost{}, nil
+	return model.Cost{Skipped: f.leftOut}, nil
 }
 func (f *fakeSource) Run(context.Context, string, int64) (model.RunDetail, error) {
 	return model.RunDetail{}, errFakeNotHere

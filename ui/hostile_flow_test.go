@@ -38,13 +38,15 @@ func (f rawFramed) View() tea.View {
 }
 
 // planted are bytes of the hostile estate's strings that no frame of ours contains: OSC 52
-// (writes the clipboard), BEL, a C1 control, a bidirectional override, clear screen, red.
-var planted = []string{"]52;", "\a", "\u009b", "\u202e", "\x1b[2J", "\x1b[31m"}
+// (writes the clipboard), BEL, a C1 control and what its CSI carries (U+009B "31m" then
+// "evil"), a bidirectional override, clear screen, red.
+var planted = []string{"]52;", "\a", "\u009b", "31mevil", "\u202e", "\x1b[2J", "\x1b[31m"}
 
 // The hostile estate in the TUI: prod's home says how many ledger rows it left out and
 // why; the deployment whose every string carries escape sequences is listed, cleaned; its
-// Checks tab shows the check whose details are not JSON with its status and "details
-// unreadable"; and no byte of the planted sequences reaches the terminal.
+// Runs tab says it left out the run slice without a run id; its Checks tab shows the check
+// whose details are not JSON with its status and "details unreadable"; and no byte of the
+// planted sequences reaches the terminal.
 func TestHostileEstateIsShownCleanedWithTheRowsLeftOutCounted(t *testing.T) {
 	needSim(t)
 	src, err := source.OpenDemo(context.Background(), config.Default(), source.DemoOptions{
@@ -72,7 +74,9 @@ func TestHostileEstateIsShownCleanedWithTheRowsLeftOutCounted(t *testing.T) {
 	key("enter")
 	waitFrame(t, f.framed, "the hostile deployment", func(s string) bool { return strings.Contains(line(s, "▌"), "hostile_escapesred") })
 	key("enter")
-	waitFrame(t, f.framed, "its release screen", func(s string) bool { return strings.Contains(s, "Runs") && strings.Contains(s, "@1.0") })
+	waitFrame(t, f.framed, "its release screen, the Runs tab saying what it left out", func(s string) bool {
+		return strings.Contains(s, "Runs") && strings.Contains(s, "@1.0") && strings.Contains(s, "1 row left out: no run id")
+	})
 	key("2") // Checks
 	checks := waitFrame(t, f.framed, "the unreadable check", func(s string) bool { return strings.Contains(s, "details unreadable") })
 	if row := line(checks, "details unreadable"); !strings.Contains(row, "fail") {

@@ -40,6 +40,7 @@ type relTabState struct {
 	started bool
 	loaded  bool
 	data    any
+	skipped domain.Skipped // rows the load left out: a line above the table
 	err     error
 	table   *relTable
 	builtAt time.Time
@@ -159,7 +160,7 @@ func (s *ReleaseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if msg.deployment != s.d.ID || msg.env != s.env || msg.gen != st.gen {
 			return s, nil
 		}
-		st.loaded, st.data, st.err, st.table = true, msg.data, msg.err, nil
+		st.loaded, st.data, st.skipped, st.err, st.table = true, msg.data, msg.skipped, msg.err, nil
 		s.viewValid = false
 		s.clampScroll()
 		if !s.stateAsked {
@@ -246,7 +247,7 @@ func (s *ReleaseScreen) table() *relTable {
 	}
 	minute := s.c.Time().Truncate(time.Minute)
 	if st.table == nil || !st.builtAt.Equal(minute) {
-		st.table, st.builtAt = s.build(s.tab, st.data), minute
+		st.table, st.builtAt = withLeftOut(s.c, s.build(s.tab, st.data), st.skipped), minute
 	}
 	return st.table
 }

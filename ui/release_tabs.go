@@ -17,6 +17,7 @@ type releaseTabLoaded struct {
 	tab        relTab
 	gen        int
 	data       any
+	skipped    domain.Skipped // the rows the reads left out
 	err        error
 }
 
@@ -41,36 +42,41 @@ func loadReleaseTab(c *Common, env string, d domain.Deployment, tab relTab, gen 
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
-		data, err := fetchReleaseTab(ctx, src, env, d, tab)
-		return releaseTabLoaded{deployment: d.ID, env: env, tab: tab, gen: gen, data: data, err: err}
+		data, skipped, err := fetchReleaseTab(ctx, src, env, d, tab)
+		return releaseTabLoaded{deployment: d.ID, env: env, tab: tab, gen: gen, data: data, skipped: skipped, err: err}
 	}
 }
 
-func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deployment, tab relTab) (any, error) {
+func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deployment, tab relTab) (any, domain.Skipped, error) {
+	var none domain.Skipped
 	switch tab {
 	case tabRuns:
-		runs, err := src.Runs(ctx, env, d)
+		runs, skipped, err := src.Runs(ctx, env, d)
 		if err != nil {
-			return nil, err
+			return nil, none, err
 		}
-		updates, err := src.Updates(ctx, env, d)
+		updates, skippedUpdates, err := src.Updates(ctx, env, d)
 		if err != nil {
-			return nil, err
+			return nil, none, err
 		}
+		skipped.Merge(skippedUpdates)
 		b, berr := src.Baselines(ctx, env, d, runs)
-		return runsTabData{runs: runs, updates: updates, baselines: b, baselineErr: berr}, nil
+		return runsTabData{runs: runs, updates: updates, baselines: b, baselineErr: berr}, skipped, nil
 	case tabChecks:
-		return src.Checks(ctx, env, d)
+		cs, err := src.Checks(ctx, env, d)
+		return cs, none, err
 	case tabQuality:
-		return src.Expectations(ctx, env, d)
+		return counted(src.Expectations(ctx, env, d))
 	case tabLineage:
-		return src.Lineage(ctx, env, d)
+		return counted(src.Lineage(ctx, env, d))
 	case tabAudit:
-		return src.Events(ctx, env, d)
+		evs, err := src.Events(ctx, env, d)
+		return evs, none, err
 	case tabCost:
-		return src.Cost(ctx, env, d)
+		c, err := src.Cost(ctx, env, d)
+		return c, c.Skipped, err
 	}
-	return nil, nil
+	return nil, none, nil
 }
 
 // build turns a tab's data into its table.

@@ -23,13 +23,15 @@ type Source interface {
 	Timeout() time.Duration
 
 	List(ctx context.Context, env string, q model.ListQuery) ([]model.AssessedDeployment, error)
-	Runs(ctx context.Context, env string, d model.Deployment) ([]model.JobRun, error)
-	Updates(ctx context.Context, env string, d model.Deployment) ([]model.PipelineUpdate, error)
+	// Runs, Updates, Expectations and Lineage also count the rows they left out and why
+	// (Cost in model.Cost.Skipped); checks and ledger events keep every row.
+	Runs(ctx context.Context, env string, d model.Deployment) ([]model.JobRun, model.Skipped, error)
+	Updates(ctx context.Context, env string, d model.Deployment) ([]model.PipelineUpdate, model.Skipped, error)
 	// Baselines are the durations of each job's last model.BaselineRuns runs before d.
 	Baselines(ctx context.Context, env string, d model.Deployment, runs []model.JobRun) (map[string][]time.Duration, error)
 	Checks(ctx context.Context, env string, d model.Deployment) ([]model.Check, error)
-	Expectations(ctx context.Context, env string, d model.Deployment) ([]model.ExpectationDelta, error)
-	Lineage(ctx context.Context, env string, d model.Deployment) ([]model.LineageTable, error)
+	Expectations(ctx context.Context, env string, d model.Deployment) ([]model.ExpectationDelta, model.Skipped, error)
+	Lineage(ctx context.Context, env string, d model.Deployment) ([]model.LineageTable, model.Skipped, error)
 	Events(ctx context.Context, env string, d model.Deployment) ([]model.LedgerEvent, error)
 	Cost(ctx context.Context, env string, d model.Deployment) (model.Cost, error)
 	// Run is one job run from the workspace, with its tasks.

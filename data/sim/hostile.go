@@ -121,6 +121,11 @@ func hostileRows(env string, now time.Time) []statement {
   trigger_type, run_type, run_name, result_state, termination_code, job_parameters)
   VALUES (?, ?, ?, ?, CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP), 'CRON', 'JOB_RUN', ?, 'SUCCEEDED', 'SUCCESS' , MAP {'p': ?})`,
 			[]any{AccountID, ws, job, job + "1", at(-5*time.Hour - 20*time.Minute), at(-5*time.Hour - 50*time.Minute), "run" + Hostile, Hostile}},
+		// A run slice without a run id: no run, left out of the Runs tab and counted there.
+		{`INSERT INTO sim.lakeflow.job_run_timeline (account_id, workspace_id, job_id, run_id, period_start_time, period_end_time,
+  trigger_type, run_type, run_name, result_state, termination_code)
+  VALUES (?, ?, ?, NULL, CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP), 'CRON', 'JOB_RUN', 'no run id', 'SUCCEEDED', 'SUCCESS')`,
+			[]any{AccountID, ws, job, at(-5*time.Hour - 15*time.Minute), at(-5*time.Hour - 14*time.Minute)}},
 		{`INSERT INTO sim.lakeflow.pipelines (account_id, workspace_id, pipeline_id, pipeline_type, name, created_by, run_as, create_time, change_time)
   VALUES (?, ?, ?, 'ETL_PIPELINE', ?, ?, ?, CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP))`,
 			[]any{AccountID, ws, pipe, "hostile pipeline" + Hostile, "ci" + Hostile, "ci" + Hostile, at(-30 * 24 * time.Hour), at(-30 * 24 * time.Hour)}},

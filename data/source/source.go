@@ -212,29 +212,45 @@ func call[T any](s *Source, ctx context.Context, env string, f func(context.Cont
 	return v, nil
 }
 
-// Runs are the job runs inside a deployment's window.
-func (s *Source) Runs(ctx context.Context, env string, d model.Deployment) ([]model.JobRun, error) {
-	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.JobRun, error) {
+// Runs are the job runs inside a deployment's window, and the rows left out (no run id or
+// start time).
+func (s *Source) Runs(ctx context.Context, env string, d model.Deployment) ([]model.JobRun, model.Skipped, error) {
+	return callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.JobRun, model.Skipped, error) {
 		return e.Store.DeploymentRuns(ctx, e.Env, d)
 	})
 }
 
-// Updates are the pipeline updates inside a deployment's window, with their pipelines' names.
-func (s *Source) Updates(ctx context.Context, env string, d model.Deployment) ([]model.PipelineUpdate, error) {
-	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.PipelineUpdate, error) {
-		us, err := e.Store.DeploymentUpdates(ctx, e.Env, d)
+// Updates are the pipeline updates inside a deployment's window, with their pipelines'
+// names, and the rows left out (no update id or start time).
+func (s *Source) Updates(ctx context.Context, env string, d model.Deployment) ([]model.PipelineUpdate, model.Skipped, error) {
+	return callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.PipelineUpdate, model.Skipped, error) {
+		us, skipped, err := e.Store.DeploymentUpdates(ctx, e.Env, d)
 		if err != nil {
-			return nil, err
+			return nil, skipped, err
 		}
-		return us, nameAll(ctx, e, us, func(u *model.PipelineUpdate) (string, *string) { return u.PipelineID, &u.Name })
+		return us, skipped, nameAll(ctx, e, us, func(u *model.PipelineUpdate) (string, *string) { return u.PipelineID, &u.Name })
 	})
 }
 
-// Expectations are a deployment's expectation results with their delta to the previous deployment.
-func (s *Source) Expectations(ctx context.Context, env string, d model.Deployment) ([]model.ExpectationDelta, error) {
-	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.ExpectationDelta, error) {
+// Expectations are a deployment's expectation results with their delta to the previous
+// deployment, and the results left out (neither dataset nor expectation name).
+func (s *Source) Expectations(ctx context.Context, env string, d model.Deployment) ([]model.ExpectationDelta, model.Skipped, error) {
+	return callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.ExpectationDelta, model.Skipped, error) {
 		return e.Store.DeploymentExpectations(ctx, e.Env, d)
 	})
+}
+
+// callCounted is call for a reader that also counts the rows it left out.
+func callCounted[T any](s *Source, ctx context.Context, env string, f func(context.Context, *Environment) (T, model.Skipped, error)) (T, model.Skipped, error) {
+	type counted struct {
+		rows    T
+		skipped model.Skipped
+	}
+	c, err := call(s, ctx, env, func(ctx context.Context, e *Environment) (counted, error) {
+		rows, skipped, err := f(ctx, e)
+		return counted{rows, skipped}, err
+	})
+	return c.rows, c.skipped, err
 }
 
 // Checks are a deployment's checks, every report.
@@ -252,14 +268,14 @@ func (s *Source) Events(ctx context.Context, env string, d model.Deployment) ([]
 }
 
 // Lineage is what a deployment read and wrote and who reads that, up to two hops, with
-// the consumers' job and pipeline names.
-func (s *Source) Lineage(ctx context.Context, env string, d model.Deployment) ([]model.LineageTable, error) {
-	return call(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.LineageTable, error) {
-		ls, err := e.Store.DeploymentLineage(ctx, e.Env, d)
+// the consumers' job and pipeline names, and the rows left out (neither table nor consumer).
+func (s *Source) Lineage(ctx context.Context, env string, d model.Deployment) ([]model.LineageTable, model.Skipped, error) {
+	return callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.LineageTable, model.Skipped, error) {
+		ls, skipped, err := e.Store.DeploymentLineage(ctx, e.Env, d)
 		if err != nil {
-			return nil, err
+			return nil, skipped, err
 		}
-		return ls, nameAll(ctx, e, ls, func(l *model.LineageTable) (string, *string) { return l.Consumer, &l.ConsumerName })
+		return ls, skipped, nameAll(ctx, e, ls, func(l *model.LineageTable) (string, *string) { return l.Consumer, &l.ConsumerName })
 	})
 }
 

@@ -41,15 +41,15 @@ func TestTheIncidentReadsThroughEveryView(t *testing.T) {
 	if inc == nil {
 		t.Fatalf("the failing incident is not listed: %d failing deployments", len(ds))
 	}
-	runs, err := s.Runs(ctx, "prod", inc.Deployment)
+	runs, _, err := s.Runs(ctx, "prod", inc.Deployment)
 	if err != nil || len(runs) == 0 {
 		t.Fatalf("runs: %v, %d", err, len(runs))
 	}
-	exps, err := s.Expectations(ctx, "prod", inc.Deployment)
+	exps, _, err := s.Expectations(ctx, "prod", inc.Deployment)
 	if err != nil || len(exps) == 0 {
 		t.Fatalf("expectations: %v", err)
 	}
-	lin, err := s.Lineage(ctx, "prod", inc.Deployment)
+	lin, _, err := s.Lineage(ctx, "prod", inc.Deployment)
 	if err != nil || !strings.Contains(fmtTables(lin), sim.IncidentGoldTable) {
 		t.Fatalf("lineage %v lacks %s: %v", fmtTables(lin), sim.IncidentGoldTable, err)
 	}

@@ -15,7 +15,7 @@ func TestIncidentRunsAndUpdatesMatchItsHealth(t *testing.T) {
 	s := testStore(t)
 	ctx := context.Background()
 	d := incident(t, s)
-	runs, err := s.DeploymentRuns(ctx, prod, d)
+	runs, _, err := s.DeploymentRuns(ctx, prod, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func TestIncidentRunsAndUpdatesMatchItsHealth(t *testing.T) {
 			t.Errorf("run %+v does not belong to %s in %s", r, d.ID, prod.WorkspaceID)
 		}
 	}
-	updates, err := s.DeploymentUpdates(ctx, prod, d)
+	updates, _, err := s.DeploymentUpdates(ctx, prod, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestIncidentRunsAndUpdatesMatchItsHealth(t *testing.T) {
 func TestIncidentExpectationJumpedAgainstThePreviousDeployment(t *testing.T) {
 	s := testStore(t)
 	d := incident(t, s)
-	es, err := s.DeploymentExpectations(context.Background(), prod, d)
+	es, _, err := s.DeploymentExpectations(context.Background(), prod, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestIncidentEventsAreTheReleasesAuditTrail(t *testing.T) {
 func TestIncidentLineageReachesConsumersTwoHopsAway(t *testing.T) {
 	s := testStore(t)
 	d := incident(t, s)
-	ls, err := s.DeploymentLineage(context.Background(), prod, d)
+	ls, _, err := s.DeploymentLineage(context.Background(), prod, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,12 +259,12 @@ func TestPerDeploymentReadsRejectABadEnvironment(t *testing.T) {
 	d := model.Deployment{Release: model.Release{Bundle: "b", Version: "1"}, Window: model.Window{Start: now}}
 	bad := Env{Name: "prod"}
 	calls := map[string]func() error{
-		"runs":         func() error { _, err := s.DeploymentRuns(ctx, bad, d); return err },
-		"updates":      func() error { _, err := s.DeploymentUpdates(ctx, bad, d); return err },
-		"expectations": func() error { _, err := s.DeploymentExpectations(ctx, bad, d); return err },
+		"runs":         func() error { _, _, err := s.DeploymentRuns(ctx, bad, d); return err },
+		"updates":      func() error { _, _, err := s.DeploymentUpdates(ctx, bad, d); return err },
+		"expectations": func() error { _, _, err := s.DeploymentExpectations(ctx, bad, d); return err },
 		"checks":       func() error { _, err := s.DeploymentChecks(ctx, bad, d); return err },
 		"events":       func() error { _, err := s.DeploymentEvents(ctx, bad, d); return err },
-		"lineage":      func() error { _, err := s.DeploymentLineage(ctx, bad, d); return err },
+		"lineage":      func() error { _, _, err := s.DeploymentLineage(ctx, bad, d); return err },
 		"cost":         func() error { _, err := s.DeploymentCost(ctx, bad, d); return err },
 		"get":          func() error { _, err := s.GetDeployment(ctx, bad, "b@1"); return err },
 		"get by id":    func() error { _, err := s.GetDeploymentByID(ctx, bad, "x"); return err },

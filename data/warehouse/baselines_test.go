@@ -17,7 +17,7 @@ func TestJobDurationBaselinesAreTheLastRunsFinishedBeforeTheDeploy(t *testing.T)
 	s := testStore(t)
 	ctx := context.Background()
 	d := incident(t, s)
-	runs, err := s.DeploymentRuns(ctx, prod, d)
+	runs, _, err := s.DeploymentRuns(ctx, prod, d)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,10 +83,10 @@ func BenchmarkReleaseScreenReads(b *testing.B) {
 		name string
 		read func() error
 	}{
-		{"runs", func() error { _, err := s.DeploymentRuns(ctx, prod, d); return err }},
-		{"updates", func() error { _, err := s.DeploymentUpdates(ctx, prod, d); return err }},
-		{"expectations", func() error { _, err := s.DeploymentExpectations(ctx, prod, d); return err }},
-		{"lineage", func() error { _, err := s.DeploymentLineage(ctx, prod, d); return err }},
+		{"runs", func() error { _, _, err := s.DeploymentRuns(ctx, prod, d); return err }},
+		{"updates", func() error { _, _, err := s.DeploymentUpdates(ctx, prod, d); return err }},
+		{"expectations", func() error { _, _, err := s.DeploymentExpectations(ctx, prod, d); return err }},
+		{"lineage", func() error { _, _, err := s.DeploymentLineage(ctx, prod, d); return err }},
 		{"cost", func() error { _, err := s.DeploymentCost(ctx, prod, d); return err }},
 	} {
 		b.Run(tab.name, func(b *testing.B) {

@@ -22,7 +22,9 @@ type (
 )
 
 // DeploymentCost returns the DBUs of each job run and pipeline update that started in the
-// deployment's window, from billing usage (job_run_id / dlt_update_id attribution).
+// deployment's window, from billing usage (job_run_id / dlt_update_id attribution). A row
+// without a run or update id, or whose DBUs are not a number, is left out and counted in
+// Cost.Skipped (a zero would read like data).
 func (s *Store) DeploymentCost(ctx context.Context, env Env, d model.Deployment) (Cost, error) {
 	if err := env.validate(); err != nil {
 		return Cost{}, err
@@ -40,7 +42,15 @@ func (s *Store) DeploymentCost(ctx context.Context, env Env, d model.Deployment)
 			return err
 		}
 		it := CostItem{ResourceType: text(v[0]), ResourceID: text(v[1]), RunID: text(v[2])}
-		it.DBUs, _ = number(v[3])
+		var ok bool
+		if _, hasRun := present(v[2]); !hasRun {
+			c.Skipped.Add(model.SkipNoRunID, "")
+			return nil
+		}
+		if it.DBUs, ok = number(v[3]); !ok {
+			c.Skipped.Add(model.SkipNoDBUs, "")
+			return nil
+		}
 		c.Items = append(c.Items, it)
 		c.DBUs += it.DBUs
 		return nil

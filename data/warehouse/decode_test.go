@@ -107,10 +107,10 @@ func FuzzRowDecoders(f *testing.F) {
 		decodeCheck(fuzzRow(4, sels, s, n, fl))
 		decodeEvent(fuzzRow(14, sels, s, n, fl))
 		decodeHealth(fuzzRow(9, sels, s, n, fl))
-		if r, ok := decodeRun(fuzzRow(8, sels, s, n, fl)); ok && r.RunID == "" {
+		if r, why := decodeRun(fuzzRow(8, sels, s, n, fl)); why == "" && r.RunID == "" {
 			t.Fatalf("run kept without an id: %+v", r)
 		}
-		if u, ok := decodeUpdate(fuzzRow(8, sels, s, n, fl)); ok && u.UpdateID == "" {
+		if u, why := decodeUpdate(fuzzRow(8, sels, s, n, fl)); why == "" && u.UpdateID == "" {
 			t.Fatalf("update kept without an id: %+v", u)
 		}
 	})

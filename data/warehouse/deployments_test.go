@@ -174,7 +174,7 @@ func TestHealthAgreesWithFoldingTheTimelineInGo(t *testing.T) {
 					}
 				}
 			}
-			got, err := s.DeploymentRuns(ctx, prod, d)
+			got, _, err := s.DeploymentRuns(ctx, prod, d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,14 +186,14 @@ func TestHealthAgreesWithFoldingTheTimelineInGo(t *testing.T) {
 					t.Errorf("%s: run %s starts at %v, outside %+v", d.ID, r.RunID, r.Start, d.Window)
 				}
 			}
-			us, err := s.DeploymentUpdates(ctx, prod, d)
+			us, _, err := s.DeploymentUpdates(ctx, prod, d)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(us) != wantUpdates {
 				t.Errorf("%s: DeploymentUpdates gave %d updates, the Go fold %d", d.ID, len(us), wantUpdates)
 			}
-			es, err := s.DeploymentExpectations(ctx, prod, d)
+			es, _, err := s.DeploymentExpectations(ctx, prod, d)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -18,10 +18,12 @@ var lineageSQL string
 // they write, Via the table they read), and entities that read those (hop 2). A consumer
 // that only reads has an empty Table. Consumers are looked for from consumerLookback before
 // the window to its end, so a daily reader is found even in a young window. Rows come
-// upstream, written, then downstream by hop, table and consumer.
-func (s *Store) DeploymentLineage(ctx context.Context, env Env, d model.Deployment) ([]model.LineageTable, error) {
+// upstream, written, then downstream by hop, table and consumer. A row with neither table
+// nor consumer says nothing: it is left out and counted.
+func (s *Store) DeploymentLineage(ctx context.Context, env Env, d model.Deployment) ([]model.LineageTable, model.Skipped, error) {
+	var skipped model.Skipped
 	if err := env.validate(); err != nil {
-		return nil, err
+		return nil, skipped, err
 	}
 	scan, window := windowArgs(env, d.Window)
 	args := []any{d.Release.ID(), env.Name}
@@ -34,11 +36,17 @@ func (s *Store) DeploymentLineage(ctx context.Context, env Env, d model.Deployme
 		if err != nil {
 			return err
 		}
+		_, hasTable := present(v[2])
+		_, hasConsumer := present(v[4])
+		if !hasTable && !hasConsumer {
+			skipped.Add(model.SkipNoTable, "")
+			return nil
+		}
 		out = append(out, model.LineageTable{Direction: model.LineageDirection(text(v[0])), Hops: int(count(v[1])),
 			Table: text(v[2]), Via: text(v[3]), Consumer: text(v[4])})
 		return nil
 	})
 	rank := map[model.LineageDirection]int{model.LineageUpstream: 0, model.LineageWritten: 1, model.LineageDownstream: 2}
 	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].Direction] < rank[out[j].Direction] })
-	return out, err
+	return out, skipped, err
 }

@@ -13,11 +13,11 @@ func TestResourceNamesResolveJobsAndPipelinesOfTheEnvironmentOnly(t *testing.T) 
 	s := testStore(t)
 	ctx := context.Background()
 	d := incident(t, s)
-	runs, err := s.DeploymentRuns(ctx, prod, d)
+	runs, _, err := s.DeploymentRuns(ctx, prod, d)
 	if err != nil || len(runs) == 0 {
 		t.Fatalf("runs: %v", err)
 	}
-	updates, err := s.DeploymentUpdates(ctx, prod, d)
+	updates, _, err := s.DeploymentUpdates(ctx, prod, d)
 	if err != nil || len(updates) == 0 {
 		t.Fatalf("updates: %v", err)
 	}
