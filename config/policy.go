@@ -229,6 +229,7 @@ func (p Policy) toModel(v validator, env string, jobID int64, last bool) (model.
 	if k, msg := p.Verdict.validate(); k != "" {
 		return ep, v.bad(msg, "verdict", k)
 	}
+	ep.Verdict = p.Verdict.Policy(ep.BakeTime)
 	if ep.BakeTime < 0 {
 		return ep, v.bad("must not be negative", "bake_time")
 	}

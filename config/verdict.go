@@ -1,6 +1,11 @@
 package config
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+
+	"github.com/release-cockpit/cockpit/model"
+)
 
 // Verdict tunes how an environment's deployments are judged against their baseline
 // (README, "Verdicts"). Zero values take the defaults of model.DefaultVerdictPolicy.
@@ -31,4 +36,26 @@ func (v Verdict) validate() (key, msg string) {
 		return "regression_factor", fmt.Sprintf("%g: use a factor of at least 1, e.g. 2", v.RegressionFactor)
 	}
 	return "", ""
+}
+
+// Policy is the verdict policy of an environment whose deployments bake for bake (0 keeps
+// the default): model.DefaultVerdictPolicy with the keys this Verdict sets.
+func (v Verdict) Policy(bake time.Duration) model.VerdictPolicy {
+	p := model.DefaultVerdictPolicy()
+	if bake > 0 {
+		p.BakeTime = bake
+	}
+	if v.Significance > 0 {
+		p.Significance = v.Significance
+	}
+	if v.MinRuns > 0 {
+		p.MinRuns = v.MinRuns
+	}
+	if v.RatioFloor > 0 {
+		p.RatioFloor = v.RatioFloor
+	}
+	if v.RegressionFactor > 0 {
+		p.RegressionFactor = v.RegressionFactor
+	}
+	return p
 }

@@ -167,6 +167,9 @@ func DefaultSLO() SLO {
 // EnvPolicy is what one environment demands of the actions taken on it.
 type EnvPolicy struct {
 	Name string
+	// Verdict is how the environment's deployments are judged against their baseline
+	// (its bake time and the keys of policy.verdict over DefaultVerdictPolicy).
+	Verdict VerdictPolicy
 	// DeployerJobID and DeployerJob identify the job that deploys into the environment; the
 	// data layer resolves a name to an id.
 	DeployerJobID int64

@@ -104,7 +104,30 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*Source, error) {
 			s.ledger, s.label = store, client.Host()
 		}
 	}
+	if err := s.applyPolicyFile(); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// applyPolicyFile judges each environment by the verdict policy and bake time of the policy
+// file, when the configuration names one (the environments then have no policy key).
+func (s *Source) applyPolicyFile() error {
+	if s.cfg.PolicyFile == "" {
+		return nil
+	}
+	p, err := s.Policy()
+	if err != nil {
+		return err
+	}
+	for _, ep := range p.Environments {
+		if e, ok := s.envs[ep.Name]; ok {
+			v := ep.Verdict
+			e.verdict = &v
+		}
+	}
+	return nil
 }
 
 // resolveWorkspaceID asks the workspace for its id when the configuration names none: the

@@ -60,6 +60,8 @@ type Environment struct {
 	Workspace *workspace.Client
 	// Warehouse describes the SQL endpoint, for messages.
 	Warehouse string
+	// verdict is the verdict policy of the policy file, when the configuration names one.
+	verdict *model.VerdictPolicy
 }
 
 // Deployment is a deployment with its verdict, and Query says which deployments of an
@@ -108,24 +110,13 @@ func (s *Source) Environment(name string) (*Environment, error) {
 }
 
 // Policy is the verdict policy of an environment: the defaults, overridden by what its
-// configuration sets.
+// policy says (policy.verdict and bake_time: the policy file's when the configuration names
+// one, else the environment's policy key).
 func (e *Environment) Policy() model.VerdictPolicy {
-	p := model.DefaultVerdictPolicy()
-	p.BakeTime = time.Duration(e.Config.Policy.BakeTime)
-	v := e.Config.Policy.Verdict
-	if v.Significance > 0 {
-		p.Significance = v.Significance
+	if e.verdict != nil {
+		return *e.verdict
 	}
-	if v.MinRuns > 0 {
-		p.MinRuns = v.MinRuns
-	}
-	if v.RatioFloor > 0 {
-		p.RatioFloor = v.RatioFloor
-	}
-	if v.RegressionFactor > 0 {
-		p.RegressionFactor = v.RegressionFactor
-	}
-	return p
+	return e.Config.Policy.Verdict.Policy(time.Duration(e.Config.Policy.BakeTime))
 }
 
 // Listing is what ListAll found: the judged deployments, and the ledger rows that were
