@@ -360,7 +360,8 @@ func (s *Store) health(ctx context.Context, env Env, bundle string, keys keyRang
 	return out, err
 }
 
-// pageChecks returns the checks reported inside each window of the page, by deployment id.
+// pageChecks returns the checks of each deployment of the page (from its deploy up to its
+// release's own next deployment in the environment), by deployment id.
 func (s *Store) pageChecks(ctx context.Context, env Env, bundle string, keys keyRange) (map[string][]model.Check, error) {
 	args := append([]any{env.Name, bundle, bundle}, keys.args()...)
 	args = append(args, env.Name)

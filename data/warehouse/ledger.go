@@ -54,9 +54,10 @@ func (s *Store) previousDeployment(ctx context.Context, env Env, d model.Deploym
 }
 
 // DeploymentChecks returns the checks of a deployment, oldest first: the post-deploy checks
-// reported inside its window and the pre-deploy checks of its release reported since the
-// previous deployment of the bundle landed (they precede the window: they ran before the
-// deploy). ListDeployments counts only those inside the window.
+// of its release reported from the deploy up to the release's own next deployment in the
+// environment, and the pre-deploy checks of its release reported since the previous
+// deployment of the bundle landed (they ran before the deploy). ListDeployments counts only
+// the post-deploy ones.
 func (s *Store) DeploymentChecks(ctx context.Context, env Env, d model.Deployment) ([]model.Check, error) {
 	if err := env.validate(); err != nil {
 		return nil, err
@@ -69,7 +70,8 @@ func (s *Store) DeploymentChecks(ctx context.Context, env Env, d model.Deploymen
 	if ok {
 		from = prev.DeployedAt
 	}
-	args := []any{d.Release.ID(), env.Name, ts(from), endParam(d.Window.End)}
+	at := ts(d.DeployedAt)
+	args := []any{d.Release.ID(), env.Name, at, at, d.ID, d.Release.ID(), env.Name, ts(from)}
 	var out []model.Check
 	err = s.query(ctx, "reading the checks of "+d.Release.ID(), checksSQL, args, func(rows *sql.Rows) error {
 		v, err := scanAny(rows, 4)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -292,5 +293,53 @@ VALUES (?, ?, ?, ?, 'warehouse_malformed', ?, ?, CAST(? AS TIMESTAMP), ?)`
 	}
 	if len(checks) != 1 || !checks[0].DetailsUnreadable || checks[0].Outcome != model.OutcomeFail {
 		t.Errorf("checks %+v: want the failed check, details unreadable", checks)
+	}
+}
+
+// A release's checks belong to its deployment up to the release's own next deployment in
+// the environment, not only inside the bundle's window: a post-deploy check that reports at
+// the instant (or after) another release of the bundle lands is still counted, by the list
+// and by the deployment's Checks; a redeploy of the same release takes the checks after it.
+func TestChecksBelongToTheReleaseUpToItsOwnNextDeployment(t *testing.T) {
+	s := testStore(t)
+	ctx := context.Background()
+	t0 := now.Add(-3 * time.Hour)
+	check := func(id, version, status string, at time.Time) model.LedgerEvent {
+		e := event(id, "wt_edge", version, "check", at)
+		e.Status, e.Details = status, `{"name":"`+id+`","phase":"post"}`
+		return e
+	}
+	evs := []model.LedgerEvent{
+		event("edge-1", "wt_edge", "1", "deploy_succeeded", t0),
+		event("edge-2", "wt_edge", "2", "deploy_succeeded", t0.Add(10*time.Minute)),
+		check("at-next", "1", "fail", t0.Add(10*time.Minute)),    // at the instant 2 lands
+		check("after-next", "1", "fail", t0.Add(15*time.Minute)), // after it
+		event("edge-1-again", "wt_edge", "1", "deploy_succeeded", t0.Add(30*time.Minute)),
+		check("after-redeploy", "1", "pass", t0.Add(40*time.Minute)),
+	}
+	if err := s.AppendEvents(ctx, evs...); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]model.Deployment{}
+	for _, d := range allDeployments(t, s, scratch, DeploymentQuery{Bundle: "wt_edge", Limit: 10}) {
+		byID[d.ID] = d
+	}
+	first, again := byID["edge-1"], byID["edge-1-again"]
+	if c := first.Checks; c.Fail != 2 || c.Total() != 2 {
+		t.Errorf("the list counts %+v for the first deployment of wt_edge@1, want the 2 failed checks reported before its redeploy", c)
+	}
+	if c := again.Checks; c.Pass != 1 || c.Total() != 1 {
+		t.Errorf("the list counts %+v for the redeploy, want the 1 check after it", c)
+	}
+	checks, err := s.DeploymentChecks(ctx, scratch, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range checks {
+		names = append(names, c.Name)
+	}
+	if strings.Join(names, ",") != "at-next,after-next" {
+		t.Errorf("the Checks of the first deployment: %v, want at-next,after-next", names)
 	}
 }
