@@ -44,9 +44,10 @@ type LiveWindow struct {
 
 // LiveHealth is a window's health with the live facts merged in.
 type LiveHealth struct {
+	// Health is the merged health; its LiveFacts adds Provisional to what it counted before.
 	Health Health
-	// Provisional counts the facts that came from the REST API only (the warehouse has not
-	// got them yet); zero means the health is the warehouse's alone.
+	// Provisional counts the facts this merge took from the REST API only (the warehouse has
+	// not got them yet); zero means the health is the warehouse's alone.
 	Provisional int
 }
 
@@ -102,6 +103,7 @@ func MergeLive(h Health, known Known, w LiveWindow, runs []Run, updates []LiveUp
 			out.Provisional++
 		}
 	}
+	out.Health.LiveFacts += out.Provisional
 	return out
 }
 

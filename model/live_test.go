@@ -53,6 +53,7 @@ func TestMergeLive(t *testing.T) {
 	}
 	for _, c := range cases {
 		got := MergeLive(c.h, c.known, w, c.runs, c.updates)
+		c.want.LiveFacts = c.prov
 		if !reflect.DeepEqual(got.Health, c.want) || got.Provisional != c.prov {
 			t.Errorf("%s: got %+v (%d live), want %+v (%d live)", c.name, got.Health, got.Provisional, c.want, c.prov)
 		}
@@ -85,7 +86,12 @@ func TestVerdictIsTheSameFromEitherSource(t *testing.T) {
 			Health{UpdatesOK: 1, RecordsPassed: 820, RecordsFailed: 180, BaselineRatio: 0.001}, VerdictFailing},
 	} {
 		live := MergeLive(Health{BaselineRatio: 0.001}, Known{}, w, c.runs, c.updates)
-		if !reflect.DeepEqual(live.Health, c.wh) {
+		if live.Health.LiveFacts == 0 {
+			t.Errorf("%s: the REST API's facts are not marked live", c.name)
+		}
+		h := live.Health
+		h.LiveFacts = 0
+		if !reflect.DeepEqual(h, c.wh) {
 			t.Errorf("%s: from the REST API %+v, from the warehouse %+v", c.name, live.Health, c.wh)
 		}
 		known := Known{Runs: map[string]string{}, Updates: map[string]string{}, Expectations: map[string]bool{}}
@@ -101,8 +107,12 @@ func TestVerdictIsTheSameFromEitherSource(t *testing.T) {
 			t.Errorf("%s: the warehouse's facts were counted again: %+v, want %+v", c.name, merged.Health, c.wh)
 		}
 		a, b := Assess(live.Health, CheckCounts{}, w.Window, now, p), Assess(merged.Health, CheckCounts{}, w.Window, now, p)
-		if a.Verdict != b.Verdict || a.Verdict != c.want || a.NeedsDecision != b.NeedsDecision {
-			t.Errorf("%s: verdict %s from the REST API, %s from the warehouse, want %s", c.name, a.Verdict, b.Verdict, c.want)
+		if a.Verdict != b.Verdict || a.Verdict != c.want || a.NeedsDecision != b.NeedsDecision ||
+			a.Provisional != b.Provisional || !reflect.DeepEqual(a.Reasons, b.Reasons) {
+			t.Errorf("%s: verdict %s %v from the REST API, %s %v from the warehouse, want %s", c.name, a.Verdict, a.Reasons, b.Verdict, b.Reasons, c.want)
+		}
+		if !a.Live || b.Live {
+			t.Errorf("%s: the verdict says it rests on live facts %v from the REST API, %v from the warehouse; want true, false", c.name, a.Live, b.Live)
 		}
 	}
 }

@@ -68,6 +68,9 @@ type Health struct {
 	// Baseline is what the window is held against: the same jobs' and pipelines' runs
 	// before the deploy and the previous deployment's expectations.
 	Baseline Baseline
+	// LiveFacts counts the facts above that only the REST API has reported so far (the
+	// system tables have not got them yet; MergeLive); zero when the warehouse holds all.
+	LiveFacts int
 }
 
 // ExpectationFailureRatio is failed records over all records checked, 0 when nothing was checked.

@@ -90,6 +90,10 @@ type Assessment struct {
 	Reasons       []string
 	// Comparisons are the signals held against the baseline, with their numbers.
 	Comparisons []Comparison
+	// Live says that the verdict rests in part on facts only the REST API has reported
+	// (Health.LiveFacts): the system tables have not got them yet. It never changes the
+	// verdict itself: the same facts give the same verdict from either source.
+	Live bool
 }
 
 // Assess judges a deployment from what its window holds, against its baseline. The failure
@@ -99,7 +103,7 @@ type Assessment struct {
 // not a regression; a blemish that only a person can judge (an inconclusive check, too few
 // runs) leaves the verdict healthy with NeedsDecision.
 func Assess(h Health, c CheckCounts, w Window, now time.Time, p VerdictPolicy) Assessment {
-	a := Assessment{Provisional: w.Open() && (now.Before(w.Start.Add(p.BakeTime)) || c.Pending > 0)}
+	a := Assessment{Provisional: w.Open() && (now.Before(w.Start.Add(p.BakeTime)) || c.Pending > 0), Live: h.LiveFacts > 0}
 	a.Comparisons = []Comparison{compareFailures(h, p), compareDurations(h, p), compareExpectations(h, p)}
 	found := func(findings ...string) []string {
 		var out []string

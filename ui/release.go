@@ -340,6 +340,9 @@ func (s *ReleaseScreen) header() []string {
 	if d.NeedsDecision {
 		verdict = append(verdict, relCell{" awaiting a decision", t.Warning})
 	}
+	if d.Live {
+		verdict = append(verdict, relCell{" on live facts", t.Tag})
+	}
 	if len(d.Reasons) > 0 {
 		verdict = append(verdict, relCell{"  " + strings.Join(d.Reasons, "; "), t.Base})
 	}

@@ -19,6 +19,7 @@ func TestLivePathShowsTheIncidentTheWarehouseHasNotGot(t *testing.T) {
 		Ratio       float64 `json:"expectation_failure_ratio"`
 		Verdict     string  `json:"verdict"`
 		Provisional bool    `json:"provisional"`
+		Live        bool    `json:"live"`
 	}
 	incident := func(lag string) row {
 		t.Helper()
@@ -43,7 +44,14 @@ func TestLivePathShowsTheIncidentTheWarehouseHasNotGot(t *testing.T) {
 	if late.RunsFailed < 1 || late.Ratio <= 0.05 || late.Verdict != "failing" {
 		t.Errorf("with the system tables an hour late the incident shows %+v, want its failed run counted and a failure ratio above 5%%", late)
 	}
-	if now := incident("0"); now != late {
+	if !late.Live {
+		t.Errorf("with the system tables an hour late the incident's verdict does not say it rests on live facts: %+v", late)
+	}
+	now := incident("0")
+	if now.Live {
+		t.Errorf("without delay the warehouse holds every fact, yet the verdict says it rests on live facts: %+v", now)
+	}
+	if now.Live = true; now != late {
 		t.Errorf("the live path counts %+v, the warehouse without delay %+v: want the same", late, now)
 	}
 }

@@ -86,18 +86,21 @@ func runReleases(ctx context.Context, g *globals, f *releasesFlags) error {
 
 // releaseJSON is the stable shape of `releases -o json`, one object per deployment.
 type releaseJSON struct {
-	ReleaseID               string            `json:"release_id"`
-	DeploymentID            string            `json:"deployment_id"`
-	Bundle                  string            `json:"bundle"`
-	Version                 string            `json:"version"`
-	GitSHA                  string            `json:"git_sha"`
-	Environment             string            `json:"environment"`
-	DeployedAt              string            `json:"deployed_at"`
-	DeployedBy              string            `json:"deployed_by"`
-	Ticket                  string            `json:"ticket,omitempty"`
-	Current                 bool              `json:"current"`
-	Verdict                 model.Verdict     `json:"verdict"`
-	Provisional             bool              `json:"provisional"`
+	ReleaseID    string        `json:"release_id"`
+	DeploymentID string        `json:"deployment_id"`
+	Bundle       string        `json:"bundle"`
+	Version      string        `json:"version"`
+	GitSHA       string        `json:"git_sha"`
+	Environment  string        `json:"environment"`
+	DeployedAt   string        `json:"deployed_at"`
+	DeployedBy   string        `json:"deployed_by"`
+	Ticket       string        `json:"ticket,omitempty"`
+	Current      bool          `json:"current"`
+	Verdict      model.Verdict `json:"verdict"`
+	Provisional  bool          `json:"provisional"`
+	// Live: the verdict rests in part on facts only the REST API has reported so far (the
+	// system tables have not got them yet); the same facts give the same verdict either way.
+	Live                    bool              `json:"live"`
 	Reasons                 []string          `json:"reasons"`
 	RunsSucceeded           int               `json:"runs_succeeded"`
 	RunsFailed              int               `json:"runs_failed"`
@@ -120,7 +123,7 @@ func toJSON(j source.Deployment) releaseJSON {
 	r := releaseJSON{
 		ReleaseID: j.Release.ID(), DeploymentID: j.ID, Bundle: j.Release.Bundle, Version: j.Release.Version, GitSHA: j.Release.GitSHA,
 		Environment: j.Environment, DeployedAt: j.DeployedAt.UTC().Format(time.RFC3339), DeployedBy: j.DeployedBy, Ticket: j.Ticket,
-		Current: j.Current, Verdict: j.Verdict, Provisional: j.Provisional, Reasons: j.Reasons,
+		Current: j.Current, Verdict: j.Verdict, Provisional: j.Provisional, Live: j.Live, Reasons: j.Reasons,
 		RunsSucceeded: j.Health.RunsSucceeded, RunsFailed: j.Health.RunsFailed, RunsActive: j.Health.RunsActive,
 		UpdatesSucceeded: j.Health.UpdatesOK, UpdatesFailed: j.Health.UpdatesFailed,
 		ExpectationFailureRatio: roundRatio(j.Health.ExpectationFailureRatio()), Checks: j.Checks, Tags: j.Tags,

@@ -2,9 +2,11 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"strconv"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/release-cockpit/cockpit/data/warehouse"
 	"github.com/release-cockpit/cockpit/data/workspace"
@@ -17,23 +19,53 @@ import (
 // (active and completed, all pages), the latest updates of the pipelines (one listing, by
 // page) and, once per ended update, its expectation results from its flow_progress events.
 
-// liveHorizon bounds how far back the live feed reads: what ended earlier than this is in
-// the system tables already (their delay is about an hour), and a window opened earlier is
-// merged with what started within the horizon only.
-const liveHorizon = 3 * time.Hour
+// The live path's calls of one list get half the list's timeout (a source's liveTimeout
+// replaces it, for tests): the SDK retries 429 and 503 answers for minutes, and a storm
+// must not use up the time the warehouse's answer needs.
 
-// expectationCache keeps the expectation results of ended updates, read once per update
-// (workspace id + update id): an ended update's events do not change.
-var expectationCache sync.Map
+// liveFeed is what the REST API says about the open windows of one page.
+type liveFeed struct {
+	scope   warehouse.LiveScope
+	runs    []model.Run
+	updates []model.LiveUpdate
+}
 
-type cachedExpectations struct{ passed, failed int64 }
+// readLive reads the feed for windows opened at or after oldestOpen, of the releases
+// named: one warehouse statement for what the system tables hold and from when the feed
+// must read (never before oldestOpen, so the oldest open window bounds it), then the runs
+// since then (every page) and the releases' pipelines' latest updates.
+func (s *Source) readLive(ctx context.Context, e *Environment, oldestOpen time.Time, releaseIDs []string) (liveFeed, error) {
+	var f liveFeed
+	timeout := s.liveTimeout
+	if timeout <= 0 {
+		timeout = s.Timeout() / 2
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	scope, err := e.Store.LiveScope(ctx, e.Env, oldestOpen, releaseIDs)
+	if err != nil {
+		return f, fmt.Errorf("reading what the system tables hold: %w", err)
+	}
+	f.scope = scope
+	since := oldestOpen
+	if scope.Since.After(since) {
+		since = scope.Since
+	}
+	if f.runs, err = e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{}); err != nil {
+		return f, err
+	}
+	if f.updates, err = s.liveUpdates(ctx, e, scope, since); err != nil {
+		return f, err
+	}
+	return f, nil
+}
 
 // mergeLive merges the live feed into the health of the page's open windows and assesses
-// them again. A failing API or warehouse leaves the page as the warehouse has it: the live
-// path adds to the health, it never takes the listing down.
-func (s *Source) mergeLive(ctx context.Context, e *Environment, page []model.Deployment, now time.Time) []model.Deployment {
+// them again. A failing API or warehouse leaves the page as the warehouse has it and says
+// why: the live path adds to the health, it never takes the listing down.
+func (s *Source) mergeLive(ctx context.Context, e *Environment, page []model.Deployment) ([]model.Deployment, error) {
 	var open []int
-	since := now
+	var oldest time.Time
 	releases := map[string]bool{}
 	var ids []string
 	for i, d := range page {
@@ -41,8 +73,8 @@ func (s *Source) mergeLive(ctx context.Context, e *Environment, page []model.Dep
 			continue
 		}
 		open = append(open, i)
-		if d.Window.Start.Before(since) {
-			since = d.Window.Start
+		if oldest.IsZero() || d.Window.Start.Before(oldest) {
+			oldest = d.Window.Start
 		}
 		if !releases[d.Release.ID()] {
 			releases[d.Release.ID()] = true
@@ -50,42 +82,37 @@ func (s *Source) mergeLive(ctx context.Context, e *Environment, page []model.Dep
 		}
 	}
 	if len(open) == 0 || e.Workspace == nil {
-		return page
+		return page, nil
 	}
-	if h := now.Add(-liveHorizon); since.Before(h) {
-		since = h
-	}
-	scope, err := e.Store.LiveScope(ctx, e.Env, since, ids)
+	f, err := s.readLive(ctx, e, oldest, ids)
 	if err != nil {
-		return page
-	}
-	runs, err := e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{})
-	if err != nil {
-		return page
-	}
-	updates, err := s.liveUpdates(ctx, e, scope, since)
-	if err != nil {
-		return page
+		return page, err
 	}
 	out := append([]model.Deployment(nil), page...)
 	for _, i := range open {
 		d := &out[i]
-		w := model.LiveWindow{Window: d.Window, Jobs: map[int64]bool{}, Pipelines: map[string]bool{}}
-		for _, j := range scope.Jobs[d.Release.ID()] {
-			if id, err := strconv.ParseInt(j, 10, 64); err == nil {
-				w.Jobs[id] = true
-			}
-		}
-		for _, p := range scope.Pipelines[d.Release.ID()] {
-			w.Pipelines[p] = true
-		}
-		d.Health = model.MergeLive(d.Health, scope.Known, w, runs, updates).Health
+		d.Health = model.MergeLive(d.Health, f.scope.Known, liveWindow(d, f.scope), f.runs, f.updates).Health
 	}
-	return out
+	return out, nil
+}
+
+// liveWindow is a deployment's window with its release's jobs and pipelines.
+func liveWindow(d *model.Deployment, scope warehouse.LiveScope) model.LiveWindow {
+	w := model.LiveWindow{Window: d.Window, Jobs: map[int64]bool{}, Pipelines: map[string]bool{}}
+	for _, j := range scope.Jobs[d.Release.ID()] {
+		if id, err := strconv.ParseInt(j, 10, 64); err == nil {
+			w.Jobs[id] = true
+		}
+	}
+	for _, p := range scope.Pipelines[d.Release.ID()] {
+		w.Pipelines[p] = true
+	}
+	return w
 }
 
 // liveUpdates is the latest updates of the releases' pipelines since since, with the
-// expectation results of those that ended and the warehouse does not hold yet.
+// expectation results of those that ended and the warehouse does not hold yet (read once
+// per update and kept in the source's expectation cache).
 func (s *Source) liveUpdates(ctx context.Context, e *Environment, scope warehouse.LiveScope, since time.Time) ([]model.LiveUpdate, error) {
 	wanted := map[string]bool{}
 	for _, ps := range scope.Pipelines {
@@ -93,6 +120,7 @@ func (s *Source) liveUpdates(ctx context.Context, e *Environment, scope warehous
 			wanted[p] = true
 		}
 	}
+	s.expectations.evict(e.Env.Name, scope.Since, scope.Known.Expectations)
 	if len(wanted) == 0 {
 		return nil, nil
 	}
@@ -101,38 +129,86 @@ func (s *Source) liveUpdates(ctx context.Context, e *Environment, scope warehous
 		return nil, err
 	}
 	var out []model.LiveUpdate
+	var missing []int // indexes in out of the ended updates whose events are to be read
 	for _, p := range pipelines {
 		if !wanted[p.ID] {
 			continue
 		}
-		for _, u := range p.LatestUpdates {
-			if u.Created.Before(since) {
-				continue
-			}
+		ups, err := updatesSince(ctx, e, p, since)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range ups {
 			lu := model.LiveUpdate{PipelineID: p.ID, UpdateID: u.ID, Start: u.Created, State: u.State}
 			ended := u.State == "COMPLETED" || u.State == "FAILED" || u.State == "CANCELED"
 			if ended && !scope.Known.Expectations[u.ID] {
-				key := e.Env.WorkspaceID + "/" + u.ID
-				c, ok := expectationCache.Load(key)
-				if !ok {
-					events, err := e.Workspace.UpdateEvents(ctx, p.ID, u.ID, "flow_progress")
-					if err != nil {
-						return nil, err
-					}
-					var ce cachedExpectations
-					for _, ev := range events {
-						for _, x := range ev.Expectations {
-							ce.passed += x.PassedRecords
-							ce.failed += x.FailedRecords
-						}
-					}
-					expectationCache.Store(key, ce)
-					c = ce
+				if ce, ok := s.expectations.get(e.Env.Name, u.ID); ok {
+					lu.Expectations, lu.Passed, lu.Failed = true, ce.passed, ce.failed
+				} else {
+					missing = append(missing, len(out))
 				}
-				ce := c.(cachedExpectations)
-				lu.Expectations, lu.Passed, lu.Failed = true, ce.passed, ce.failed
 			}
 			out = append(out, lu)
+		}
+	}
+	if err := s.readExpectations(ctx, e, out, missing); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eventReaders is how many updates' events are read at once.
+const eventReaders = 4
+
+// readExpectations reads the flow_progress events of the updates at the indexes given,
+// a few at a time, fills in their expectation results and caches them.
+func (s *Source) readExpectations(ctx context.Context, e *Environment, ups []model.LiveUpdate, idx []int) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(eventReaders)
+	for _, i := range idx {
+		lu := &ups[i]
+		g.Go(func() error {
+			events, err := e.Workspace.UpdateEvents(ctx, lu.PipelineID, lu.UpdateID, "flow_progress")
+			if err != nil {
+				return err
+			}
+			ce := cachedExpectations{start: lu.Start}
+			for _, ev := range events {
+				ce.results = append(ce.results, ev.Expectations...)
+				for _, x := range ev.Expectations {
+					ce.passed += x.PassedRecords
+					ce.failed += x.FailedRecords
+				}
+			}
+			s.expectations.put(e.Env.Name, lu.UpdateID, ce)
+			lu.Expectations, lu.Passed, lu.Failed = true, ce.passed, ce.failed
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// latestShown is how many updates a pipelines listing's latest_updates carries.
+const latestShown = 5
+
+// updatesSince is a pipeline's updates created at or after since: its latest_updates, or,
+// when those are all newer and there may be more, its updates listing (newest 100).
+func updatesSince(ctx context.Context, e *Environment, p workspace.Pipeline, since time.Time) ([]workspace.UpdateState, error) {
+	ups := p.LatestUpdates
+	if len(ups) >= latestShown && !ups[len(ups)-1].Created.Before(since) {
+		more, err := e.Workspace.Updates(ctx, p.ID, 100)
+		if err != nil {
+			return nil, err
+		}
+		ups = ups[:0:0]
+		for _, u := range more {
+			ups = append(ups, workspace.UpdateState{ID: u.ID, State: u.State, Created: u.Created})
+		}
+	}
+	var out []workspace.UpdateState
+	for _, u := range ups {
+		if !u.Created.Before(since) {
+			out = append(out, u)
 		}
 	}
 	return out, nil

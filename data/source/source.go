@@ -50,6 +50,9 @@ type Source struct {
 	policyOf func() (model.Policy, error)
 	// counters count the statements and REST calls (counters.go).
 	counters *counters
+	// expectations and liveTimeout belong to the live path (live.go).
+	expectations expectationCache
+	liveTimeout  time.Duration
 }
 
 // Environment is one environment's connections.
@@ -156,7 +159,11 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 			return Listing{}, s.warehouseProblem(e, err)
 		}
 		out.Skipped.Merge(page.Skipped)
-		for _, d := range s.mergeLive(ctx, e, page.Deployments, now) {
+		merged, lerr := s.mergeLive(ctx, e, page.Deployments)
+		if lerr != nil && out.LiveErr == nil {
+			out.LiveErr = lerr
+		}
+		for _, d := range merged {
 			j := Deployment{Deployment: d, Assessment: model.Assess(d.Health, d.Checks, d.Window, now, e.Policy())}
 			if q.Status == "" || j.Verdict == q.Status {
 				out.Deployments = append(out.Deployments, j)

@@ -33,6 +33,7 @@ var statements = map[string]string{
 	"lineage":                  lineageSQL,
 	"cost":                     costSQL,
 	"billing_freshness":        billingFreshnessSQL,
+	"live_known":               liveKnownSQL,
 }
 
 // simTables is the configuration the cockpit uses against the simulation.

@@ -20,11 +20,16 @@ type LiveScope struct {
 	// Jobs and Pipelines are the job ids and pipeline ids of each release, by release id.
 	Jobs      map[string][]string
 	Pipelines map[string][]string
+	// Since is where the live feed must start for the system tables and the feed to meet:
+	// anything the tables lack started at or after it (live_known.sql). Zero when they hold
+	// nothing since the oldest open window; Known holds what started at or after it.
+	Since time.Time
 }
 
-// LiveScope reads, in one statement, the runs, updates and expectation results the system
-// tables hold since since and the resources of the releases named.
-func (s *Store) LiveScope(ctx context.Context, env Env, since time.Time, releaseIDs []string) (LiveScope, error) {
+// LiveScope reads, in one statement, from when the live feed must read (at or after
+// oldestOpen, the start of the oldest open window), the runs, updates and expectation
+// results the system tables hold from then, and the resources of the releases named.
+func (s *Store) LiveScope(ctx context.Context, env Env, oldestOpen time.Time, releaseIDs []string) (LiveScope, error) {
 	out := LiveScope{Known: model.Known{Runs: map[string]string{}, Updates: map[string]string{}, Expectations: map[string]bool{}},
 		Jobs: map[string][]string{}, Pipelines: map[string][]string{}}
 	if err := env.validate(); err != nil {
@@ -34,7 +39,7 @@ func (s *Store) LiveScope(ctx context.Context, env Env, since time.Time, release
 		return out, nil
 	}
 	text := strings.Replace(liveKnownSQL, "IN (?)", "IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(releaseIDs)), ", ")+")", 1)
-	from := ts(since)
+	from := ts(oldestOpen)
 	args := []any{env.WorkspaceID, from, env.WorkspaceID, from, env.WorkspaceID, from, env.Name}
 	for _, id := range releaseIDs {
 		args = append(args, id)
@@ -42,10 +47,15 @@ func (s *Store) LiveScope(ctx context.Context, env Env, since time.Time, release
 	err := s.query(ctx, "reading what the system tables hold of the open windows", text, args, func(rows *sql.Rows) error {
 		var kind string
 		var release, rtype, id, state sql.NullString
-		if err := rows.Scan(&kind, &release, &rtype, &id, &state); err != nil {
+		var at sql.NullTime
+		if err := rows.Scan(&kind, &release, &rtype, &id, &state, &at); err != nil {
 			return err
 		}
 		switch kind {
+		case "cut":
+			if at.Valid && at.Time.After(oldestOpen) {
+				out.Since = at.Time.UTC()
+			}
 		case "run":
 			out.Known.Runs[id.String] = state.String
 		case "update":
