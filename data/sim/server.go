@@ -144,6 +144,9 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{http.StatusUnauthorized, "UNAUTHENTICATED", "Invalid access token."})
 		return
 	}
+	if srv.sim.stormed(w, r) {
+		return
+	}
 	if _, pattern := srv.mux.Handler(r); pattern == "" {
 		writeError(w, &apiError{http.StatusNotFound, "ENDPOINT_NOT_FOUND", fmt.Sprintf("No API found for '%s %s'", r.Method, r.URL.Path)})
 		return

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -69,6 +70,8 @@ type Sim struct {
 	// dep runs the deployer jobs (deployer.go).
 	dep     *deployer
 	depOnce sync.Once
+	// restFault is the HTTP status every REST call answers while a storm is injected (faults.go).
+	restFault atomic.Int32
 }
 
 // Workspace is one simulated workspace; environments may share one or have their own.

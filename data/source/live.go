@@ -19,9 +19,13 @@ import (
 // (active and completed, all pages), the latest updates of the pipelines (one listing, by
 // page) and, once per ended update, its expectation results from its flow_progress events.
 
-// The live path's calls of one list get half the list's timeout (a source's liveTimeout
-// replaces it, for tests): the SDK retries 429 and 503 answers for minutes, and a storm
-// must not use up the time the warehouse's answer needs.
+// maxLiveTimeout bounds the live path's calls of one list, which get half the list's
+// timeout up to this (SetLiveTimeout replaces both): the SDK retries 429 and 503 answers
+// for minutes, and a storm must not use up the time the warehouse's answer needs.
+const maxLiveTimeout = 15 * time.Second
+
+// SetLiveTimeout bounds the live path's calls of one list (zero restores the default).
+func (s *Source) SetLiveTimeout(d time.Duration) { s.liveTimeout = d }
 
 // liveFeed is what the REST API says about the open windows of one page.
 type liveFeed struct {
@@ -38,7 +42,7 @@ func (s *Source) readLive(ctx context.Context, e *Environment, oldestOpen time.T
 	var f liveFeed
 	timeout := s.liveTimeout
 	if timeout <= 0 {
-		timeout = s.Timeout() / 2
+		timeout = min(s.Timeout()/2, maxLiveTimeout)
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -38,6 +38,9 @@ func (s *Store) LiveScope(ctx context.Context, env Env, oldestOpen time.Time, re
 	if len(releaseIDs) == 0 {
 		return out, nil
 	}
+	if s.trace != nil {
+		s.trace(liveKnownSQL)
+	}
 	text := strings.Replace(liveKnownSQL, "IN (?)", "IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(releaseIDs)), ", ")+")", 1)
 	from := ts(oldestOpen)
 	args := []any{env.WorkspaceID, from, env.WorkspaceID, from, env.WorkspaceID, from, env.Name}
