@@ -15,7 +15,10 @@ import (
 // anything newer than the newest known (new deployments, which also close the window of the
 // bundle's previous one). The answer is merged by deployment ID; rows that did not change
 // keep their rendered line, and the cursor stays on the same deployment. A failed refresh
-// keeps the data and says how old it is (the stale banner); the next success clears it.
+// keeps the data and says how old it is (the stale banner); the next success clears it. An
+// answer without the live facts (the REST API failing: a 429 or 503 storm) counts as a
+// failed refresh for the deployments on screen: they keep their live facts rather than
+// fall back to the warehouse's hour-old health.
 
 // homeLimit bounds the deployments of one environment the home holds.
 const homeLimit = 10000
@@ -43,6 +46,9 @@ type deploymentsLoaded struct {
 	at   time.Time
 	// skipped counts the ledger rows left out of the answer (sources that count them).
 	skipped model.Skipped
+	// liveErr says why the live facts are missing from the rows (model.Listing.LiveErr):
+	// the rows are then the warehouse's alone, about an hour behind.
+	liveErr error
 }
 
 // skippedLister is a Source that also says which ledger rows it left out of a list
@@ -85,7 +91,10 @@ func loadDeployments(c *Common, req loadRequest, log *slog.Logger, clock func() 
 			return deploymentsFailedToLoad{req: req, err: err}
 		}
 		log.Debug("listed deployments", "env", req.env, "full", req.full(), "since", req.since, "rows", len(rows), "took", time.Since(start))
-		return deploymentsLoaded{req: req, rows: rows, at: clock(), skipped: l.Skipped}
+		if l.LiveErr != nil {
+			log.Warn("live facts missing", "env", req.env, "err", l.LiveErr)
+		}
+		return deploymentsLoaded{req: req, rows: rows, at: clock(), skipped: l.Skipped, liveErr: l.LiveErr}
 	}
 }
 
@@ -162,14 +171,20 @@ func (h *home) loaded(msg deploymentsLoaded) {
 	if msg.req.gen != e.gen {
 		return
 	}
-	if msg.req.full() {
+	// Without the live facts the rows are the warehouse's alone, an hour behind: with data
+	// on screen, keep it (adding only deployments not known yet) and let the stale banner
+	// say why it was not refreshed.
+	stale := msg.liveErr != nil && e.loaded
+	if msg.req.full() && !stale {
 		e.skipped = msg.skipped
 		e.byID = make(map[string]*item, len(msg.rows))
 	}
 	for i := range msg.rows {
 		d := msg.rows[i]
 		if it, ok := e.byID[d.ID]; ok {
-			it.d = d
+			if !stale {
+				it.d = d
+			}
 			continue
 		}
 		e.byID[d.ID] = &item{d: d}
@@ -182,7 +197,11 @@ func (h *home) loaded(msg deploymentsLoaded) {
 			}
 		}
 	}
-	e.loaded, e.problem, e.loadedAt = true, nil, msg.at
+	if stale {
+		e.problem = msg.liveErr
+	} else {
+		e.loaded, e.problem, e.loadedAt = true, msg.liveErr, msg.at
+	}
 	h.rebuild(e)
 	h.settleDefaultEnv()
 }

@@ -1,9 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/release-cockpit/cockpit/config"
+	"github.com/release-cockpit/cockpit/data/source"
 )
 
 // TestLivePathShowsTheIncidentTheWarehouseHasNotGot: with the system tables an hour late
@@ -53,5 +61,63 @@ func TestLivePathShowsTheIncidentTheWarehouseHasNotGot(t *testing.T) {
 	}
 	if now.Live = true; now != late {
 		t.Errorf("the live path counts %+v, the warehouse without delay %+v: want the same", late, now)
+	}
+}
+
+// TestReleasesSaysWhyLiveFactsAreMissing: during a 429 storm of the REST API (the SDK's
+// retries exhausted) `cockpit releases` still answers from the warehouse, exit 0, and says
+// on stderr that the live facts are missing and why; once the API answers again, the live
+// facts are back and stderr is quiet. The CLI joins a demo served by this test, whose
+// simulation injects the storm.
+func TestReleasesSaysWhyLiveFactsAreMissing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "storm.duckdb")
+	now, _ := time.Parse(time.RFC3339, testNow)
+	src, err := source.OpenDemo(context.Background(), config.Default(), source.DemoOptions{Path: db, Seed: 1, Now: now, Days: 2, Lag: time.Hour, Progress: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(src.Close)
+	type row struct {
+		DeployedAt string `json:"deployed_at"`
+		Bundle     string `json:"bundle"`
+		Current    bool   `json:"current"`
+		RunsFailed int    `json:"runs_failed"`
+		Live       bool   `json:"live"`
+	}
+	incident := func() (row, string) {
+		t.Helper()
+		code, out, errOut := cockpit(t, "demo", "--demo-db", db, "--demo-now", testNow, "--demo-days", "2", "--demo-lag", "60m", "--timeout", "40s",
+			"releases", "--env", "prod", "--bundle", "ecommerce_orders", "--since", "2h", "-o", "json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var rows []row
+		if err := json.Unmarshal([]byte(out), &rows); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if r.Current {
+				return r, errOut
+			}
+		}
+		t.Fatalf("no current deployment of the incident's bundle in %s", out)
+		return row{}, ""
+	}
+	if err := src.DemoRESTFault(http.StatusTooManyRequests); err != nil {
+		t.Fatal(err)
+	}
+	during, errOut := incident()
+	if !strings.Contains(errOut, "live facts missing") || !strings.Contains(errOut, "did not answer") {
+		t.Errorf("during the storm stderr does not say the live facts are missing and why: %q", errOut)
+	}
+	if during.Live || during.RunsFailed != 0 {
+		t.Errorf("during the storm the incident shows %+v: want the warehouse's alone (it holds none of its runs yet)", during)
+	}
+	if err := src.DemoRESTFault(0); err != nil {
+		t.Fatal(err)
+	}
+	after, errOut := incident()
+	if strings.Contains(errOut, "live facts missing") || !after.Live || after.RunsFailed < 1 {
+		t.Errorf("after the storm the incident shows %+v (stderr %q): want its failed run from the live facts", after, errOut)
 	}
 }

@@ -74,6 +74,9 @@ func runReleases(ctx context.Context, g *globals, f *releasesFlags) error {
 	if err != nil {
 		return err
 	}
+	if l.LiveErr != nil {
+		fmt.Fprintln(g.stderr, "cockpit: "+ui.Clean(oneLine(l.LiveErr))+"; showing what the system tables hold, which may lack the last hour's runs")
+	}
 	if line := skippedLine(f.env, l.Skipped); line != "" {
 		fmt.Fprintln(g.stderr, "cockpit: "+line)
 	}

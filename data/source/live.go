@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -19,10 +20,9 @@ import (
 // (active and completed, all pages), the latest updates of the pipelines (one listing, by
 // page) and, once per ended update, its expectation results from its flow_progress events.
 
-// maxLiveTimeout bounds the live path's calls of one list, which get half the list's
-// timeout up to this (SetLiveTimeout replaces both): the SDK retries 429 and 503 answers
-// for minutes, and a storm must not use up the time the warehouse's answer needs.
-const maxLiveTimeout = 15 * time.Second
+// The live path's calls of one list get half the list's timeout (SetLiveTimeout replaces
+// it): the SDK retries 429 and 503 answers for minutes, and a storm must not use up the
+// time the warehouse's answer needs.
 
 // SetLiveTimeout bounds the live path's calls of one list (zero restores the default).
 func (s *Source) SetLiveTimeout(d time.Duration) { s.liveTimeout = d }
@@ -42,7 +42,7 @@ func (s *Source) readLive(ctx context.Context, e *Environment, oldestOpen time.T
 	var f liveFeed
 	timeout := s.liveTimeout
 	if timeout <= 0 {
-		timeout = min(s.Timeout()/2, maxLiveTimeout)
+		timeout = s.Timeout() / 2
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -90,7 +90,7 @@ func (s *Source) mergeLive(ctx context.Context, e *Environment, page []model.Dep
 	}
 	f, err := s.readLive(ctx, e, oldest, ids)
 	if err != nil {
-		return page, err
+		return page, &LiveError{Err: err}
 	}
 	out := append([]model.Deployment(nil), page...)
 	for _, i := range open {
@@ -216,4 +216,23 @@ func updatesSince(ctx context.Context, e *Environment, p workspace.Pipeline, sin
 		}
 	}
 	return out, nil
+}
+
+// LiveError says that the live facts are missing from a listing and why: what is listed
+// is the warehouse's alone, about an hour behind for the open windows.
+type LiveError struct{ Err error }
+
+func (e *LiveError) Unwrap() error { return e.Err }
+
+func (e *LiveError) Error() string {
+	why := "reading them failed"
+	switch {
+	case errors.Is(e.Err, workspace.ErrUnavailable), errors.Is(e.Err, context.DeadlineExceeded):
+		why = "the workspace's REST API did not answer in time (rate-limited, unavailable or slow)"
+	case errors.Is(e.Err, workspace.ErrPermissionDenied):
+		why = "the workspace refused to list its runs or pipelines to this user"
+	case errors.Is(e.Err, workspace.ErrUnauthenticated):
+		why = "not signed in to the workspace"
+	}
+	return "live facts missing: " + why + " (" + e.Err.Error() + ")"
 }
