@@ -141,6 +141,8 @@ func TestHelpIsGeneratedFromTheKeyMapsAndMatchesTheGoldenFile(t *testing.T) {
 	golden(t, "home_help_mono_80x24", got)
 	assertFills(t, got, 80, 24)
 	plain := ansi.Strip(got)
+	sendKeys(t, m, "pgdown") // help's second page
+	plain += ansi.Strip(rootFrame(m))
 	for _, b := range append(m.home.KeyMap(), m.keys.list()...) {
 		if !strings.Contains(plain, b.Help().Key) {
 			t.Errorf("help does not mention %s", b.Help().Key)

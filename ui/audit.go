@@ -67,11 +67,11 @@ func auditColumns() []Column {
 	return []Column{
 		auditColWhen:    {Title: "WHEN", Min: 11},
 		auditColKind:    {Title: "WHAT", Min: 16},
-		auditColStatus:  {Title: "STATUS", Min: 11, Max: 19, Grow: 1, Drop: 2},
-		auditColRelease: {Title: "RELEASE", Min: 20, Max: 36, Grow: 1},
-		auditColWho:     {Title: "WHO", Min: 12, Max: 18, Grow: 1},
-		auditColGates:   {Title: "GATES", Min: 8, Drop: 1},
-		auditColDetails: {Title: "TICKET, REASON, VERSIONS", Min: 16, Max: 400, Grow: 2},
+		auditColStatus:  {Title: "STATUS", Min: 11, Max: 19, Flex: true, Priority: 2},
+		auditColRelease: {Title: "RELEASE", Min: 20, Max: 36, Flex: true},
+		auditColWho:     {Title: "WHO", Min: 12, Max: 18, Flex: true},
+		auditColGates:   {Title: "GATES", Min: 8, Priority: 1},
+		auditColDetails: {Title: "TICKET, REASON, VERSIONS", Min: 16, Max: 400, Flex: true},
 	}
 }
 

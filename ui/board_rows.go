@@ -145,14 +145,14 @@ const (
 )
 
 func boardColumns(envs []string) []Column {
-	cols := []Column{{Title: "BUNDLE", Min: 16, Max: 28, Grow: 1}}
+	cols := []Column{{Title: "BUNDLE", Min: 16, Name: true}}
 	for i, env := range envs {
 		// Earlier environments give way first at narrow widths; production stays.
-		cols = append(cols, Column{Title: strings.ToUpper(env), Min: 15, Max: 19, Grow: 2, Drop: 10 - i})
+		cols = append(cols, Column{Title: strings.ToUpper(env), Min: 15, Max: 19, Flex: true, Priority: 10 - i})
 	}
 	cols = append(cols,
-		Column{Title: "WAITING", Min: 9, Max: 10, Grow: 3, Drop: 1},
-		Column{Title: "BLOCKED BY", Min: 14, Max: 400, Grow: 1})
+		Column{Title: "WAITING", Min: 9, Max: 10, Flex: true, Priority: 1},
+		Column{Title: "BLOCKED BY", Min: 14, Max: 400, Flex: true})
 	return cols
 }
 

@@ -57,6 +57,7 @@ type Glyphs struct {
 	Cursor                              string
 	TreeBranch, TreeLast, TreePipe      string
 	Arrow                               string
+	SortUp, SortDown                    string // after the title of the column a table is sorted by
 	Ellipsis                            string
 	Rule                                string
 	Crumb                               string   // between breadcrumb parts
@@ -67,7 +68,7 @@ type Glyphs struct {
 // UnicodeGlyphs are the default.
 var UnicodeGlyphs = Glyphs{
 	Healthy: "✓", Degraded: "!", Failing: "✗", Unknown: "?", Provisional: "~", Cursor: "▌",
-	TreeBranch: "├─ ", TreeLast: "└─ ", TreePipe: "│  ", Arrow: "→", Ellipsis: "…", Rule: "─",
+	TreeBranch: "├─ ", TreeLast: "└─ ", TreePipe: "│  ", Arrow: "→", SortUp: "↑", SortDown: "↓", Ellipsis: "…", Rule: "─",
 	Crumb: " › ", Dot: " · ",
 	Spark: []string{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"},
 }
@@ -75,7 +76,7 @@ var UnicodeGlyphs = Glyphs{
 // ASCIIGlyphs replace every box and glyph character for terminals and fonts without them.
 var ASCIIGlyphs = Glyphs{
 	Healthy: "+", Degraded: "!", Failing: "x", Unknown: "?", Provisional: "~", Cursor: ">",
-	TreeBranch: "|- ", TreeLast: "`- ", TreePipe: "|  ", Arrow: "->", Ellipsis: "...", Rule: "-",
+	TreeBranch: "|- ", TreeLast: "`- ", TreePipe: "|  ", Arrow: "->", SortUp: "^", SortDown: "v", Ellipsis: "...", Rule: "-",
 	Crumb: " > ", Dot: " - ",
 	Spark: []string{"_", ".", "-", "=", "*", "#"},
 }

@@ -8,7 +8,7 @@ import (
 // Fields are what the filter matches in a row, lower-cased once when the row is built so
 // that a keystroke over 100k rows costs a few milliseconds.
 type Fields struct {
-	All         string // bundle, version, sha and who, space-separated: free words match here
+	All         string // bundle, version, sha, who and ticket, space-separated: free words match here
 	Bundle      string
 	Version     string
 	SHA         string
@@ -16,10 +16,11 @@ type Fields struct {
 	Status      string // the verdict: healthy, degraded, failing, unknown
 	Provisional bool
 	Tags        string // comma-separated
+	Ticket      string // the change ticket
 }
 
 // Filter is a parsed filter line: words combined with AND. A word is free text, matched
-// anywhere in bundle, version, sha and who, or key:value:
+// anywhere in bundle, version, sha, who and ticket, or key:value:
 //
 //	bundle:x (b:)   the bundle contains x
 //	version:x (v:)  the version contains x
@@ -27,6 +28,7 @@ type Fields struct {
 //	by:x (who:)     who deployed contains x
 //	status:x (s:)   the verdict starts with x; status:provisional and status:final
 //	tag:x (t:)      a tag contains x (current, pinned, vetoed)
+//	ticket:x (tk:)  the change ticket contains x
 //	env:x (e:)      switch to environment x (it names a tab, not a row)
 //
 // A word starting with ! or - is negated. Everything is case-insensitive.
@@ -51,6 +53,7 @@ var filterKeys = map[string]string{
 	"status": "status", "s": "status",
 	"tag": "tag", "tags": "tag", "t": "tag",
 	"env": "env", "e": "env",
+	"ticket": "ticket", "tk": "ticket",
 }
 
 // ParseFilter reads a filter line. Unknown keys are free text; a key without a value (while
@@ -110,6 +113,8 @@ func (t filterTerm) match(x *Fields) bool {
 		return strings.Contains(x.By, t.value)
 	case "tag":
 		return strings.Contains(x.Tags, t.value)
+	case "ticket":
+		return strings.Contains(x.Ticket, t.value)
 	case "status":
 		switch t.value {
 		case "provisional", "prov", "~":

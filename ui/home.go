@@ -83,6 +83,7 @@ func newHome(c *Common, o homeOptions) *home {
 		active: -1, table: NewTable(c, deploymentColumns()), keys: newHomeKeys(), dirty: true,
 		acts: newActionKeys(c, nil),
 	}
+	h.table.SetSort(h.sort.col, true)
 	if c.Source != nil {
 		for _, name := range c.Source.Environments() {
 			h.envs = append(h.envs, &envState{name: name, byID: map[string]*item{}})
@@ -93,7 +94,7 @@ func newHome(c *Common, o homeOptions) *home {
 	}
 	h.input = textinput.New()
 	h.input.Prompt = "/"
-	h.input.Placeholder = "words, bundle: status: by: tag: env: (enter keeps, esc clears)"
+	h.input.Placeholder = "words, bundle: status: by: tag: ticket: env: (enter keeps, esc clears)"
 	h.syncTable()
 	return h
 }
@@ -230,11 +231,9 @@ func (h *home) key(msg tea.KeyPressMsg) tea.Cmd {
 		h.typing, h.dirty = true, true
 		return h.input.Focus()
 	case key.Matches(msg, h.keys.Sort):
-		h.sort = h.sort.next()
-		for _, e := range h.envs {
-			sortItems(e.items, h.sort)
-		}
-		h.syncTable()
+		h.setSort(h.sort.next())
+	case key.Matches(msg, h.keys.Reverse):
+		h.setSort(sortMode{col: h.sort.col, reverse: !h.sort.reverse})
 	case key.Matches(msg, h.keys.Refresh):
 		return h.loadAll(true)
 	case key.Matches(msg, h.keys.NextTab):
@@ -251,6 +250,16 @@ func (h *home) key(msg tea.KeyPressMsg) tea.Cmd {
 		return push(newBoard(h.c, h.c.Ctx))
 	}
 	return nil
+}
+
+// setSort orders every environment's deployments and marks the column in the header.
+func (h *home) setSort(m sortMode) {
+	h.sort = m
+	for _, e := range h.envs {
+		sortItems(e.items, h.sort)
+	}
+	h.table.SetSort(m.col, !m.reverse)
+	h.syncTable()
 }
 
 // edit passes a keystroke to the filter line and filters again when the text changed.
@@ -532,7 +541,7 @@ func (h *home) KeyMap() []key.Binding {
 	if e := h.activeEnv(); e != nil {
 		env = e.name
 	}
-	return append(append(h.table.Keys(), k.Open, k.Filter, k.Sort, k.Refresh, k.NextTab, k.PrevTab, k.PickTab, k.Board), h.acts.bindings(env)...)
+	return append(append(h.table.Keys(), k.Open, k.Filter, k.Sort, k.Reverse, k.Refresh, k.NextTab, k.PrevTab, k.PickTab, k.Board), h.acts.bindings(env)...)
 }
 
 // ShortHelp is what the status bar suggests.

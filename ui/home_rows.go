@@ -9,9 +9,10 @@ import (
 	"github.com/release-cockpit/cockpit/model"
 )
 
-// The deployments table's columns, the same as `cockpit releases` prints. At 80 columns the
-// sha and who columns go first, then checks and runs; status, bundle, age, tags and the
-// expectation ratio stay.
+// The deployments table's columns, the same as `cockpit releases` prints. The bundle and
+// version (the release id) keep their whole width; as the terminal narrows the sha goes
+// first, then who deployed, the expectation ratio, the runs and the checks; status, age and
+// tags stay.
 const (
 	colStatus = iota
 	colBundle
@@ -28,15 +29,15 @@ const (
 func deploymentColumns() []Column {
 	return []Column{
 		colStatus:  {Title: "STATUS", Min: 11},
-		colBundle:  {Title: "BUNDLE", Min: 18, Max: 26, Grow: 1},
-		colVersion: {Title: "VERSION", Min: 12, Drop: 2},
-		colSHA:     {Title: "SHA", Min: 8, Drop: 6},
+		colBundle:  {Title: "BUNDLE", Min: 18, Name: true},
+		colVersion: {Title: "VERSION", Min: 12, Name: true},
+		colSHA:     {Title: "SHA", Min: 8, Priority: 6},
 		colAge:     {Title: "AGE", Min: 4, Right: true},
-		colBy:      {Title: "BY", Min: 13, Max: 20, Grow: 3, Drop: 5},
-		colRuns:    {Title: "RUNS", Min: 6, Right: true, Drop: 3},
-		colChecks:  {Title: "CHECKS", Min: 7, Drop: 4},
-		colExp:     {Title: "EXP", Min: 6, Right: true, Drop: 1},
-		colTags:    {Title: "TAGS", Min: 7, Max: 14, Grow: 2, Cut: cutTags},
+		colBy:      {Title: "BY", Min: 13, Max: 20, Flex: true, Priority: 5},
+		colRuns:    {Title: "RUNS", Min: 6, Right: true, Priority: 3},
+		colChecks:  {Title: "CHECKS", Min: 7, Priority: 2},
+		colExp:     {Title: "EXP", Min: 6, Right: true, Priority: 4},
+		colTags:    {Title: "TAGS", Min: 7, Max: 14, Flex: true, Cut: cutTags},
 	}
 }
 
@@ -55,46 +56,134 @@ type item struct {
 	row *Row
 }
 
-// sortMode is the order of the deployments table; s cycles through them.
-type sortMode int
+// sortMode is the order of the deployments table: a column (the status column sorts in
+// triage order) in its natural direction or reversed. s cycles the column, S reverses; the
+// header marks the column.
+type sortMode struct {
+	col     int
+	reverse bool
+}
 
-const (
-	sortTriage sortMode = iota // failing and provisional first (model.TriageLess)
-	sortNewest
-	sortBundle
-)
+// sortColumns are the columns s cycles through, in that order.
+var sortColumns = []int{colStatus, colAge, colBundle, colVersion, colBy, colRuns, colChecks, colExp}
 
-func (s sortMode) String() string { return [...]string{"triage", "newest", "bundle"}[s] }
+// sortNames say what each column's natural order is.
+var sortNames = map[int]string{
+	colStatus: "triage", colAge: "newest", colBundle: "bundle", colVersion: "version", colBy: "who",
+	colRuns: "failed runs", colChecks: "failed checks", colExp: "expectation failures",
+}
 
-func (s sortMode) next() sortMode { return (s + 1) % 3 }
+func (s sortMode) String() string {
+	if s.reverse {
+		return sortNames[s.col] + " (reversed)"
+	}
+	return sortNames[s.col]
+}
+
+// next is the next column's natural order.
+func (s sortMode) next() sortMode {
+	i := slices.Index(sortColumns, s.col)
+	return sortMode{col: sortColumns[(i+1)%len(sortColumns)]}
+}
 
 // sortItems orders items; ties fall back to the deployment ID so the order is stable
 // between refreshes.
 func sortItems(items []*item, mode sortMode) {
 	slices.SortFunc(items, func(a, b *item) int {
-		x, y := &a.d, &b.d
-		switch mode {
-		case sortTriage:
-			if model.TriageLess(x.Assessment, y.Assessment, x.DeployedAt, y.DeployedAt) {
-				return -1
-			}
-			if model.TriageLess(y.Assessment, x.Assessment, y.DeployedAt, x.DeployedAt) {
-				return 1
-			}
-		case sortNewest:
-			if c := y.DeployedAt.Compare(x.DeployedAt); c != 0 {
-				return c
-			}
-		case sortBundle:
-			if c := strings.Compare(x.Release.Bundle, y.Release.Bundle); c != 0 {
-				return c
-			}
-			if c := y.DeployedAt.Compare(x.DeployedAt); c != 0 {
+		c := compareBy(mode.col, &a.d, &b.d)
+		if c == 0 {
+			c = strings.Compare(a.d.ID, b.d.ID)
+		}
+		if mode.reverse {
+			return -c
+		}
+		return c
+	})
+}
+
+// compareBy compares two deployments in a column's natural order: worst, newest, most
+// failures first; names alphabetically, versions newest first.
+func compareBy(col int, x, y *model.AssessedDeployment) int {
+	newest := y.DeployedAt.Compare(x.DeployedAt)
+	first := func(cs ...int) int {
+		for _, c := range cs {
+			if c != 0 {
 				return c
 			}
 		}
-		return strings.Compare(x.ID, y.ID)
-	})
+		return 0
+	}
+	switch col {
+	case colStatus:
+		if model.TriageLess(x.Assessment, y.Assessment, x.DeployedAt, y.DeployedAt) {
+			return -1
+		}
+		if model.TriageLess(y.Assessment, x.Assessment, y.DeployedAt, x.DeployedAt) {
+			return 1
+		}
+		return 0
+	case colAge:
+		return newest
+	case colBundle:
+		return first(strings.Compare(x.Release.Bundle, y.Release.Bundle), newest)
+	case colVersion:
+		return first(naturalCompare(y.Release.Version, x.Release.Version), strings.Compare(x.Release.Bundle, y.Release.Bundle))
+	case colBy:
+		return first(strings.Compare(x.DeployedBy, y.DeployedBy), newest)
+	case colRuns:
+		fx, fy := x.Health.RunsFailed+x.Health.UpdatesFailed, y.Health.RunsFailed+y.Health.UpdatesFailed
+		return first(fy-fx, newest)
+	case colChecks:
+		return first(y.Checks.Fail-x.Checks.Fail, (y.Checks.Inconclusive+y.Checks.Pending)-(x.Checks.Inconclusive+x.Checks.Pending), newest)
+	case colExp:
+		rx, ry := -1.0, -1.0
+		if x.Health.RecordsPassed+x.Health.RecordsFailed > 0 {
+			rx = x.Health.ExpectationFailureRatio()
+		}
+		if y.Health.RecordsPassed+y.Health.RecordsFailed > 0 {
+			ry = y.Health.ExpectationFailureRatio()
+		}
+		switch {
+		case rx > ry:
+			return -1
+		case rx < ry:
+			return 1
+		}
+		return newest
+	}
+	return 0
+}
+
+// naturalCompare compares strings with their runs of digits as numbers, so that version
+// 2026.1122.21 comes after 2026.1122.5.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digits(a), digits(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := len(na) - len(nb); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return int(a[0]) - int(b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) - len(b)
+}
+
+func digits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 // deploymentRow renders a deployment's values in words (status is a glyph and a word, never
@@ -131,12 +220,12 @@ func deploymentRow(g Glyphs, d *model.AssessedDeployment, now time.Time) *Row {
 		Find: Fields{
 			Bundle: strings.ToLower(bundle), Version: strings.ToLower(version), SHA: strings.ToLower(sha),
 			By: strings.ToLower(by), Status: string(d.Verdict), Provisional: d.Provisional,
-			Tags: strings.ToLower(tagText),
+			Tags: strings.ToLower(tagText), Ticket: strings.ToLower(Clean(d.Ticket)),
 		},
 	}
 	// Free words match the sha's first 12 characters: enough to paste a short sha, and it
-	// keeps the key within 64 bytes, where substring search is one vector scan.
-	r.Find.All = r.Find.Bundle + " " + r.Find.Version + " " + prefix(r.Find.SHA, 12) + " " + r.Find.By
+	// keeps the key short, where substring search is one vector scan.
+	r.Find.All = r.Find.Bundle + " " + r.Find.Version + " " + prefix(r.Find.SHA, 12) + " " + r.Find.By + " " + r.Find.Ticket
 	return r
 }
 
@@ -275,4 +364,26 @@ func window(since time.Duration) string {
 		return fmt.Sprintf("last %dm", since/time.Minute)
 	}
 	return "last " + since.String()
+}
+
+// Legend explains the home's columns and glyphs in help (?).
+func (h *home) Legend() []legendEntry {
+	g := h.c.Glyphs
+	return []legendEntry{
+		{g.Failing + " failing", "STATUS: the verdict, a glyph and a word; worst first in triage order"},
+		{g.Degraded + " degraded", "a check, the runs or the expectations are worse than before the deploy, not failing"},
+		{g.Healthy + " healthy", "nothing worse than the deployment's own baseline"},
+		{g.Unknown + " unknown", "too little data to judge yet"},
+		{"healthy?", "a trailing ?: healthy, but awaiting a person's decision (inconclusive or too few runs)"},
+		{g.Provisional, "a trailing " + g.Provisional + ": provisional, the window after the deploy is still open (status:provisional)"},
+		{"VERSION", "with BUNDLE the release id (bundle@version); both are shown whole"},
+		{"AGE", "time since the deploy: 35m, 6h, 3d"},
+		{"RUNS 2/1", "job runs and pipeline updates since the deploy: succeeded/failed"},
+		{"CHECKS 4/6 2" + g.Failing, "checks passed of those reported (pre- and post-deploy), then how many failed"},
+		{"EXP 5.92%", "expectation failure ratio: failed records over all records checked since the deploy"},
+		{"TAGS", "CURRENT: deployed now; PINNED: promotion refused until unpinned; VETOED (CUR, PIN, VETO when narrow)"},
+		{"-", "nothing to count yet"},
+		{g.SortDown + " " + g.SortUp, "after a title: the column the list is sorted by (s cycles, S reverses)"},
+		{"12/240", "where the cursor is, when the list is longer than the screen"},
+	}
 }

@@ -46,7 +46,7 @@ func (k TableKeys) list() []key.Binding {
 
 // homeKeys are the home screen's own keys.
 type homeKeys struct {
-	Open, Filter, Sort, Refresh, NextTab, PrevTab, PickTab key.Binding
+	Open, Filter, Sort, Reverse, Refresh, NextTab, PrevTab, PickTab key.Binding
 	// Board opens the promotion board (also :board).
 	Board key.Binding
 	// While the filter is being typed.
@@ -56,8 +56,9 @@ type homeKeys struct {
 func newHomeKeys() homeKeys {
 	return homeKeys{
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open release")),
-		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter (bundle: status: by: tag: env:)")),
-		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort: triage, newest, bundle")),
+		Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter: words match bundle, version, sha, who, ticket; bundle: status: by: tag: ticket: env:")),
+		Sort:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by the next column: status (triage), age, bundle, version, who, runs, checks, exp")),
+		Reverse: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse the sort")),
 		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh now")),
 		NextTab: key.NewBinding(key.WithKeys("tab", "l", "right"), key.WithHelp("tab", "next environment")),
 		PrevTab: key.NewBinding(key.WithKeys("shift+tab", "h", "left"), key.WithHelp("shift+tab", "previous environment")),

@@ -44,7 +44,7 @@ type relTabState struct {
 	err     error
 	table   *relTable
 	builtAt time.Time
-	scroll  relScroll
+	view    tabView // the table drawing it; its position survives rebuilds
 }
 
 // scrollBy says how a table key (TableKeys, shared by every list of the cockpit) moves a
@@ -113,11 +113,13 @@ type ReleaseScreen struct {
 	acts       *actionKeys
 	state      *domain.BundleState
 	stateAsked bool
+
+	search tabSearch // / within the current tab, n/N
 }
 
 // NewReleaseScreen opens a deployment of env. Nothing loads until Init.
 func NewReleaseScreen(c *Common, env string, d domain.AssessedDeployment) Screen {
-	return &ReleaseScreen{c: c, env: env, d: d, keys: newReleaseKeys(), acts: newActionKeys(c, nil)}
+	return &ReleaseScreen{c: c, env: env, d: d, keys: newReleaseKeys(), acts: newActionKeys(c, nil), search: newTabSearch()}
 }
 
 // Init loads the first tab. The bundle's ledger state (the header's state line) and the
@@ -138,10 +140,20 @@ func (s *ReleaseScreen) SetSize(width, height int) {
 }
 
 // clampScroll keeps the current tab's position inside its rows and the screen.
-func (s *ReleaseScreen) clampScroll() {
-	if t := s.table(); t != nil && s.height > 0 {
-		s.tabs[s.tab].scroll.clamp(len(t.Rows), s.rowsShown(t), t.Cursor)
+func (s *ReleaseScreen) clampScroll() { s.list() }
+
+// list is the current tab's Table, fed with its rows and sized to the body; nil until the
+// tab has loaded.
+func (s *ReleaseScreen) list() *Table {
+	tb := s.table()
+	if tb == nil {
+		return nil
 	}
+	h := s.height - s.headerHeight()
+	if s.search.active() {
+		h-- // the search line
+	}
+	return s.tabs[s.tab].view.show(s.c, tb, s.width, h)
 }
 
 // KeyMap lists the bindings; enter is offered only on a job run.
@@ -149,7 +161,7 @@ func (s *ReleaseScreen) KeyMap() []key.Binding {
 	k := s.keys
 	_, ok := s.selectedRun()
 	k.Open.SetEnabled(ok)
-	return append(append([]key.Binding{k.NextTab, k.PrevTab, k.GoTab, k.Open, k.Reload}, k.list()...), s.acts.bindings(s.env)...)
+	return append(append(append([]key.Binding{k.NextTab, k.PrevTab, k.GoTab, k.Open, k.Reload}, s.searchBindings()...), k.list()...), s.acts.bindings(s.env)...)
 }
 
 // Update handles keys and the tabs' loads.
@@ -175,12 +187,19 @@ func (s *ReleaseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.tabs[tabAudit].started = false
 		return s, loadStates(s.c, s.acts.ctx)
 	case tea.KeyPressMsg:
+		if cmd, ok := s.searchKey(msg); ok {
+			return s, cmd
+		}
 		if cmd, ok := s.acts.key(msg, s.target); ok {
 			return s, cmd
 		}
 		cmd := s.key(msg)
 		s.clampScroll()
 		return s, cmd
+	case tea.PasteMsg:
+		if s.search.typing {
+			return s, s.searchEdit(msg)
+		}
 	default:
 		return s, s.acts.update(msg)
 	}
@@ -214,13 +233,7 @@ func (s *ReleaseScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	t := s.table()
-	if t == nil {
-		return nil
-	}
-	page := s.rowsShown(t)
-	if delta, top, bottom, ok := scrollBy(k.TableKeys, msg, page); ok {
-		s.tabs[s.tab].scroll.move(delta, top, bottom, len(t.Rows), page, t.Cursor)
+	if t := s.list(); t != nil && t.Update(msg) {
 		s.viewValid = false
 	}
 	return nil
@@ -257,13 +270,21 @@ func (s *ReleaseScreen) selectedRun() (domain.JobRun, bool) {
 	if s.tab != tabRuns {
 		return domain.JobRun{}, false
 	}
-	t := s.table()
-	if t == nil || len(t.Rows) == 0 {
-		return domain.JobRun{}, false
-	}
-	i := min(s.tabs[tabRuns].scroll.Cursor, len(t.Rows)-1)
-	r, ok := t.Rows[i].Ref.(domain.JobRun)
+	r, ok := s.selectedRef().(domain.JobRun)
 	return r, ok
+}
+
+// selectedRef is what the row under the current tab's cursor stands for (Row.Ref), nil
+// when none.
+func (s *ReleaseScreen) selectedRef() any {
+	t := s.list()
+	if t == nil {
+		return nil
+	}
+	if r := t.Selected(); r != nil {
+		return r.Ref
+	}
+	return nil
 }
 
 // headerHeight is the lines above a tab's body: 5, and the state line when the release is
@@ -282,18 +303,6 @@ func (s *ReleaseScreen) stateLine() string {
 		return ""
 	}
 	return stateLine(s.c.Glyphs, *s.state, s.env, s.d.Release.Version, s.c.Now())
-}
-
-// rowsShown is how many rows of t fit below its notes and header.
-func (s *ReleaseScreen) rowsShown(t *relTable) int {
-	n := s.height - s.headerHeight() - len(t.Notes)
-	if len(t.Cols) > 0 {
-		n--
-	}
-	if len(t.Rows) > n { // a line says which rows are shown
-		n--
-	}
-	return max(n, 1)
 }
 
 // View draws the header, the tab bar and the visible part of the current tab.
@@ -391,7 +400,11 @@ func (s *ReleaseScreen) body(height int) []string {
 	case st.err != nil:
 		return errorLines(s.c, "could not load "+name+":", st.err, s.width)
 	}
-	return drawTable(s.c, s.table(), st.scroll, s.width, height)
+	out := drawTab(s.c, s.table(), s.list(), s.width, height)
+	if s.search.active() {
+		out = append(out[:min(len(out), max(0, height-1))], s.searchLine())
+	}
+	return out
 }
 
 // errorLines say what failed to load, the error wrapped to the width, and how to retry.
@@ -401,38 +414,6 @@ func errorLines(c *Common, what string, err error, width int) []string {
 		out = append(out, drawLine(c, width, relCell{l, c.Theme.Error}))
 	}
 	return append(out, drawLine(c, width, relCell{"r tries again", c.Theme.Muted}))
-}
-
-// drawTable draws a table's notes, header and the rows that fit from the position sc (kept
-// inside the rows by Update; clamped here again only for what is drawn), with a line saying
-// which rows are shown when not all are.
-func drawTable(c *Common, tb *relTable, sc relScroll, width, height int) []string {
-	var out []string
-	tb.Ellipsis = c.Glyphs.Ellipsis
-	for _, n := range tb.Notes {
-		out = append(out, drawLine(c, width, n...))
-	}
-	if len(tb.Rows) == 0 {
-		return append(out, drawLine(c, width, relCell{tb.Empty, c.Theme.Muted}))
-	}
-	if h := tb.header(c.Theme.Header, width); h != "" {
-		out = append(out, h)
-	}
-	page := height - len(out)
-	if len(tb.Rows) > page {
-		page--
-	}
-	page = max(page, 1)
-	sc.clamp(len(tb.Rows), page, tb.Cursor)
-	end := min(sc.Offset+page, len(tb.Rows))
-	for i := sc.Offset; i < end; i++ {
-		out = append(out, tb.line(c, i, width, tb.Cursor && i == sc.Cursor))
-	}
-	if len(tb.Rows) > page {
-		more := fmt.Sprintf("%d-%d of %d", sc.Offset+1, end, len(tb.Rows))
-		out = append(out, drawLine(c, width, relCell{more, c.Theme.Muted}))
-	}
-	return out
 }
 
 // ShortHelp is what the status bar suggests.

@@ -78,13 +78,13 @@ func checksTable(c *Common, cs []domain.Check) *relTable {
 	}
 	tb := &relTable{
 		Empty: "no checks reported for this release in this environment",
-		Cols: []relCol{
+		Cols: []Column{
 			{Title: "OUTCOME", Min: 8},
-			{Title: "CHECK"},
-			{Title: "PHASE", Drop: 2},
-			{Title: "OBSERVED", Min: 12, Flex: true},
-			{Title: "THRESHOLD", Max: 28, Drop: 1},
-			{Title: "AT", Drop: 3},
+			{Title: "CHECK", Name: true},
+			{Title: "PHASE", Priority: 2},
+			{Title: "OBSERVED", Min: 12, Flex: true, Name: true},
+			{Title: "THRESHOLD", Max: 28, Priority: 1},
+			{Title: "AT", Priority: 3},
 		},
 	}
 	for _, k := range current {
@@ -116,12 +116,12 @@ func auditTable(c *Common, env string, evs []domain.LedgerEvent) *relTable {
 	now := c.Time()
 	tb := &relTable{
 		Empty: "no ledger events for this release in this environment",
-		Cols: []relCol{
+		Cols: []Column{
 			{Title: "TIME"},
 			{Title: "KIND"},
 			{Title: "STATUS", Min: 8},
-			{Title: "ACTOR", Max: 32, Drop: 1},
-			{Title: "DETAILS", Min: 10, Flex: true},
+			{Title: "ACTOR", Max: 32, Priority: 1},
+			{Title: "DETAILS", Min: 24, Flex: true, Wrap: true},
 		},
 	}
 	for _, e := range evs {

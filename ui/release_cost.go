@@ -15,9 +15,9 @@ func costTable(c *Common, cost model.Cost) *relTable {
 	t, now := c.Theme, c.Time()
 	tb := &relTable{
 		Empty: "no job runs or pipeline updates since the deploy, so no cost yet",
-		Cols: []relCol{
+		Cols: []Column{
 			{Title: "TYPE"},
-			{Title: "RESOURCE", Max: 40},
+			{Title: "RESOURCE", Min: 12, Name: true},
 			{Title: "RUN / UPDATE", Min: 10, Flex: true},
 			{Title: "DBUS", Min: 14, Right: true},
 		},

@@ -80,13 +80,13 @@ func qualityTable(c *Common, es []domain.ExpectationDelta) *relTable {
 	}
 	tb := &relTable{
 		Empty: "no expectation results: the release's pipelines have not run an update since the deploy",
-		Cols: []relCol{
+		Cols: []Column{
 			{Title: "STATUS", Min: 8},
-			{Title: "EXPECTATION", Min: 12, Flex: true},
-			{Title: "PASSED", Right: true, Drop: 2},
+			{Title: "EXPECTATION", Min: 12, Flex: true, Name: true},
+			{Title: "PASSED", Right: true, Priority: 2},
 			{Title: "FAILED", Right: true},
 			{Title: "RATIO", Right: true},
-			{Title: "PREVIOUS", Right: true, Drop: 1},
+			{Title: "PREVIOUS", Right: true, Priority: 1},
 			{Title: "CHANGE", Right: true},
 		},
 	}

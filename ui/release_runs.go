@@ -68,14 +68,14 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 	tb := &relTable{
 		Cursor: true,
 		Empty:  "no job runs or pipeline updates have started since the deploy",
-		Cols: []relCol{
+		Cols: []Column{
 			{Title: "STATE", Min: 9},
-			{Title: "NAME", Min: 12, Flex: true},
-			{Title: "ID", Max: 12, Drop: 3},
-			{Title: "STARTED", Drop: 2},
+			{Title: "NAME", Min: 12, Flex: true, Name: true},
+			{Title: "ID", Max: 12, Priority: 3},
+			{Title: "STARTED", Priority: 2},
 			{Title: "TOOK"},
 			{Title: "VS BASELINE"},
-			{Title: "RECENT", Min: 6, Max: domain.BaselineRuns, Tail: true, Drop: 1},
+			{Title: "RECENT", Min: 6, Max: domain.BaselineRuns, Tail: true, Priority: 1},
 		},
 	}
 	for _, it := range items {

@@ -43,7 +43,7 @@ type RunScreen struct {
 	detail domain.RunDetail
 	err    error
 	tasks  *relTable
-	scroll relScroll
+	list   tabView
 	copied string // what the last y said ("copied", or why not)
 
 	width, height int
@@ -100,10 +100,16 @@ func (s *RunScreen) SetSize(width, height int) {
 }
 
 // clampScroll keeps the task list's position inside its rows and the screen.
-func (s *RunScreen) clampScroll() {
-	if t := s.taskTable(); t != nil && s.height > 0 {
-		s.scroll.clamp(len(t.Rows), s.tasksShown(t), false)
+func (s *RunScreen) clampScroll() { s.taskList() }
+
+// taskList is the tasks' Table, sized to what is left below the title and the details;
+// nil until the run has loaded.
+func (s *RunScreen) taskList() *Table {
+	tb := s.taskTable()
+	if tb == nil {
+		return nil
 	}
+	return s.list.show(s.c, tb, s.width, s.height-1-len(s.details()))
 }
 
 // KeyMap lists the bindings; y only once there is a URL to copy.
@@ -139,25 +145,11 @@ func (s *RunScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.copied = ""
 			return s, s.Init()
 		}
-		if t := s.taskTable(); t != nil {
-			page := s.tasksShown(t)
-			if delta, top, bottom, ok := scrollBy(s.keys.TableKeys, msg, page); ok {
-				s.scroll.move(delta, top, bottom, len(t.Rows), page, false)
-				s.viewValid = false
-			}
+		if t := s.taskList(); t != nil && t.Update(msg) {
+			s.viewValid = false
 		}
 	}
 	return s, nil
-}
-
-// tasksShown is how many tasks fit below the title line, the run's details, the notes and
-// the header, as View lays them out.
-func (s *RunScreen) tasksShown(t *relTable) int {
-	n := s.height - 1 - len(s.details()) - len(t.Notes) - 1
-	if len(t.Rows) > n {
-		n--
-	}
-	return max(n, 1)
 }
 
 // View draws the run.
@@ -187,7 +179,7 @@ func (s *RunScreen) View() string {
 		lines = append(lines, errorLines(s.c, "could not load the run:", s.err, w)...)
 	default:
 		lines = append(lines, s.details()...)
-		lines = append(lines, drawTable(s.c, s.taskTable(), s.scroll, w, s.height-len(lines))...)
+		lines = append(lines, drawTab(s.c, s.taskTable(), s.taskList(), w, s.height-len(lines))...)
 	}
 	for len(lines) < s.height {
 		lines = append(lines, strings.Repeat(" ", w))
@@ -277,13 +269,13 @@ func (s *RunScreen) taskTable() *relTable {
 	c, now := s.c, s.c.Time()
 	tb := &relTable{
 		Empty: "the run has no tasks",
-		Cols: []relCol{
+		Cols: []Column{
 			{Title: "STATE", Min: 9},
-			{Title: "TASK", Max: 30},
-			{Title: "STARTED", Drop: 2},
+			{Title: "TASK", Min: 12, Name: true},
+			{Title: "STARTED", Priority: 2},
 			{Title: "TOOK"},
-			{Title: "DEPENDS ON", Max: 24, Drop: 1},
-			{Title: "MESSAGE", Min: 10, Flex: true},
+			{Title: "DEPENDS ON", Max: 24, Priority: 1},
+			{Title: "MESSAGE", Min: 10, Flex: true, Wrap: true},
 		},
 	}
 	for _, k := range s.detail.Tasks {

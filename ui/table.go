@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -8,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/release-cockpit/cockpit/themes"
 )
 
@@ -49,48 +49,75 @@ func (t Tone) style(th *themes.Theme) lipgloss.Style {
 }
 
 // Cell is one value of a row, already cleaned (ui.Clean) and in words: the table only cuts
-// and styles it.
+// (or wraps) and styles it.
 type Cell struct {
 	Text string
 	Tone Tone
 }
 
-// Row is one line of a Table. A row is immutable once handed to the table: a changed
-// value is a new Row, which is how the table knows to render it again.
+// Row is one entry of a Table: cells under the columns or, when Span is set, one line of
+// segments across the whole width (section titles, tree lines). A row is immutable once
+// handed to the table: a changed value is a new Row, which is how the table knows to
+// render it again.
 type Row struct {
 	Key   string // stable identity (a deployment ID): the cursor follows it
 	Cells []Cell
+	Span  []relCell
+	Ref   any    // what the row stands for (a job run the cursor opens); nil for none
 	Find  Fields // what the filter matches, lower-case
+
+	// styles, when set, draw the cells instead of their tones (rows built for one theme).
+	styles []lipgloss.Style
 
 	line, sel       string // rendered as a plain row and as the cursor row
 	lineGen, selGen uint64 // the table generation each was rendered for
+	height          int    // lines the row takes (a wrapped name), for heightGen
+	heightGen       uint64
+	text            string // lower-cased text that / searches, built on the first search
 }
 
-// Column describes one column. Widths are decided per terminal width: every column starts
-// at Min; while the row is too wide the column with the highest Drop is hidden (0: never);
-// spare cells go to the columns with Grow 1, then 2, ..., each up to Max.
+// Column describes one column. One rule lays out every table of the cockpit:
+//
+//   - each column wants its content's width (its widest cell and its title) within
+//     [Min, Max] (Max 0: no bound); a Flex column starts at Min and takes what is left;
+//   - a Name column (what identifies the row: run, job, pipeline, table, bundle names)
+//     keeps its whole content before any optional column is shown;
+//   - while the row is too wide, the optional column with the highest Priority is hidden
+//     (Priority 0: never hidden), so sparklines and decorations give way to names;
+//   - when even then the names do not fit, they get narrower and wrap onto more lines
+//     rather than being cut;
+//   - the width left over goes to the Flex columns, in order, up to their content.
 type Column struct {
-	Title string
-	Min   int
-	Max   int
-	Grow  int
-	Drop  int
-	Right bool
-	// Cut shortens a value to a width; nil cuts with ui.Fit (ending in "…").
+	Title    string
+	Min, Max int
+	Priority int  // 0: always shown; otherwise hidden when narrow, highest first
+	Flex     bool // grows into the width left over, up to its content
+	Name     bool // identifies the row: whole before optional columns; wraps, never cut
+	Wrap     bool // wraps onto more lines instead of being cut (messages, details)
+	Right    bool // right-aligned (numbers)
+	Tail     bool // when cut, keep the end (sparklines: the newest values)
+	// Cut shortens a value to a width; nil cuts with ui.FitWith (ending in "…").
 	Cut func(s string, width int) string
 }
 
-// Table is the cockpit's list component: a cursor over rows, of which only the visible
-// window is drawn. Each row's rendered line is cached and reused until the width, the
-// theme or the row changes, so a cursor move renders two lines; the whole frame is reused
-// while nothing changed. Filtering runs over precomputed lower-case keys (Row.Find).
+// Table is the cockpit's list component (the home, the release tabs, the run's tasks, the
+// board, :audit): a cursor over rows, of which only the visible window is drawn. Each
+// row's rendered line is cached and reused until the width, the theme or the row changes,
+// so a cursor move renders two lines; the whole frame is reused while nothing changed.
+// Filtering runs over precomputed lower-case keys (Row.Find); / searches the rows' text.
 type Table struct {
 	c    *Common
 	keys TableKeys
 	cols []Column
 
-	widths []int // per column, 0 when hidden
-	clip   bool  // even the narrowest layout is wider than the table: cut each line
+	gutter, gap int  // the cursor column's width and the spaces between columns
+	cursorShown bool // false: keys scroll the rows and none is selected
+
+	content []int // per column, the widest cell of the rows (and the title)
+	widths  []int // per column, 0 when hidden
+	wraps   bool  // a Name column is narrower than its content: rows may take more lines
+	clip    bool  // even the narrowest layout is wider than the table: cut each line
+	fits    bool  // every visible row fits: no position line
 
 	rows  []*Row
 	view  []int // indices into rows of the rows that pass the filter, in order
@@ -98,9 +125,14 @@ type Table struct {
 	find  []Fields // each row's Find, packed in row order (see pack)
 
 	cursor, offset int
+	mark           int    // the row a search found in a table without a cursor; -1: none
+	query          string // the last search, lower-case
 	width, height  int
 
-	gen   uint64 // renewed when width or theme change: cached lines of another gen are stale
+	sortCol  int // the column the rows are sorted by, marked in the header; -1: none
+	sortDesc bool
+
+	gen   uint64 // renewed when width, layout or theme change: cached lines of another gen are stale
 	theme *themes.Theme
 	empty string
 	blank string
@@ -112,9 +144,22 @@ type Table struct {
 	renders int // rows rendered, for tests of the cache
 }
 
-// NewTable makes a table with these columns.
+// NewTable makes a table with these columns, a one-cell cursor column and one space
+// between columns (the home's look).
 func NewTable(c *Common, cols []Column) *Table {
-	return &Table{c: c, keys: NewTableKeys(), cols: cols, widths: make([]int, len(cols)), gen: nextGen(), dirty: true}
+	return &Table{c: c, keys: NewTableKeys(), cols: cols, widths: make([]int, len(cols)), content: make([]int, len(cols)),
+		gutter: 1, gap: 1, cursorShown: true, mark: -1, sortCol: -1, gen: nextGen(), dirty: true}
+}
+
+// newTabTable makes a table with the release tabs' look: two spaces between columns, and
+// a two-cell cursor column when rows are selected (otherwise keys scroll).
+func newTabTable(c *Common, cols []Column, cursor bool) *Table {
+	t := NewTable(c, cols)
+	t.gap, t.cursorShown, t.gutter = 2, cursor, 0
+	if cursor {
+		t.gutter = 2
+	}
+	return t
 }
 
 // generations are unique across tables, so a row handed to a second table is never drawn
@@ -126,7 +171,8 @@ func nextGen() uint64 { return generations.Add(1) }
 // Keys are the table's cursor keys, for help.
 func (t *Table) Keys() []key.Binding { return t.keys.list() }
 
-// SetSize sets the table's area; the first line is the header.
+// SetSize sets the table's area: the header, the rows, and a line saying where the cursor
+// is when not every row fits.
 func (t *Table) SetSize(width, height int) {
 	if width == t.width && height == t.height {
 		return
@@ -134,7 +180,6 @@ func (t *Table) SetSize(width, height int) {
 	if width != t.width {
 		t.width = width
 		t.layout()
-		t.gen = nextGen()
 		t.blank = strings.Repeat(" ", max(0, width))
 	}
 	t.height = height
@@ -147,7 +192,9 @@ func (t *Table) SetRows(rows []*Row) {
 	key := t.selectedKey()
 	t.rows = rows
 	t.pack()
+	t.measure()
 	t.refilter(false)
+	t.mark = -1
 	if key != "" {
 		for i, ri := range t.view {
 			if t.rows[ri].Key == key {
@@ -174,6 +221,7 @@ func (t *Table) filter(match func(*Fields) bool, narrow bool) {
 	cur := t.selectedIndex()
 	t.match = match
 	t.refilter(narrow)
+	t.mark = -1
 	// The rows did not change and the visible ones are in row order: find the cursor's row
 	// by bisection.
 	if i, found := slices.BinarySearch(t.view, cur); found {
@@ -190,9 +238,18 @@ func (t *Table) SetEmpty(msg string) {
 	}
 }
 
-// Selected is the row under the cursor, nil when none is visible.
+// SetSort marks the column the rows are sorted by in the header (-1: none).
+func (t *Table) SetSort(col int, desc bool) {
+	if col != t.sortCol || desc != t.sortDesc {
+		t.sortCol, t.sortDesc = col, desc
+		t.layout()
+		t.dirty = true
+	}
+}
+
+// Selected is the row under the cursor, nil when none is visible or the table has no cursor.
 func (t *Table) Selected() *Row {
-	if t.cursor < 0 || t.cursor >= len(t.view) {
+	if !t.cursorShown || t.cursor < 0 || t.cursor >= len(t.view) {
 		return nil
 	}
 	return t.rows[t.view[t.cursor]]
@@ -200,6 +257,9 @@ func (t *Table) Selected() *Row {
 
 // Cursor is the cursor's position among the visible rows.
 func (t *Table) Cursor() int { return t.cursor }
+
+// Offset is the first visible row.
+func (t *Table) Offset() int { return t.offset }
 
 // Len is the number of rows that pass the filter; Total counts them all.
 func (t *Table) Len() int   { return len(t.view) }
@@ -216,7 +276,8 @@ func (t *Table) Select(key string) bool {
 	return false
 }
 
-// Update moves the cursor on a cursor key and reports whether the key was one.
+// Update moves the cursor (or, without a cursor, the rows) on a cursor key and reports
+// whether the key was one.
 func (t *Table) Update(msg tea.Msg) bool {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -226,6 +287,18 @@ func (t *Table) Update(msg tea.Msg) bool {
 	switch {
 	case !ok:
 		return false
+	case !t.cursorShown:
+		t.mark = -1
+		switch {
+		case top:
+			t.offset = 0
+		case bottom:
+			t.offset = len(t.view)
+		default:
+			t.offset += delta
+		}
+		t.scroll()
+		t.dirty = true
 	case top:
 		t.MoveTo(0)
 	case bottom:
@@ -250,7 +323,69 @@ func (t *Table) MoveTo(i int) {
 	t.dirty = true
 }
 
-// View draws the header and the visible rows: exactly width x height cells.
+// Search finds the next row (dir 1) or the previous one (dir -1) after the cursor (or the
+// row found last) whose text contains query, case-insensitively, wrapping around; dir 0
+// starts at the cursor's row (a query being typed); an empty query repeats the last one. The row found gets the cursor, or in a table without one is
+// marked and scrolled into view. It reports whether a row matched.
+func (t *Table) Search(query string, dir int) bool {
+	if q := strings.ToLower(strings.TrimSpace(query)); q != "" {
+		t.query = q
+	}
+	n := len(t.view)
+	if t.query == "" || n == 0 {
+		return false
+	}
+	cur, none := t.cursor, false
+	if !t.cursorShown {
+		cur, none = t.mark, t.mark < 0
+		if none {
+			cur = t.offset
+		}
+	}
+	start, step := cur+dir, dir
+	switch {
+	case dir == 0: // as the query is typed: the cursor's row first
+		start, step = cur, 1
+	case none && dir > 0:
+		start = cur
+	}
+	for k := range n {
+		i := ((start+step*k)%n + n) % n
+		if strings.Contains(t.searchText(t.rows[t.view[i]]), t.query) {
+			if t.cursorShown {
+				t.MoveTo(i)
+			} else {
+				t.mark, t.cursor = i, i
+				t.scrollTo(i)
+			}
+			t.dirty = true
+			return true
+		}
+	}
+	return false
+}
+
+// Query is the last search, lower-case.
+func (t *Table) Query() string { return t.query }
+
+// searchText is what / matches in a row: its cells' or segments' text, lower-case.
+func (t *Table) searchText(r *Row) string {
+	if r.text == "" {
+		var b strings.Builder
+		for _, c := range r.Cells {
+			b.WriteString(c.Text)
+			b.WriteByte(' ')
+		}
+		for _, s := range r.Span {
+			b.WriteString(s.Text)
+		}
+		r.text = strings.ToLower(Clean(b.String())) + " "
+	}
+	return r.text
+}
+
+// View draws the header, the visible rows and, when not every row fits, where the cursor
+// is: exactly width x height cells.
 func (t *Table) View() string {
 	if t.theme != t.c.Theme {
 		t.theme = t.c.Theme
@@ -267,31 +402,84 @@ func (t *Table) View() string {
 	}
 	var b strings.Builder
 	b.Grow((t.width + 32) * t.height)
-	if t.header == "" {
-		t.header = t.renderHeader()
-	}
-	b.WriteString(t.header)
-	var empty []string
-	if len(t.view) == 0 && t.empty != "" {
-		empty = wrap(Clean(t.empty), t.width-2)
-	}
-	for i := range t.bodyHeight() {
-		b.WriteByte('\n')
-		at := t.offset + i
-		switch {
-		case at < len(t.view):
-			b.WriteString(t.line(t.rows[t.view[at]], at == t.cursor))
-		case i < len(empty):
-			b.WriteString(t.theme.Muted.Render(padRight(" "+Fit(empty[i], t.width-1), t.width)))
-		default:
-			b.WriteString(t.blank)
+	lines := 0
+	emit := func(s string) {
+		if lines > 0 {
+			b.WriteByte('\n')
 		}
+		b.WriteString(s)
+		lines++
+	}
+	if len(t.cols) > 0 {
+		if t.header == "" {
+			t.header = t.renderHeader()
+		}
+		emit(t.header)
+	}
+	body := t.bodyHeight()
+	end := lines + body
+	if len(t.view) == 0 && t.empty != "" {
+		for _, l := range wrap(Clean(t.empty), t.width-2) {
+			if lines < end {
+				emit(t.theme.Muted.Render(padRight(" "+FitWith(l, t.width-1, t.c.Glyphs.Ellipsis), t.width)))
+			}
+		}
+	}
+	last := t.offset - 1
+	for at := t.offset; at < len(t.view) && lines < end; at++ {
+		r := t.rows[t.view[at]]
+		if at > t.offset && lines+t.rowHeight(r) > end {
+			break // a row is shown whole or not at all (unless it alone is taller than the body)
+		}
+		s := t.line(r, at == t.cursor && t.cursorShown || at == t.mark)
+		for {
+			first, rest, more := strings.Cut(s, "\n")
+			emit(first)
+			if !more || lines >= end {
+				break
+			}
+			s = rest
+		}
+		last = at
+	}
+	for lines < end {
+		emit(t.blank)
+	}
+	if !t.fits {
+		emit(t.theme.Muted.Render(padRight(FitWith(" "+t.position(last), t.width, t.c.Glyphs.Ellipsis), t.width)))
+	}
+	for lines < t.height {
+		emit(t.blank)
 	}
 	t.frame, t.dirty = b.String(), false
 	return t.frame
 }
 
-func (t *Table) bodyHeight() int { return max(0, t.height-1) }
+// position says where the cursor is among the rows (12/240), or which rows are shown in a
+// table without a cursor (1-20 of 240).
+func (t *Table) position(last int) string {
+	if t.cursorShown {
+		return fmt.Sprintf("%d/%d", t.cursor+1, len(t.view))
+	}
+	return fmt.Sprintf("%d-%d of %d", t.offset+1, last+1, len(t.view))
+}
+
+// headerHeight is 1 with columns, 0 for a table of spans.
+func (t *Table) headerHeight() int {
+	if len(t.cols) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// bodyHeight is the lines rows can take.
+func (t *Table) bodyHeight() int {
+	n := t.height - t.headerHeight()
+	if !t.fits {
+		n--
+	}
+	return max(0, n)
+}
 
 // selectedIndex is the cursor's row as an index into rows, -1 when none.
 func (t *Table) selectedIndex() int {
@@ -336,13 +524,13 @@ func (t *Table) pack() {
 	n := 0
 	for _, r := range t.rows {
 		f := &r.Find
-		n += len(f.All) + len(f.Bundle) + len(f.Version) + len(f.SHA) + len(f.By) + len(f.Status) + len(f.Tags)
+		n += len(f.All) + len(f.Bundle) + len(f.Version) + len(f.SHA) + len(f.By) + len(f.Status) + len(f.Tags) + len(f.Ticket)
 	}
 	var b strings.Builder
 	b.Grow(n)
 	for _, r := range t.rows {
 		f := &r.Find
-		for _, s := range [...]string{f.All, f.Bundle, f.Version, f.SHA, f.By, f.Status, f.Tags} {
+		for _, s := range [...]string{f.All, f.Bundle, f.Version, f.SHA, f.By, f.Status, f.Tags, f.Ticket} {
 			b.WriteString(s)
 		}
 	}
@@ -356,7 +544,7 @@ func (t *Table) pack() {
 	for i, r := range t.rows {
 		f := &r.Find
 		t.find[i] = Fields{All: take(f.All), Bundle: take(f.Bundle), Version: take(f.Version), SHA: take(f.SHA),
-			By: take(f.By), Status: take(f.Status), Tags: take(f.Tags), Provisional: f.Provisional}
+			By: take(f.By), Status: take(f.Status), Tags: take(f.Tags), Ticket: take(f.Ticket), Provisional: f.Provisional}
 	}
 }
 
@@ -367,182 +555,68 @@ func (t *Table) settle() {
 	t.dirty = true
 }
 
-// scroll keeps the cursor inside the visible window, moving the window as little as
-// possible (the same rule as the release and run screens' lists: relScroll.follow).
+// scrollTo moves the window as little as possible so that row i shows whole.
+func (t *Table) scrollTo(i int) {
+	if i < 0 || i >= len(t.view) {
+		t.offset = 0
+		return
+	}
+	t.offset = min(t.offset, i)
+	body := max(1, t.bodyHeight())
+	if !t.wraps {
+		t.offset = max(t.offset, i-body+1)
+		return
+	}
+	used := 0
+	for j := t.offset; j <= i; j++ {
+		used += t.rowHeight(t.rows[t.view[j]])
+	}
+	for used > body && t.offset < i {
+		used -= t.rowHeight(t.rows[t.view[t.offset]])
+		t.offset++
+	}
+}
+
+// scroll keeps the cursor inside the visible window (moving the window as little as
+// possible) and the window inside the rows. Update calls it (after a key, a load, a
+// resize); View only reads the position.
 func (t *Table) scroll() {
-	p := relScroll{Offset: t.offset, Cursor: t.cursor}
-	p.follow(len(t.view), max(1, t.bodyHeight()))
-	t.offset = p.Offset
+	t.fits = t.allFit()
+	if t.cursorShown {
+		t.cursor = max(0, min(t.cursor, len(t.view)-1))
+		t.scrollTo(t.cursor)
+	}
+	t.offset = max(0, min(t.offset, t.maxOffset()))
 }
 
-// layout decides column widths for the current width (see Column).
-func (t *Table) layout() {
-	inner := t.width - 1 // the cursor column
-	w := t.widths
-	for i, c := range t.cols {
-		w[i] = c.Min
+// allFit reports whether every visible row fits below the header.
+func (t *Table) allFit() bool {
+	room := t.height - t.headerHeight()
+	if len(t.view) > room {
+		return false
 	}
-	for t.rowWidth() > inner {
-		drop := -1
-		for i, c := range t.cols {
-			if w[i] > 0 && c.Drop > 0 && (drop < 0 || c.Drop >= t.cols[drop].Drop) {
-				drop = i
-			}
-		}
-		if drop < 0 {
-			break
-		}
-		w[drop] = 0
+	if !t.wraps {
+		return true
 	}
-	spare := inner - t.rowWidth()
-	for rank := 1; spare > 0 && rank <= len(t.cols); rank++ {
-		for i, c := range t.cols {
-			if c.Grow == rank && w[i] > 0 && c.Max > w[i] {
-				add := min(spare, c.Max-w[i])
-				w[i] += add
-				spare -= add
-			}
-		}
+	used := 0
+	for _, i := range t.view {
+		used += t.rowHeight(t.rows[i])
 	}
-	t.clip = t.rowWidth() > inner
-	t.header = ""
+	return used <= room
 }
 
-// rowWidth is the width of a row without the cursor column: shown columns and a space between each.
-func (t *Table) rowWidth() int {
-	n, sum := 0, 0
-	for _, w := range t.widths {
-		if w > 0 {
-			n++
-			sum += w
+// maxOffset is the first row of the last window: the rows from it to the end fill the body.
+func (t *Table) maxOffset() int {
+	body := max(1, t.bodyHeight())
+	if !t.wraps {
+		return max(0, len(t.view)-body)
+	}
+	used := 0
+	for i := len(t.view) - 1; i >= 0; i-- {
+		used += t.rowHeight(t.rows[t.view[i]])
+		if used > body {
+			return min(i+1, len(t.view)-1)
 		}
 	}
-	return sum + max(0, n-1)
-}
-
-func (t *Table) renderHeader() string {
-	var b strings.Builder
-	b.WriteByte(' ')
-	first := true
-	for i, c := range t.cols {
-		if t.widths[i] == 0 {
-			continue
-		}
-		if !first {
-			b.WriteByte(' ')
-		}
-		first = false
-		b.WriteString(align(FitWith(c.Title, t.widths[i], t.c.Glyphs.Ellipsis), t.widths[i], c.Right))
-	}
-	return t.theme.Header.Render(t.finish(b.String()))
-}
-
-// line is a row's rendered line, from the cache when it is current.
-func (t *Table) line(r *Row, selected bool) string {
-	if selected {
-		if r.selGen != t.gen {
-			r.sel, r.selGen = t.render(r, true), t.gen
-		}
-		return r.sel
-	}
-	if r.lineGen != t.gen {
-		r.line, r.lineGen = t.render(r, false), t.gen
-	}
-	return r.line
-}
-
-// render draws a row. The cursor row is the Selected style over plain text with the
-// cursor glyph in front, so it stands out without colour too.
-func (t *Table) render(r *Row, selected bool) string {
-	t.renders++
-	var b strings.Builder
-	b.Grow(t.width * 2)
-	if selected {
-		b.WriteString(Fit(t.c.Glyphs.Cursor, 1))
-	} else {
-		b.WriteByte(' ')
-	}
-	first := true
-	for i, c := range t.cols {
-		w := t.widths[i]
-		if w == 0 {
-			continue
-		}
-		if !first {
-			b.WriteByte(' ')
-		}
-		first = false
-		var cell Cell
-		if i < len(r.Cells) {
-			cell = r.Cells[i]
-		}
-		var text string
-		if c.Cut != nil {
-			text = c.Cut(Clean(cell.Text), w)
-		} else {
-			text = FitWith(cell.Text, w, t.c.Glyphs.Ellipsis)
-		}
-		text = align(text, w, c.Right)
-		if selected || cell.Tone == ToneBase || strings.TrimSpace(text) == "" {
-			b.WriteString(text)
-		} else {
-			b.WriteString(cell.Tone.style(t.theme).Render(text))
-		}
-	}
-	if selected {
-		return t.theme.Selected.Render(t.finish(b.String()))
-	}
-	return t.finish(b.String())
-}
-
-// finish pads a line to the table's width, or cuts it when no layout fits.
-func (t *Table) finish(s string) string {
-	if t.clip {
-		return ansi.Truncate(s, t.width, "")
-	}
-	return padRight(s, t.width)
-}
-
-// align pads s to width, on the left for right-aligned columns.
-func align(s string, width int, right bool) string {
-	pad := width - Width(s)
-	if pad <= 0 {
-		return s
-	}
-	if right {
-		return strings.Repeat(" ", pad) + s
-	}
-	return s + strings.Repeat(" ", pad)
-}
-
-// padRight pads s with spaces to width cells.
-func padRight(s string, width int) string {
-	if pad := width - ansi.StringWidth(s); pad > 0 {
-		return s + strings.Repeat(" ", pad)
-	}
-	return s
-}
-
-// wrap breaks text into lines of at most width cells at spaces (a longer word is cut).
-func wrap(s string, width int) []string {
-	if width <= 0 {
-		return nil
-	}
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		switch {
-		case line == "":
-			line = w
-		case Width(line)+1+Width(w) <= width:
-			line += " " + w
-		default:
-			lines = append(lines, line)
-			line = w
-		}
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
+	return 0
 }
