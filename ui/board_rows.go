@@ -145,7 +145,7 @@ const (
 )
 
 func boardColumns(envs []string) []Column {
-	cols := []Column{{Title: "BUNDLE", Min: 16, Name: true}}
+	cols := []Column{{Title: "BUNDLE", Min: 16, Max: 28, Flex: true}}
 	for i, env := range envs {
 		// Earlier environments give way first at narrow widths; production stays.
 		cols = append(cols, Column{Title: strings.ToUpper(env), Min: 15, Max: 19, Flex: true, Priority: 10 - i})

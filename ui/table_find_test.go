@@ -263,3 +263,21 @@ func TestHelpFitsAt80x24WithALegend(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// The release screen's help explains its tabs' columns, the current tab's first.
+func TestReleaseHelpExplainsTheTabsColumns(t *testing.T) {
+	s := openIncident(t, relCommon(t, themes.Mono(), UnicodeGlyphs), tabChecks, 80, 24)
+	l := s.Legend()
+	if len(l) == 0 || l[0].Term != "PHASE" {
+		t.Fatalf("the Checks tab's legend does not come first: %v", l)
+	}
+	var text strings.Builder
+	for _, e := range l {
+		text.WriteString(e.Term + " " + e.Meaning + "\n")
+	}
+	for _, want := range []string{"VS BASELINE", "RECENT", "so far", "RATIO", "CHANGE", "n and N"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the legend does not explain %q", want)
+		}
+	}
+}

@@ -1,0 +1,41 @@
+package ui
+
+import (
+	"fmt"
+
+	domain "github.com/release-cockpit/cockpit/model"
+)
+
+// Legend explains the release screen's columns and glyphs in help (?), the current tab's
+// first.
+func (s *ReleaseScreen) Legend() []legendEntry {
+	g := s.c.Glyphs
+	runs := []legendEntry{
+		{"VS BASELINE", "the run's duration against the median of its job's runs before the deploy; 50% or more either way is marked"},
+		{"RECENT", fmt.Sprintf("a sparkline of the job's last %d runs before the deploy, oldest left, newest right", domain.BaselineRuns)},
+		{"so far", "the run or update is still going: how long until now"},
+	}
+	checks := []legendEntry{
+		{"PHASE", "pre: reported before the deploy (validate, tests, policy); post: after it (canary, SLA, freshness, drift, budget)"},
+		{"no data", "the check had nothing to measure: inconclusive, not passed"},
+	}
+	quality := []legendEntry{
+		{"RATIO", "failed records over all records of the expectation since the deploy"},
+		{"CHANGE", "the ratio's change in points against the previous deployment; " + g.Failing + " regressed beyond the policy"},
+	}
+	lineage := []legendEntry{
+		{g.TreeBranch + g.TreeLast, "read tables above the release, written tables and their consumers (two hops) below"},
+	}
+	common := []legendEntry{
+		{"1-13 of 17", "the rows shown, when a tab is longer than the screen; 3/40 where the cursor is"},
+		{"/", "searches the tab's text; n and N go to the next and previous match"},
+	}
+	tabs := map[relTab][]legendEntry{tabRuns: runs, tabChecks: checks, tabQuality: quality, tabLineage: lineage}
+	out := append([]legendEntry(nil), tabs[s.tab]...)
+	for _, t := range []relTab{tabRuns, tabChecks, tabQuality, tabLineage} {
+		if t != s.tab {
+			out = append(out, tabs[t]...)
+		}
+	}
+	return append(out, common...)
+}
