@@ -146,33 +146,6 @@ func TestTabsRememberWhereTheCursorWas(t *testing.T) {
 		t.Fatalf("back on prod the cursor is on %s, want %s", got, want)
 	}
 }
-
-func TestSortCyclesThroughTriageNewestAndBundleAndSaysWhich(t *testing.T) {
-	m := startRoot(t, rootCommon(t, themes.Mono()), rootOptions(), 120, 40)
-	ordered := map[string]func(a, b source.Deployment) bool{
-		"newest": func(a, b source.Deployment) bool { return !a.DeployedAt.Before(b.DeployedAt) },
-		"bundle": func(a, b source.Deployment) bool { return a.Release.Bundle <= b.Release.Bundle },
-		"triage": func(a, b source.Deployment) bool {
-			return !model.TriageLess(b.Assessment, a.Assessment, b.DeployedAt, a.DeployedAt)
-		},
-	}
-	for _, want := range []string{"newest", "bundle", "triage"} {
-		sendKeys(t, m, "s")
-		if !strings.Contains(ansi.Strip(rootFrame(m)), "sort: "+want) {
-			t.Fatalf("the header does not say sort: %s", want)
-		}
-		e := m.home.activeEnv()
-		for i := 1; i < len(e.items); i++ {
-			if !ordered[want](e.items[i-1].d, e.items[i].d) {
-				t.Fatalf("sort %s: %s before %s", want, e.items[i-1].d.Release.ID(), e.items[i].d.Release.ID())
-			}
-		}
-		if got := m.home.table.Selected().Key; got != m.home.table.rows[m.home.table.view[m.home.table.Cursor()]].Key {
-			t.Fatal("the cursor lost its row")
-		}
-	}
-}
-
 func TestCursorKeysMoveWithinTheList(t *testing.T) {
 	m := startRoot(t, rootCommon(t, themes.Mono()), rootOptions(), 120, 24)
 	n := m.home.table.Len()
