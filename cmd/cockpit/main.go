@@ -49,9 +49,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// demoShortForm makes "cockpit demo [verb ...]" the same as "cockpit --demo [verb ...]".
+// demoShortForm makes "cockpit demo [verb ...]" the same as "cockpit --demo [verb ...]";
+// "cockpit demo --help" stays the demo command's own help, which lists the demo's flags.
 func demoShortForm(args []string) []string {
-	if len(args) > 0 && args[0] == "demo" {
+	if len(args) > 0 && args[0] == "demo" && !demoHelp(args) {
 		return append([]string{"--demo"}, args[1:]...)
 	}
 	return args

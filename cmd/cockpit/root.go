@@ -88,8 +88,7 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	}
 
 	root.AddCommand(
-		&cobra.Command{Use: "demo", Short: "Run the cockpit on the simulated workspace (same as --demo)", Args: cobra.ArbitraryArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error { return runHome(cmd.Context(), g) }},
+		newDemoCommand(g, root),
 		newReleasesCommand(g),
 		newLedgerCommand(g),
 		newDoctorCommand(g),

@@ -232,14 +232,7 @@ func TestUpdateEventsRefuseIdsThatWouldChangeTheFilter(t *testing.T) {
 
 func TestEventsOfAFailedUpdateCarryItsException(t *testing.T) {
 	c := clientAs(t, oncallToken)
-	failed := query(t, func(scan func(...any) error) ([2]string, error) {
-		var r [2]string
-		return r, scan(&r[0], &r[1])
-	}, `SELECT pipeline_id, update_id FROM sim.lakeflow.pipeline_update_timeline
-WHERE workspace_id = ? AND result_state = 'FAILED' ORDER BY period_end_time DESC LIMIT 1`, prodWS)
-	if len(failed) == 0 {
-		t.Fatal("no failed pipeline update in prod")
-	}
+	failed := [][2]string{newestFailedUpdate(t)}
 	events, err := c.UpdateEvents(ctx(t), failed[0][0], failed[0][1])
 	if err != nil {
 		t.Fatal(err)
@@ -248,6 +241,20 @@ WHERE workspace_id = ? AND result_state = 'FAILED' ORDER BY period_end_time DESC
 	if i < 0 || events[len(events)-1].UpdateState != "FAILED" || !events[i].Fatal || events[i].Exceptions[0].Message == "" {
 		t.Errorf("events of failed update %s: %+v", failed[0][1], events)
 	}
+}
+
+// newestFailedUpdate is prod's newest failed pipeline update: its pipeline and update ids.
+func newestFailedUpdate(t *testing.T) [2]string {
+	t.Helper()
+	failed := query(t, func(scan func(...any) error) ([2]string, error) {
+		var r [2]string
+		return r, scan(&r[0], &r[1])
+	}, `SELECT pipeline_id, update_id FROM sim.lakeflow.pipeline_update_timeline
+WHERE workspace_id = ? AND result_state = 'FAILED' ORDER BY period_end_time DESC LIMIT 1`, prodWS)
+	if len(failed) == 0 {
+		t.Fatal("no failed pipeline update in prod")
+	}
+	return failed[0]
 }
 
 // incidentPipeline is the prod pipeline of the incident's bundle.
