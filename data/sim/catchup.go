@@ -25,6 +25,7 @@ CREATE OR REPLACE TABLE memory.main.st_releases (rel BIGINT, release_id VARCHAR,
 CREATE OR REPLACE TABLE memory.main.st_events (event_id VARCHAR, rel BIGINT, kind VARCHAR, status VARCHAR, "at" TIMESTAMP,
   reason VARCHAR, run_id BIGINT, details VARCHAR);
 CREATE OR REPLACE TABLE memory.main.st_landed (release_id VARCHAR, environment VARCHAR, bundle VARCHAR);
+CREATE OR REPLACE TABLE memory.main.st_deploys AS SELECT * FROM sim.sim_internal.bundle_deploys LIMIT 0;
 CREATE OR REPLACE TABLE memory.main.st_flight AS SELECT * FROM sim.sim_internal.in_flight LIMIT 0;
 `
 
@@ -67,6 +68,8 @@ var moveSQL = []string{
 	  CASE WHEN {final} THEN result_state END,
 	  {start}, {end}, [], [], update_id, run_as, {'type': 'SERVERLESS', 'cluster_id': NULL}`, `memory.main.st_updates`),
 	`INSERT INTO sim.sim_internal.pipeline_updates SELECT * FROM memory.main.st_updates`,
+	`INSERT INTO sim.sim_internal.bundle_deploys SELECT * FROM memory.main.st_deploys`,
+	auditSQL,
 	`INSERT INTO sim.release_cockpit.expectation_results
 	SELECT workspace_id, pipeline_id, update_id, dataset, expectation,
 	  num_rows - CAST(num_rows * ratio AS BIGINT), CAST(num_rows * ratio AS BIGINT), end_ts
@@ -81,6 +84,11 @@ var moveSQL = []string{
 	FROM memory.main.st_updates u JOIN (SELECT DISTINCT workspace_id, entity_id, target FROM sim.sim_internal.resource_io WHERE target IS NOT NULL) io
 	  ON io.workspace_id = u.workspace_id AND io.entity_id = u.pipeline_id
 	WHERE u.result_state = 'COMPLETED'`,
+}
+
+// moveLedgerSQL moves the staged ledger events and the resources of the releases that
+// landed into the ledger; an estate without one (Options.NoLedger) skips it.
+var moveLedgerSQL = []string{
 	`INSERT INTO sim.release_cockpit.release_events
 	SELECT e.event_id, r.release_id, r.bundle, r.version, r.git_sha, r.environment, e.kind, e.status, r.actor, e."at", r.ticket,
 	  e.reason, e.run_id, e.details
@@ -100,7 +108,7 @@ type stage struct {
 	rows map[string]int
 }
 
-var stageTables = []string{"st_runs", "st_updates", "st_releases", "st_events", "st_landed", "st_flight"}
+var stageTables = []string{"st_runs", "st_updates", "st_releases", "st_events", "st_landed", "st_flight", "st_deploys"}
 
 // createStage (re)creates the staging tables in DuckDB's in-memory catalog: staging writes
 // stay out of the estate's transaction, which may write only to the estate.
@@ -203,6 +211,9 @@ func (g *generator) stageLedger(s *stage, part int, from, to time.Time) error {
 			continue
 		}
 		if err := stageEvents(s, int64(i), deploymentRows(g.seed, d, from, to)); err != nil {
+			return err
+		}
+		if err := stageDeploy(s, d, from, to); err != nil {
 			return err
 		}
 		if d.failed || !d.firstSeen || !d.at.After(from) || d.at.After(to) {

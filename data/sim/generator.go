@@ -211,7 +211,7 @@ func metadataDoc(b *bundleSpec, env, commit string) string {
 	if env == "dev" {
 		meta.Config.Bundle.Mode = "development"
 	}
-	meta.Config.Bundle.Git.OriginURL = "https://github.com/example-data/" + strings.ReplaceAll(b.name, "_", "-") + ".git"
+	meta.Config.Bundle.Git.OriginURL = originURL(b)
 	meta.Config.Bundle.Git.Branch = "main"
 	meta.Config.Bundle.Git.Commit = commit
 	meta.Config.Bundle.Git.BundleRootPath = "."

@@ -52,15 +52,16 @@ CREATE TABLE IF NOT EXISTS sim.lakeflow.pipeline_update_timeline (
 
 
 
--- The ledger (DESIGN §4), as `cockpit ledger init` creates it on DuckDB.
-CREATE TABLE IF NOT EXISTS sim.release_cockpit.release_events (
-  event_id VARCHAR, release_id VARCHAR, bundle VARCHAR, version VARCHAR, git_sha VARCHAR,
-  environment VARCHAR, kind VARCHAR, status VARCHAR, actor VARCHAR, "at" TIMESTAMP,
-  ticket VARCHAR, reason VARCHAR, run_id BIGINT, details VARCHAR
-);
-CREATE TABLE IF NOT EXISTS sim.release_cockpit.release_resources (
-  release_id VARCHAR, environment VARCHAR, resource_type VARCHAR, resource_key VARCHAR,
-  resource_id VARCHAR, name VARCHAR
+-- The audit log (reference §1.10): the simulation writes what a bundle deploy leaves there,
+-- one row per job reset and pipeline edit (generator_audit.go).
+CREATE TABLE IF NOT EXISTS sim.access.audit (
+  account_id VARCHAR, workspace_id VARCHAR, version VARCHAR, event_time TIMESTAMP, event_date DATE,
+  source_ip_address VARCHAR, user_agent VARCHAR, session_id VARCHAR,
+  user_identity STRUCT(email VARCHAR, subject_name VARCHAR),
+  service_name VARCHAR, action_name VARCHAR, request_id VARCHAR, request_params MAP(VARCHAR, VARCHAR),
+  response STRUCT(status_code INTEGER, error_message VARCHAR, result VARCHAR),
+  audit_level VARCHAR, event_id VARCHAR,
+  identity_metadata STRUCT(run_by VARCHAR, run_as VARCHAR, acting_resource VARCHAR, run_by_display_name VARCHAR, run_as_display_name VARCHAR)
 );
 -- Expectation results flattened to one row per (update, dataset, expectation). On Databricks
 -- `cockpit ledger init` creates this as a view over the pipeline event log system table
@@ -82,6 +83,12 @@ CREATE TABLE IF NOT EXISTS sim.sim_internal.users (
 CREATE TABLE IF NOT EXISTS sim.sim_internal.acls (
   workspace_id VARCHAR, object_type VARCHAR, object_id VARCHAR, principal_type VARCHAR,
   principal VARCHAR, permission_level VARCHAR, inherited BOOLEAN
+);
+-- Every bundle deploy (succeeded or failed) of the estate: what the bundle deployment
+-- metadata service answers for the bundles that record their deployment history.
+CREATE TABLE IF NOT EXISTS sim.sim_internal.bundle_deploys (
+  workspace_id VARCHAR, bundle VARCHAR, environment VARCHAR, deployed_at TIMESTAMP, actor VARCHAR,
+  version VARCHAR, git_sha VARCHAR, failed BOOLEAN
 );
 -- Bundle metadata.json documents, as `bundle deploy` leaves them in the workspace.
 CREATE TABLE IF NOT EXISTS sim.sim_internal.workspace_files (

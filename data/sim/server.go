@@ -110,6 +110,10 @@ func (srv *Server) routes() {
 		"GET /api/2.0/workspace/export":                   srv.export,
 		"GET /api/2.0/workspace/get-status":               srv.getStatus,
 		"POST /sql/1.0/warehouses/{id}":                   srv.sqlWarehouse,
+		"GET /api/2.0/bundle/deployments":                 srv.listBundleDeployments,
+		"GET /api/2.0/bundle/deployments/{id}":            srv.getBundleDeployment,
+		"GET /api/2.0/bundle/deployments/{id}/versions":   srv.listBundleVersions,
+		"GET /api/2.0/bundle/deployments/{id}/resources":  srv.listBundleResources,
 	} {
 		srv.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			u, _ := r.Context().Value(userKey{}).(User)

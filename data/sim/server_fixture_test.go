@@ -69,7 +69,7 @@ func newFixture(t testing.TB) *fixture {
 	if _, err := db.ExecContext(ctx, "ATTACH ':memory:' AS "+Catalog); err != nil {
 		t.Fatal(err)
 	}
-	if err := createSchema(ctx, db); err != nil {
+	if err := createSchema(ctx, db, true); err != nil {
 		t.Fatal(err)
 	}
 	s := &Sim{db: db, opts: Options{Clock: func() time.Time { return fixtureNow }}}

@@ -28,6 +28,9 @@ import (
 //go:embed schema.sql
 var schemaSQL string
 
+//go:embed ledger_schema.sql
+var ledgerSchemaSQL string
+
 // memoryLimit caps DuckDB's memory. 128MB was too little for the home's three environments
 // listing a week at once (the health statements of their 1,000-deployment pages ran out of
 // memory side by side); 256MB leaves the process's peak at its first start's (~420MB).
@@ -54,6 +57,11 @@ type Options struct {
 	// Lag delays the lakeflow timelines, task timelines, lineage and expectation results
 	// behind the estate's clock (lag.go, --demo-lag); zero shows them as soon as runs end.
 	Lag time.Duration
+	// NoLedger opens an estate whose workspace has no ledger at all (--demo-ledger none):
+	// the generator writes what Databricks records (system tables, the audit log,
+	// metadata.json, the deployment history service) and no ledger event. It is the
+	// estate's own: an estate generated with a ledger is refused, and the other way round.
+	NoLedger bool
 }
 
 // Sim is an open simulated estate.
@@ -136,7 +144,7 @@ func Open(ctx context.Context, o Options) (*Sim, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening the simulated estate %s: %w", path, err)
 	}
-	if err := createSchema(ctx, db); err != nil {
+	if err := createSchema(ctx, db, !o.NoLedger); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("creating the simulated tables: %w", err)
 	}
@@ -153,7 +161,7 @@ func Open(ctx context.Context, o Options) (*Sim, error) {
 		db.Close()
 		return nil, err
 	}
-	if o.Hostile {
+	if o.Hostile && !o.NoLedger {
 		if err := s.plantHostile(ctx); err != nil {
 			db.Close()
 			return nil, err
@@ -162,11 +170,19 @@ func Open(ctx context.Context, o Options) (*Sim, error) {
 	return s, nil
 }
 
-// createSchema creates the estate's tables and the views derived from them, where missing.
-func createSchema(ctx context.Context, db *sql.DB) error {
-	_, err := db.ExecContext(ctx, schemaSQL+";\n"+viewsSQL)
+// createSchema creates the estate's tables and the views derived from them, where missing,
+// and the ledger's tables unless the estate has none.
+func createSchema(ctx context.Context, db *sql.DB, ledger bool) error {
+	q := schemaSQL + ";\n" + viewsSQL
+	if ledger {
+		q += ";\n" + ledgerSchemaSQL
+	}
+	_, err := db.ExecContext(ctx, q)
 	return err
 }
+
+// HasLedger says whether the estate was generated with a ledger (not --demo-ledger none).
+func (s *Sim) HasLedger() bool { return !s.opts.NoLedger }
 
 // DB is the estate's database, to hand to data/warehouse in place of a SQL warehouse.
 func (s *Sim) DB() *sql.DB { return s.db }
@@ -191,6 +207,7 @@ func Tables() map[string]string {
 		"system.lakeflow.pipelines":                Catalog + ".lakeflow.pipelines",
 		"system.lakeflow.pipeline_update_timeline": Catalog + ".lakeflow.pipeline_update_timeline",
 		"system.access.table_lineage":              Catalog + ".access.table_lineage",
+		"system.access.audit":                      Catalog + ".access.audit",
 		"system.billing.usage":                     Catalog + ".billing.usage",
 	}
 }

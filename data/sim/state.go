@@ -13,7 +13,7 @@ import (
 
 // FormatVersion changes whenever the estate's shape or generation changes incompatibly; a
 // file of another format is refused (ErrVersion), so the default file name carries it.
-const FormatVersion = "3"
+const FormatVersion = "4"
 
 // load reads the estate's meta, or on first open decides the anchor and writes the objects.
 func (s *Sim) load(ctx context.Context) error {
@@ -59,6 +59,7 @@ func (s *Sim) load(ctx context.Context) error {
 		for k, v := range map[string]string{
 			"version": FormatVersion, "seed": strconv.FormatInt(s.opts.Seed, 10), "anchor": anchor.Format(time.RFC3339Nano),
 			"start": start.Format(time.RFC3339Nano), "through": start.Format(time.RFC3339Nano), "freeze_windows": string(freeze),
+			"ledger": ledgerMode(s.opts.NoLedger),
 		} {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO sim.sim_internal.meta VALUES (?, ?)", k, v); err != nil {
 				return fmt.Errorf("writing the estate's meta: %w", err)
@@ -75,6 +76,9 @@ func (s *Sim) load(ctx context.Context) error {
 	}
 	if meta["seed"] != strconv.FormatInt(s.opts.Seed, 10) {
 		return fmt.Errorf("%w: this estate was generated with seed %s, not %d: pass --demo-seed %s or another --demo-db", ErrSeed, meta["seed"], s.opts.Seed, meta["seed"])
+	}
+	if m := ledgerMode(s.opts.NoLedger); meta["ledger"] != m {
+		return fmt.Errorf("%w: this estate was generated with ledger %q, not %q: pass another --demo-db, or --demo-reset", ErrLedgerMode, meta["ledger"], m)
 	}
 	anchor, err1 := time.Parse(time.RFC3339Nano, meta["anchor"])
 	start, err2 := time.Parse(time.RFC3339Nano, meta["start"])
@@ -119,7 +123,17 @@ func clearEstate(ctx context.Context, conn *sql.Conn) error {
 var (
 	ErrSeed  = errors.New("simulated estate has another seed")
 	ErrClock = errors.New("simulated estate is ahead of the clock")
+	// ErrLedgerMode: the estate was generated with a ledger and opened without, or the other way round.
+	ErrLedgerMode = errors.New("simulated estate has another ledger mode")
 )
+
+// ledgerMode is the meta value of an estate's ledger: "ledger", or "none" (--demo-ledger none).
+func ledgerMode(none bool) string {
+	if none {
+		return "none"
+	}
+	return "ledger"
+}
 
 // Anchor is when the estate was first generated: the stories happen around it.
 func (s *Sim) Anchor() time.Time { return s.gen.st.anchor }
@@ -252,6 +266,9 @@ func (s *Sim) stageOn(ctx context.Context, fn func(*stage) error) error {
 // replaces the in-flight work.
 func (s *Sim) commitStage(ctx context.Context, tx *sql.Tx, st *stage, through time.Time) error {
 	stmts := append([]string(nil), moveSQL...)
+	if !s.opts.NoLedger {
+		stmts = append(stmts, moveLedgerSQL...)
+	}
 	stmts = append(stmts,
 		`DELETE FROM sim.sim_internal.in_flight WHERE run_id NOT IN (SELECT run_id FROM sim.sim_internal.run_requests) OR planned_end <= ?`,
 		`INSERT INTO sim.sim_internal.in_flight SELECT * FROM memory.main.st_flight`)

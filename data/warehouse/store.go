@@ -48,6 +48,10 @@ type Store struct {
 	tables  Tables
 	dialect Dialect
 	names   *strings.Replacer
+	// disc, when set, makes reads of the ledger read discovered deployments (discover.go),
+	// rendered with discNames.
+	disc      *Discovery
+	discNames *strings.Replacer
 	// trace, when set (by tests), sees the embedded text of every statement before it runs.
 	trace func(statement string)
 	// observe, when set (Observed), is told of every statement sent, reads and writes.
@@ -178,7 +182,8 @@ func scanTo(end time.Time) time.Time {
 // query runs a statement and calls scan for each row.
 func (s *Store) query(ctx context.Context, what, text string, args []any, scan func(*sql.Rows) error) error {
 	s.sent(ctx)
-	rows, err := s.db.QueryContext(ctx, s.sql(text), args...)
+	q, args := s.readSQL(text, args)
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}

@@ -63,6 +63,8 @@ type Tables struct {
 	PipelineEvents string
 	TableLineage   string
 	BillingUsage   string
+	// Audit is the audit log, read to discover deployments where there is no ledger.
+	Audit string
 	// Ledger is the schema (catalog.schema) holding release_events, release_resources and
 	// expectation_results.
 	Ledger string
@@ -90,6 +92,7 @@ func DefaultTables() Tables {
 		PipelineEvents:         "system.lakeflow_pipeline_events_preview.pipeline_events",
 		TableLineage:           "system.access.table_lineage",
 		BillingUsage:           "system.billing.usage",
+		Audit:                  "system.access.audit",
 		Ledger:                 "main.release_cockpit",
 	}
 }
@@ -115,6 +118,7 @@ func (t *Tables) fields() []tableField {
 		{"pipeline_events", d.PipelineEvents, 3, &t.PipelineEvents},
 		{"table_lineage", d.TableLineage, 3, &t.TableLineage},
 		{"billing_usage", d.BillingUsage, 3, &t.BillingUsage},
+		{"audit", d.Audit, 3, &t.Audit},
 		// The ledger is a schema: its tables add a third part.
 		{"ledger", d.Ledger, 2, &t.Ledger},
 	}
@@ -195,13 +199,18 @@ func validName(name string, maxParts int) error {
 // column placeholder is {{at}}: DuckDB reserves AT, so the ledger's `at` column is quoted
 // where it cannot be qualified (column lists and DDL).
 func (t Tables) replacer(d Dialect) *strings.Replacer {
+	return strings.NewReplacer(t.replacements(d)...)
+}
+
+// replacements are the pairs of replacer.
+func (t Tables) replacements(d Dialect) []string {
 	q := d.quoteName
 	ledger := func(table string) string { return q(t.Ledger + "." + table) }
 	expectations := ledger(ledgerExpectations)
 	if t.ExpectationResults != "" {
 		expectations = q(t.ExpectationResults)
 	}
-	return strings.NewReplacer(
+	return []string{
 		"{{jobs}}", q(t.Jobs),
 		"{{job_tasks}}", q(t.JobTasks),
 		"{{job_run_timeline}}", q(t.JobRunTimeline),
@@ -215,6 +224,7 @@ func (t Tables) replacer(d Dialect) *strings.Replacer {
 		"{{release_events}}", ledger(ledgerEvents),
 		"{{release_resources}}", ledger(ledgerResources),
 		"{{expectation_results}}", expectations,
+		"{{audit}}", q(t.Audit),
 		"{{at}}", d.quote("at"),
-	)
+	}
 }

@@ -1,0 +1,135 @@
+package warehouse
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"strings"
+	"time"
+)
+
+//go:embed discovered.sql
+var discoveredSQL string
+
+// DiscoveredPrefix starts the id of every discovered deployment; a ledger event id never
+// does (they are UUIDv7s or what CI passed, never this prefix with a hash).
+const DiscoveredPrefix = "discovered-"
+
+// DefaultDiscoveryLookback is how far back discovery reads the audit log by default: the
+// system tables keep 365 days, and the windows of the oldest deployments need no more.
+const DefaultDiscoveryLookback = 90 * 24 * time.Hour
+
+// Discovery derives deployments from what Databricks records (discovered.sql) where there
+// is no ledger: the jobs' and pipelines' bundle metadata paths and the audit log's bundle
+// deploy requests, for the environments listed (each the target of the same name in its
+// workspace).
+type Discovery struct {
+	Envs []Env
+	// Since gives the start of the audit scan; nil is DefaultDiscoveryLookback before now.
+	Since func() time.Time
+}
+
+// Discovering returns a store over the same database that reads discovered deployments in
+// place of the ledger: every read of the ledger's events and resources reads them instead,
+// so deployments, windows, health and verdicts work the same; a discovered deployment's
+// id starts with DiscoveredPrefix. Writes still go to the ledger (and fail without one).
+func (s *Store) Discovering(d Discovery) (*Store, error) {
+	if len(d.Envs) == 0 {
+		return nil, fmt.Errorf("%w: discovery needs at least one environment", ErrInvalidInput)
+	}
+	for _, e := range d.Envs {
+		if err := e.validate(); err != nil {
+			return nil, err
+		}
+	}
+	c := *s
+	c.disc = &d
+	c.discNames = c.tables.discoveryReplacer(c.dialect)
+	return &c, nil
+}
+
+// Discovers says whether the store reads discovered deployments in place of the ledger.
+func (s *Store) Discovers() bool { return s.disc != nil }
+
+// discoveryReplacer is replacer with the ledger's events and resources replaced by the
+// discovered ones (CTE names of discovered.sql).
+func (t Tables) discoveryReplacer(d Dialect) *strings.Replacer {
+	// Of two pairs with the same old string, NewReplacer applies the first.
+	return strings.NewReplacer(append([]string{
+		"{{release_events}}", "discovered_events",
+		"{{release_resources}}", "discovered_resources"}, t.replacements(d)...)...)
+}
+
+// readsLedger says whether a statement reads the ledger's events or resources.
+func readsLedger(text string) bool {
+	text = fragments.Replace(text)
+	return strings.Contains(text, "{{release_events}}") || strings.Contains(text, "{{release_resources}}")
+}
+
+// discoveryCTEs renders discovered.sql for the store's environments, as CTEs to splice in
+// front of a statement, and their parameters.
+func (s *Store) discoveryCTEs() (string, []any) {
+	var envs []string
+	args := make([]any, 0, 2*len(s.disc.Envs)+1)
+	for _, e := range s.disc.Envs {
+		envs = append(envs, "SELECT CAST(? AS STRING) AS environment, CAST(? AS STRING) AS workspace_id")
+		args = append(args, e.Name, e.WorkspaceID)
+	}
+	since := time.Now().Add(-DefaultDiscoveryLookback)
+	if s.disc.Since != nil {
+		since = s.disc.Since()
+	}
+	args = append(args, date(since))
+	text := strings.Replace(stripComments(discoveredSQL), "{{discovered_envs}}", strings.Join(envs, "\n  UNION ALL\n  "), 1)
+	return strings.TrimSpace(s.discNames.Replace(text)), args
+}
+
+// spliceCTEs puts ctes in front of a rendered statement: into its WITH clause, or as one.
+// Leading comment lines stay first.
+func spliceCTEs(stmt, ctes string) string {
+	lines := strings.SplitAfter(stmt, "\n")
+	i := 0
+	for i < len(lines) && (strings.HasPrefix(strings.TrimSpace(lines[i]), "--") || strings.TrimSpace(lines[i]) == "") {
+		i++
+	}
+	head, rest := strings.Join(lines[:i], ""), strings.Join(lines[i:], "")
+	if after, ok := strings.CutPrefix(rest, "WITH "); ok {
+		return head + "WITH " + ctes + ",\n" + after
+	}
+	return head + "WITH " + ctes + "\n" + rest
+}
+
+// readSQL renders a read for this store with its parameters: on a discovering store, a
+// statement that reads the ledger reads the discovered deployments instead.
+func (s *Store) readSQL(text string, args []any) (string, []any) {
+	if s.disc == nil || !readsLedger(text) {
+		return s.sql(text), args
+	}
+	if s.trace != nil {
+		s.trace(text)
+	}
+	ctes, dargs := s.discoveryCTEs()
+	return spliceCTEs(render(text, s.discNames), ctes), append(dargs, args...)
+}
+
+// DiscoveredSQL is the text of a read as a discovering store sends it, for golden files.
+func (s *Store) DiscoveredSQL(text string) string {
+	q, _ := s.readSQL(text, nil)
+	return q
+}
+
+// HasLedger says whether the ledger's events table exists: false when the workspace has
+// none (a missing table or schema), an error when the question could not be answered.
+func (s *Store) HasLedger(ctx context.Context) (bool, error) {
+	rows, err := s.db.QueryContext(ctx, s.sql("SELECT 1 AS one FROM {{release_events}} WHERE 1 = 0"))
+	if err == nil {
+		err = rows.Close()
+	}
+	switch {
+	case err == nil:
+		return true, nil
+	case MissingTable(err):
+		return false, nil
+	}
+	return false, fmt.Errorf("reading the ledger: %w", err)
+}

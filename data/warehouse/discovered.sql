@@ -1,0 +1,104 @@
+-- Deployments discovered from what Databricks records, for a workspace without a ledger
+-- (DESIGN §4, reference §1.1, §1.6, §1.10, §5.4). Spliced in front of every read of
+-- {{release_events}} and {{release_resources}} when the store discovers (discover.go): the
+-- statement then reads discovered_events and discovered_resources, which have the ledger's
+-- columns, so windows, health, verdicts and tabs work the same on them.
+-- Parameters: the environments fragment (environment, workspace id per environment); audit
+-- scan start (DATE).
+--
+-- A bundle deploy rewrites every job and pipeline of the bundle: the audit log has a jobs
+-- reset (or create) and a deltaPipelines edit (or create) per resource, as the deploying
+-- user. A job belongs to the bundle whose metadata.json its deployment block names
+-- (system.lakeflow.jobs, deployment.metadata_file_path = <root>/state/metadata.json); a
+-- pipeline to the bundle whose files its bundle.sourcePath configuration points into
+-- (<root>/files/...). The root ends in .bundle/<bundle>/<target> (the default root_path).
+-- The requests of one `bundle deploy` carry one cmd-exec-id in their user agent: a deploy is
+-- one command's requests; without the id, requests of one root less than 10 minutes apart.
+-- It happened when its last request did; its version is the bundle_version job parameter
+-- the deploy sent (new_settings), where the bundle declares one.
+discovered_envs AS (
+  {{discovered_envs}}
+),
+discovered_roots AS (
+  SELECT j.workspace_id, 'job' AS resource_type, j.job_id AS resource_id, j.name,
+    regexp_extract(j.deployment.metadata_file_path, '^(.*)/state/metadata[.]json$', 1) AS root
+  FROM {{jobs}} AS j
+  WHERE j.workspace_id IN (SELECT e.workspace_id FROM discovered_envs AS e)
+    AND j.deployment.kind = 'BUNDLE'
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY j.workspace_id, j.job_id ORDER BY j.change_time DESC) = 1
+  UNION ALL
+  SELECT p.workspace_id, 'pipeline', p.pipeline_id, p.name,
+    regexp_extract(p.configuration['bundle.sourcePath'], '^(.*)/files(/.*)?$', 1)
+  FROM {{pipelines}} AS p
+  WHERE p.workspace_id IN (SELECT e.workspace_id FROM discovered_envs AS e)
+    AND p.configuration['bundle.sourcePath'] IS NOT NULL
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY p.workspace_id, p.pipeline_id ORDER BY p.change_time DESC) = 1
+),
+discovered_touches AS (
+  SELECT a.workspace_id, a.event_time, a.user_identity.email AS actor,
+    CASE WHEN a.service_name = 'jobs' THEN 'job' ELSE 'pipeline' END AS resource_type,
+    COALESCE(a.request_params['job_id'], a.request_params['pipeline_id'],
+      NULLIF(regexp_extract(a.response.result, '"(job_id|pipeline_id)": ?"?([0-9a-f-]+)', 2), '')) AS resource_id,
+    COALESCE(regexp_extract(a.user_agent, 'cmd-exec-id/([0-9A-Za-z-]+)', 1), '') AS command,
+    NULLIF(regexp_extract(a.request_params['new_settings'],
+      '"name": ?"bundle_version", ?"default": ?"([^"]+)"', 1), '') AS version
+  FROM {{audit}} AS a
+  WHERE a.workspace_id IN (SELECT e.workspace_id FROM discovered_envs AS e)
+    AND a.event_date >= CAST(? AS DATE)
+    AND ((a.service_name = 'jobs' AND a.action_name IN ('create', 'reset', 'update'))
+      OR (a.service_name = 'deltaPipelines' AND a.action_name IN ('create', 'edit')))
+    AND a.response.status_code = 200
+),
+discovered_marked AS (
+  SELECT t.workspace_id, t.event_time, t.actor, t.resource_type, t.resource_id, t.command,
+    t.version, r.root, r.name,
+    CASE WHEN LAG(t.event_time) OVER touch_order IS NULL
+      OR t.event_time > LAG(t.event_time) OVER touch_order + INTERVAL 10 MINUTES
+      THEN 1 ELSE 0 END AS starts
+  FROM discovered_touches AS t
+  JOIN discovered_roots AS r ON r.workspace_id = t.workspace_id
+    AND r.resource_type = t.resource_type AND r.resource_id = t.resource_id
+  WHERE r.root <> ''
+  WINDOW touch_order AS (PARTITION BY t.workspace_id, r.root, t.command ORDER BY t.event_time)
+),
+discovered_grouped AS (
+  SELECT m.workspace_id, m.event_time, m.actor, m.resource_type, m.resource_id, m.command,
+    m.version, m.root, m.name,
+    SUM(m.starts) OVER (PARTITION BY m.workspace_id, m.root, m.command ORDER BY m.event_time
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n
+  FROM discovered_marked AS m
+),
+discovered_deploys AS (
+  SELECT x.workspace_id, x.root, x.command, x.n, x.deployed_at, x.actor, x.version, x.bundle,
+    e.environment,
+    CONCAT('discovered-', md5(CONCAT(x.workspace_id, x.root, x.command, CAST(x.deployed_at AS STRING))))
+      AS event_id,
+    CONCAT(x.bundle, '@', COALESCE(x.version, REPLACE(CAST(x.deployed_at AS STRING), ' ', 'T')))
+      AS release_id
+  FROM (
+    SELECT g.workspace_id, g.root, g.command, g.n,
+      MAX(g.event_time) AS deployed_at,
+      MAX_BY(g.actor, g.event_time) AS actor,
+      MAX(g.version) AS version,
+      regexp_extract(g.root, '/[.]bundle/([^/]+)/([^/]+)$', 1) AS bundle,
+      regexp_extract(g.root, '/[.]bundle/([^/]+)/([^/]+)$', 2) AS target
+    FROM discovered_grouped AS g
+    GROUP BY g.workspace_id, g.root, g.command, g.n
+  ) AS x
+  JOIN discovered_envs AS e ON e.workspace_id = x.workspace_id AND e.environment = x.target
+  WHERE x.bundle <> ''
+),
+discovered_events AS (
+  SELECT d.event_id, d.release_id, d.bundle, d.version, CAST(NULL AS STRING) AS git_sha,
+    d.environment, 'deploy_succeeded' AS kind, 'succeeded' AS status, d.actor,
+    d.deployed_at AS {{at}}, CAST(NULL AS STRING) AS ticket, CAST(NULL AS STRING) AS reason,
+    CAST(NULL AS BIGINT) AS run_id, CAST(NULL AS STRING) AS details
+  FROM discovered_deploys AS d
+),
+discovered_resources AS (
+  SELECT DISTINCT d.release_id, d.environment, g.resource_type, g.name AS resource_key,
+    g.resource_id, g.name
+  FROM discovered_grouped AS g
+  JOIN discovered_deploys AS d ON d.workspace_id = g.workspace_id AND d.root = g.root
+    AND d.command = g.command AND d.n = g.n
+)
