@@ -43,7 +43,18 @@ type Deployment struct {
 	Health  Health
 	Checks  CheckCounts
 	Tags    []string
+	// Source says where the deployment is known from: SourceLedger, SourceHistory or
+	// SourceDiscovered. Empty reads as the ledger.
+	Source string
 }
+
+// Where a deployment is known from. The ledger's facts win over the deployment history's,
+// and those over what was discovered from the system tables and the audit log.
+const (
+	SourceLedger     = "ledger"
+	SourceHistory    = "deployment-history"
+	SourceDiscovered = "discovered"
+)
 
 // Tags shown next to a deployment.
 const (

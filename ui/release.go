@@ -360,7 +360,7 @@ func (s *ReleaseScreen) header() []string {
 		drawLine(c, w,
 			relCell{"deployed " + FormatAge(now, d.DeployedAt), t.Base},
 			relCell{" (" + d.DeployedAt.In(now.Location()).Format("2006-01-02 15:04 MST") + ")", t.Muted},
-			relCell{" by " + d.DeployedBy, t.Base}),
+			relCell{" by " + d.DeployedBy, t.Base}, sourceCell(c, d.Source)),
 		drawLine(c, w, verdict...),
 	}
 	if st := s.stateLine(); st != "" {
@@ -370,6 +370,17 @@ func (s *ReleaseScreen) header() []string {
 		s.tabBar(),
 		padCut(t.Border.Render(strings.Repeat(c.Glyphs.Rule, w)), w),
 	)
+}
+
+// sourceCell says where a deployment not in the ledger is known from; nothing for the ledger's.
+func sourceCell(c *Common, source string) relCell {
+	switch source {
+	case domain.SourceDiscovered:
+		return relCell{"  discovered (no ledger event)", c.Theme.Warning}
+	case domain.SourceHistory:
+		return relCell{"  from the deployment history", c.Theme.Muted}
+	}
+	return relCell{}
 }
 
 // tabBar names the tabs with their keys; the current one is bracketed (and styled), so it

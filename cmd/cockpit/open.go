@@ -29,7 +29,7 @@ func (g *globals) open(ctx context.Context) (*source.Source, error) {
 				return nil, err
 			}
 		}
-		o := source.DemoOptions{Path: path, Seed: g.demoSeed, Days: g.demoDays, As: g.as, Progress: g.stderr, Hostile: g.hostile, Log: g.debugLog, Lag: g.demoLag, Latency: g.demoLatency}
+		o := source.DemoOptions{Path: path, Seed: g.demoSeed, Days: g.demoDays, As: g.as, Progress: g.stderr, Hostile: g.hostile, Log: g.debugLog, Lag: g.demoLag, Latency: g.demoLatency, NoLedger: g.demoLedger == "none"}
 		if g.demoNow != "" {
 			o.Now = g.now()
 		}
@@ -52,6 +52,9 @@ func demoPath(g *globals) (string, error) {
 	name := fmt.Sprintf("estate-v%s-seed%d", source.DemoFormat, g.demoSeed)
 	if g.hostile {
 		name += "-hostile"
+	}
+	if g.demoLedger == "none" {
+		name += "-noledger"
 	}
 	if g.demoNow != "" {
 		name += "-at-" + strings.NewReplacer(":", "", "-", "").Replace(g.now().Format("20060102T150405Z"))

@@ -113,6 +113,9 @@ type releaseJSON struct {
 	ExpectationFailureRatio float64           `json:"expectation_failure_ratio"`
 	Checks                  model.CheckCounts `json:"checks"`
 	Tags                    []string          `json:"tags"`
+	// Source says where the deployment is known from: ledger, deployment-history (the
+	// bundle deployment metadata service) or discovered (the system tables and audit log).
+	Source string `json:"source"`
 	// NeedsDecision: healthy, but awaiting a person (an inconclusive check, or failures
 	// too few to condemn); never set with degraded or failing.
 	NeedsDecision bool `json:"needs_decision"`
@@ -130,7 +133,7 @@ func toJSON(j source.Deployment) releaseJSON {
 		RunsSucceeded: j.Health.RunsSucceeded, RunsFailed: j.Health.RunsFailed, RunsActive: j.Health.RunsActive,
 		UpdatesSucceeded: j.Health.UpdatesOK, UpdatesFailed: j.Health.UpdatesFailed,
 		ExpectationFailureRatio: roundRatio(j.Health.ExpectationFailureRatio()), Checks: j.Checks, Tags: j.Tags,
-		NeedsDecision: j.NeedsDecision, Comparisons: j.Comparisons,
+		NeedsDecision: j.NeedsDecision, Comparisons: j.Comparisons, Source: sourceOf(j.Deployment),
 	}
 	if r.Comparisons == nil {
 		r.Comparisons = []model.Comparison{}
@@ -161,7 +164,23 @@ var releaseColumns = []column{
 	{title: "STATUS", max: 12, min: 10}, {title: "BUNDLE", max: 32, min: 12}, {title: "VERSION", max: 20, min: 8},
 	{title: "SHA", max: 8, min: 7}, {title: "AGE", max: 6, min: 3}, {title: "BY", max: 16, min: 6},
 	{title: "RUNS OK/FAIL", max: 12, min: 5}, {title: "CHECKS", max: 10, min: 6}, {title: "EXP FAIL", max: 9, min: 6},
-	{title: "TAGS", max: 24, min: 4},
+	{title: "TAGS", max: 24, min: 4}, {title: "SOURCE", max: 10, min: 6},
+}
+
+// sourceOf is where a deployment is known from; the ledger when nothing says otherwise.
+func sourceOf(d model.Deployment) string {
+	if d.Source == "" {
+		return model.SourceLedger
+	}
+	return d.Source
+}
+
+// sourceLabel is sourceOf, short enough for its column.
+func sourceLabel(d model.Deployment) string {
+	if s := sourceOf(d); s != model.SourceHistory {
+		return s
+	}
+	return "history"
 }
 
 // writeTable prints deployments for people: status as a glyph and a word (never colour
@@ -178,7 +197,7 @@ func writeTable(w io.Writer, rows []source.Deployment, now time.Time, st tableSt
 			statusLabel(j.Assessment, st.glyphs), cell(j.Release.Bundle), cell(j.Release.Version), cell(sha),
 			ui.Age(now.Sub(j.DeployedAt)), cell(ui.ShortUser(j.DeployedBy)),
 			fmt.Sprintf("%d/%d", j.Health.RunsSucceeded+j.Health.UpdatesOK, j.Health.RunsFailed+j.Health.UpdatesFailed),
-			checksLabel(j.Checks, st.glyphs), ratioLabel(j.Health), cell(strings.Join(j.Tags, ",")),
+			checksLabel(j.Checks, st.glyphs), ratioLabel(j.Health), cell(strings.Join(j.Tags, ",")), sourceLabel(j.Deployment),
 		}
 	}
 	writeColumns(w, releaseColumns, cells, st)

@@ -35,6 +35,9 @@ type DemoOptions struct {
 	// Latency answers every warehouse statement this much late, as a remote SQL warehouse
 	// does (tests and benchmarks: --demo-latency).
 	Latency time.Duration
+	// NoLedger opens an estate whose workspace has no ledger (--demo-ledger none): the
+	// cockpit discovers its deployments.
+	NoLedger bool
 }
 
 // demoTimeout bounds one call to the simulation unless --timeout or the configuration says.
@@ -71,7 +74,7 @@ func openDemoSim(ctx context.Context, user config.Config, o DemoOptions) (*Sourc
 			return src, nil, err
 		}
 	}
-	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress, Hostile: o.Hostile, Lag: o.Lag})
+	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress, Hostile: o.Hostile, Lag: o.Lag, NoLedger: o.NoLedger})
 	if err != nil {
 		if o.Path != "" && lockedByOther(err) {
 			if ep, ok := awaitServing(ctx, o); ok {
@@ -160,6 +163,7 @@ func openDemoSim(ctx context.Context, user config.Config, o DemoOptions) (*Sourc
 		}
 		ep.Workspaces = append(ep.Workspaces, endpointWorkspace{ID: ws.ID, URL: srv.URL(), SQLPath: sim.WarehousePath, Environments: ws.Environments})
 	}
+	src.discoverWithoutLedger(ctx)
 	// Say where the estate is served, for a second cockpit on the same file to join.
 	if o.Path != "" {
 		if err := writeEndpoint(o.Path, ep); err != nil && o.Progress != nil {

@@ -22,6 +22,7 @@ type DemoOptions struct {
 	Log      io.Writer
 	Lag      time.Duration
 	Latency  time.Duration
+	NoLedger bool
 }
 
 // DemoFormat is the simulated estate's file format (none in a nosim build).

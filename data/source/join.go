@@ -228,5 +228,6 @@ func joinDemo(ctx context.Context, user config.Config, o DemoOptions, ep demoEnd
 		}
 	}
 	src.ledger = stores[0]
+	src.discoverWithoutLedger(ctx)
 	return src, nil
 }

@@ -104,6 +104,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*Source, error) {
 			s.ledger, s.label = store, client.Host()
 		}
 	}
+	s.discoverWithoutLedger(ctx)
 	if err := s.applyPolicyFile(); err != nil {
 		s.Close()
 		return nil, err

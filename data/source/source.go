@@ -53,6 +53,8 @@ type Source struct {
 	// expectations and liveTimeout belong to the live path (live.go).
 	expectations expectationCache
 	liveTimeout  time.Duration
+	// history, when the workspace has no ledger, completes discovered deployments (discover.go).
+	history *historyCache
 }
 
 // Environment is one environment's connections.
@@ -159,7 +161,7 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 			return Listing{}, s.warehouseProblem(e, err)
 		}
 		out.Skipped.Merge(page.Skipped)
-		merged, lerr := s.mergeLive(ctx, e, page.Deployments)
+		merged, lerr := s.mergeLive(ctx, e, s.enrichDiscovered(ctx, e, page.Deployments))
 		if lerr != nil && out.LiveErr == nil {
 			out.LiveErr = lerr
 		}

@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -281,8 +282,13 @@ func decodePageRow(v []any, env string) (pageRow, string) {
 	if !ok {
 		return r, model.SkipBadTime
 	}
+	source := model.SourceLedger
+	if strings.HasPrefix(id, DiscoveredPrefix) {
+		source = model.SourceDiscovered
+	}
 	version, ok := present(v[3])
-	if !ok {
+	// A discovered deployment without a version is named by its time, not a version.
+	if !ok && source == model.SourceLedger {
 		if b, ver, err := model.ParseReleaseID(releaseID); err == nil && b == bundle {
 			version = ver
 		}
@@ -294,6 +300,7 @@ func decodePageRow(v []any, env string) (pageRow, string) {
 		DeployedAt:  at,
 		DeployedBy:  text(v[5]),
 		Ticket:      text(v[6]),
+		Source:      source,
 	}
 	end, hasEnd := when(v[8])
 	r.d.Window = model.Window{Start: at}

@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"database/sql"
 	_ "embed"
 	"fmt"
 	"strings"
@@ -24,7 +25,9 @@ const DefaultDiscoveryLookback = 90 * 24 * time.Hour
 // deploy requests, for the environments listed (each the target of the same name in its
 // workspace).
 type Discovery struct {
-	Envs []Env
+	// Envs lists the environments when a statement runs: an environment's workspace id may
+	// be resolved after the store is made. Those without one are left out.
+	Envs func() []Env
 	// Since gives the start of the audit scan; nil is DefaultDiscoveryLookback before now.
 	Since func() time.Time
 }
@@ -34,13 +37,8 @@ type Discovery struct {
 // so deployments, windows, health and verdicts work the same; a discovered deployment's
 // id starts with DiscoveredPrefix. Writes still go to the ledger (and fail without one).
 func (s *Store) Discovering(d Discovery) (*Store, error) {
-	if len(d.Envs) == 0 {
-		return nil, fmt.Errorf("%w: discovery needs at least one environment", ErrInvalidInput)
-	}
-	for _, e := range d.Envs {
-		if err := e.validate(); err != nil {
-			return nil, err
-		}
+	if d.Envs == nil {
+		return nil, fmt.Errorf("%w: discovery needs its environments", ErrInvalidInput)
 	}
 	c := *s
 	c.disc = &d
@@ -70,10 +68,16 @@ func readsLedger(text string) bool {
 // front of a statement, and their parameters.
 func (s *Store) discoveryCTEs() (string, []any) {
 	var envs []string
-	args := make([]any, 0, 2*len(s.disc.Envs)+1)
-	for _, e := range s.disc.Envs {
+	var args []any
+	for _, e := range s.disc.Envs() {
+		if e.validate() != nil {
+			continue
+		}
 		envs = append(envs, "SELECT CAST(? AS STRING) AS environment, CAST(? AS STRING) AS workspace_id")
 		args = append(args, e.Name, e.WorkspaceID)
+	}
+	if len(envs) == 0 {
+		envs = append(envs, "SELECT CAST(NULL AS STRING) AS environment, CAST(NULL AS STRING) AS workspace_id WHERE 1 = 0")
 	}
 	since := time.Now().Add(-DefaultDiscoveryLookback)
 	if s.disc.Since != nil {
@@ -132,4 +136,26 @@ func (s *Store) HasLedger(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("reading the ledger: %w", err)
+}
+
+//go:embed bundle_metadata_paths.sql
+var bundleMetadataPathsSQL string
+
+// BundleMetadataPaths maps each bundle deployed to the environment's target to the path of
+// its metadata.json, as its jobs name it.
+func (s *Store) BundleMetadataPaths(ctx context.Context, env Env) (map[string]string, error) {
+	if err := env.validate(); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	err := s.query(ctx, "reading the bundles' metadata paths in "+env.Name, bundleMetadataPathsSQL,
+		[]any{env.WorkspaceID, env.Name}, func(rows *sql.Rows) error {
+			var bundle, path string
+			if err := rows.Scan(&bundle, &path); err != nil {
+				return err
+			}
+			out[bundle] = path
+			return nil
+		})
+	return out, err
 }

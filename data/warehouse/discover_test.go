@@ -19,7 +19,7 @@ var discoveryEnvs = []Env{
 
 func discovering(t testing.TB, s *Store) *Store {
 	t.Helper()
-	d, err := s.Discovering(Discovery{Envs: discoveryEnvs, Since: func() time.Time { return now.Add(-10 * 24 * time.Hour) }})
+	d, err := s.Discovering(Discovery{Envs: func() []Env { return discoveryEnvs }, Since: func() time.Time { return now.Add(-10 * 24 * time.Hour) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,5 +170,18 @@ func TestDiscoveryMatchesItsGoldenFiles(t *testing.T) {
 	bricks, duck := discovering(t, b).DiscoveredSQL(deploymentsPageSQL), discovering(t, d).DiscoveredSQL(deploymentsPageSQL)
 	if strings.ReplaceAll(bricks, "`", `"`) != duck {
 		t.Error("the discovery's Databricks and DuckDB texts differ beyond quoting")
+	}
+}
+
+func TestBundleMetadataPathsNameEachBundlesMetadataJSON(t *testing.T) {
+	paths, err := testStore(t).BundleMetadataPaths(context.Background(), prod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 40 {
+		t.Errorf("%d bundles in prod, want 40", len(paths))
+	}
+	if p := paths[sim.IncidentBundle]; !strings.HasSuffix(p, "/.bundle/"+sim.IncidentBundle+"/prod/state/metadata.json") {
+		t.Errorf("%s: %q", sim.IncidentBundle, p)
 	}
 }

@@ -34,6 +34,7 @@ var statements = map[string]string{
 	"cost":                     costSQL,
 	"billing_freshness":        billingFreshnessSQL,
 	"live_known":               liveKnownSQL,
+	"bundle_metadata_paths":    bundleMetadataPathsSQL,
 }
 
 // simTables is the configuration the cockpit uses against the simulation.

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// noLedgerArgs run the demo on an estate of the same seed and clock as demoArgs' whose
+// workspace has no ledger (its own file, generated on first use).
+func noLedgerArgs(t *testing.T, args ...string) []string {
+	path := filepath.Join(filepath.Dir(estatePath), "noledger.duckdb")
+	return append([]string{"demo", "--demo-db", path, "--demo-now", testNow, "--demo-days", "3", "--demo-lag", "0", "--demo-ledger", "none"}, args...)
+}
+
+type listedRelease struct {
+	ReleaseID  string `json:"release_id"`
+	ID         string `json:"deployment_id"`
+	Bundle     string `json:"bundle"`
+	Version    string `json:"version"`
+	GitSHA     string `json:"git_sha"`
+	DeployedAt string `json:"deployed_at"`
+	DeployedBy string `json:"deployed_by"`
+	Verdict    string `json:"verdict"`
+	Current    bool   `json:"current"`
+	Source     string `json:"source"`
+}
+
+func releasesJSON(t *testing.T, args []string) []listedRelease {
+	t.Helper()
+	code, out, errOut := cockpit(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rows []listedRelease
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("not a JSON array: %v\n%s", err, out)
+	}
+	return rows
+}
+
+// Day one: on a workspace without a ledger, `releases` lists the deployments that the
+// ledger estate of the same seed and clock lists, from what Databricks records: the same
+// bundle and version within 2 minutes, the commit where the deployment history or the
+// bundle's metadata.json records it, and the scripted incident failing.
+func TestWithoutALedgerReleasesListsWhatTheLedgerLists(t *testing.T) {
+	list := []string{"releases", "--env", "prod", "-o", "json", "--since", "2d", "--limit", "1000"}
+	want := releasesJSON(t, demoArgs(list...))
+	got := releasesJSON(t, noLedgerArgs(t, list...))
+	if len(want) < 30 {
+		t.Fatalf("the ledger estate lists only %d prod deployments", len(want))
+	}
+	byRelease := map[string][]listedRelease{}
+	sources := map[string]int{}
+	for _, g := range got {
+		byRelease[g.ReleaseID] = append(byRelease[g.ReleaseID], g)
+		sources[g.Source]++
+		if g.Source != "discovered" && g.Source != "deployment-history" {
+			t.Errorf("%s: source %q", g.ReleaseID, g.Source)
+		}
+	}
+	if sources["discovered"] == 0 || sources["deployment-history"] == 0 {
+		t.Errorf("sources %v: want both discovered and deployment-history deployments", sources)
+	}
+	found, withSHA := 0, 0
+	for _, w := range want {
+		wat, _ := time.Parse(time.RFC3339, w.DeployedAt)
+		for _, g := range byRelease[w.ReleaseID] {
+			gat, _ := time.Parse(time.RFC3339, g.DeployedAt)
+			if d := gat.Sub(wat); d < -2*time.Minute || d > 2*time.Minute {
+				continue
+			}
+			found++
+			if g.Bundle != w.Bundle || g.Version != w.Version || g.DeployedBy != w.DeployedBy {
+				t.Errorf("%s at %s: discovered as %+v", w.ReleaseID, w.DeployedAt, g)
+			}
+			if g.GitSHA != "" {
+				withSHA++
+				if g.GitSHA != w.GitSHA {
+					t.Errorf("%s: commit %s, the ledger says %s", w.ReleaseID, g.GitSHA, w.GitSHA)
+				}
+			}
+			if (g.Source == "deployment-history" || g.Current) && g.GitSHA == "" {
+				t.Errorf("%s (%s, current %v): no commit", w.ReleaseID, g.Source, g.Current)
+			}
+			break
+		}
+	}
+	if found*100 < len(want)*95 {
+		t.Errorf("discovered %d of the ledger's %d prod deployments (want 95%%)", found, len(want))
+	}
+	if withSHA*3 < found {
+		t.Errorf("only %d of %d discovered deployments have their commit", withSHA, found)
+	}
+	if len(got) == 0 || got[0].Bundle != "ecommerce_orders" || got[0].Verdict != "failing" {
+		t.Errorf("the incident is not the newest, failing deployment: %+v", got[:min(1, len(got))])
+	}
+	code, out, _ := cockpit(t, noLedgerArgs(t, "releases", "--env", "prod", "--since", "1h")...)
+	if code != 0 || !strings.Contains(out, "SOURCE") || !strings.Contains(out, "discovered") && !strings.Contains(out, "history") {
+		t.Errorf("the table has no source column:\n%s", out)
+	}
+}
+
+// Reads do not need the ledger any more; `record` still says how to create it.
+func TestWithoutALedgerRecordSaysToCreateIt(t *testing.T) {
+	code, _, errOut := cockpit(t, noLedgerArgs(t, "record", "deploy", "--bundle", "ecommerce_orders", "--version", "9.9.9",
+		"--git-sha", "abc", "--env", "prod", "--status", "started")...)
+	if code != 2 || !strings.Contains(errOut, "cockpit ledger init") {
+		t.Errorf("record without a ledger: exit %d, %s", code, errOut)
+	}
+	code, out, errOut := cockpit(t, noLedgerArgs(t)...)
+	if code != 0 || strings.Contains(out+errOut, "ledger init") || !strings.Contains(out, "prod") {
+		t.Errorf("the home snapshot without a ledger: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
