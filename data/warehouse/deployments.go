@@ -78,7 +78,8 @@ func (s *Store) ListDeployments(ctx context.Context, env Env, q DeploymentQuery)
 		return Page{}, err
 	}
 	p := Page{Skipped: skipped}
-	if q.After == nil {
+	// Discovered deployments are whole by construction: only the ledger has rows to leave out.
+	if q.After == nil && !s.Discovers() {
 		bad, err := s.notDeployments(ctx, env, q.Bundle, q.Since)
 		if err != nil {
 			return Page{}, err

@@ -53,9 +53,26 @@ func (s *Store) Discovers() bool { return s.disc != nil }
 // discovered ones (CTE names of discovered.sql).
 func (t Tables) discoveryReplacer(d Dialect) *strings.Replacer {
 	// Of two pairs with the same old string, NewReplacer applies the first.
-	return strings.NewReplacer(append([]string{
+	pairs := []string{
 		"{{release_events}}", "discovered_events",
-		"{{release_resources}}", "discovered_resources"}, t.replacements(d)...)...)
+		"{{release_resources}}", "discovered_resources"}
+	if d == Databricks && t.ExpectationResults == "" {
+		// Without a ledger there is no expectation_results view: read what its definition
+		// reads, the pipeline event log system table, in its place.
+		pairs = append(pairs, "{{expectation_results}}", "("+expectationResultsView(t, d)+")")
+	}
+	return strings.NewReplacer(append(pairs, t.replacements(d)...)...)
+}
+
+// expectationResultsView is the SELECT of the ledger's expectation_results view on
+// Databricks (ledger_databricks.sql), rendered for the tables.
+func expectationResultsView(t Tables, d Dialect) string {
+	const head = "CREATE VIEW IF NOT EXISTS {{expectation_results}} AS"
+	text := ledgerDatabricksSQL[strings.Index(ledgerDatabricksSQL, head)+len(head):]
+	if i := strings.Index(text, "\n;"); i >= 0 {
+		text = text[:i]
+	}
+	return strings.TrimSpace(t.replacer(d).Replace(text))
 }
 
 // readsLedger says whether a statement reads the ledger's events or resources.

@@ -117,7 +117,15 @@ func TestDiscoveredIncidentHasItsHealth(t *testing.T) {
 // Through databricks-sql-go (the Databricks dialect, translated by the simulated warehouse)
 // discovery reads what it reads on DuckDB.
 func TestTheDriverDiscoversWhatDuckDBDiscovers(t *testing.T) {
-	duck, drv := discovering(t, testStore(t)), discovering(t, driverStore(t))
+	// The simulated warehouse keeps the expectation results where the ledger would: name
+	// them, as the demo does, in place of the pipeline event log it does not serve.
+	tables := driverStore(t).Tables()
+	tables.ExpectationResults = tables.Ledger + ".expectation_results"
+	st, err := NewStore(driver.db, tables, Databricks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	duck, drv := discovering(t, testStore(t)), discovering(t, st)
 	ctx := context.Background()
 	q := DeploymentQuery{Since: now.Add(-24 * time.Hour), Limit: 30}
 	a, errA := duck.ListDeployments(ctx, prod, q)
@@ -158,6 +166,12 @@ func TestDiscoveryMatchesItsGoldenFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		text := discovering(t, s).DiscoveredSQL(deploymentsPageSQL)
+		if tg.dialect == Databricks {
+			health := discovering(t, s).DiscoveredSQL(deploymentsHealthSQL)
+			if !strings.Contains(health, "FROM `system`.`lakeflow_pipeline_events_preview`.`pipeline_events` AS p") || strings.Contains(health, "expectation_results") {
+				t.Errorf("without a ledger on Databricks the health does not read the pipeline event log:\n%s", health)
+			}
+		}
 		if strings.Contains(text, "{{") || strings.Contains(text, "release_cockpit") || strings.Contains(text, "main.") {
 			t.Errorf("%s: placeholder or ledger left in\n%s", tg.suffix, text)
 		}
