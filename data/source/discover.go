@@ -81,6 +81,8 @@ type historyCache struct {
 
 type envHistory struct {
 	read time.Time
+	// since is how far back the deployment history was read.
+	since time.Time
 	// versions are the service's succeeded deploys by bundle, newest first; nil when the
 	// workspace has no deployment history service.
 	versions map[string][]workspace.BundleVersion
@@ -139,10 +141,10 @@ func (c *historyCache) of(ctx context.Context, e *Environment, since, now time.T
 	if c.envs == nil {
 		c.envs = map[string]*envHistory{}
 	}
-	if h := c.envs[e.Env.Name]; h != nil && now.Sub(h.read) < historyTTL && !h.read.IsZero() {
+	if h := c.envs[e.Env.Name]; h != nil && now.Sub(h.read) < historyTTL && !since.Before(h.since) {
 		return h
 	}
-	h := &envHistory{read: now, versions: map[string][]workspace.BundleVersion{}, commits: map[string]string{}}
+	h := &envHistory{read: now, since: since, versions: map[string][]workspace.BundleVersion{}, commits: map[string]string{}}
 	readHistory(ctx, e, since, h)
 	readCommits(ctx, e, h)
 	c.envs[e.Env.Name] = h
