@@ -104,7 +104,7 @@ func TestDiscoveredIncidentHasItsHealth(t *testing.T) {
 	if d.Health.RecordsFailed == 0 || d.Health.RecordsFailed != w.Health.RecordsFailed || d.Health.Baseline.Expectation.Ratio < 0.1 {
 		t.Errorf("incident discovered with health %+v, ledger %+v", d.Health, w.Health)
 	}
-	runs, err := disc.DeploymentRuns(ctx, prod, d)
+	runs, _, err := disc.DeploymentRuns(ctx, prod, d)
 	if err != nil || len(runs) == 0 {
 		t.Errorf("incident's runs: %d, %v", len(runs), err)
 	}
