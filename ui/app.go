@@ -84,6 +84,9 @@ type ShortHelper interface{ ShortHelp() []key.Binding }
 type Notify struct {
 	Text string
 	Err  bool
+	// UntilLoaded clears the message once the home has no load in flight (a notice that
+	// says it is reloading).
+	UntilLoaded bool
 }
 
 func notify(text string, isErr bool) tea.Cmd {
@@ -107,6 +110,7 @@ func New(c *Common, o Options) tea.Model {
 	c.Ctx, m.cancel = context.WithCancel(c.context())
 	c.at = m.readClocks(time.Now())
 	m.home = newHome(c, homeOptions{log: log, env: o.Env, since: o.Since, refresh: o.Refresh, clock: m.wallClock()})
+	m.home.setSort(windowSort(o.Since))
 	m.stack = []Screen{m.home}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 	if o.Env != "" && m.home.activeEnv() == nil {
@@ -194,6 +198,8 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case Notify:
 		m.note = msg
 		return m, nil
+	case copyRequest:
+		return m, m.copy(msg)
 	case spinner.TickMsg:
 		if msg.ID != m.spin.ID() {
 			break // another screen's spinner
@@ -282,6 +288,9 @@ func (m *root) toHome() {
 // and the spinner turns only while something loads.
 func (m *root) afterUpdate(cmd tea.Cmd) tea.Cmd {
 	m.layout(false)
+	if m.note.UntilLoaded && !m.home.Busy() {
+		m.note = Notify{}
+	}
 	if m.topStatus().Loading && !m.spinning {
 		m.spinning = true
 		return tea.Batch(cmd, m.spin.Tick)

@@ -136,8 +136,10 @@ func (m *root) execute(line string) tea.Cmd {
 		m.toHome()
 		return nil
 	case "bundle", "b":
+		// The bundle replaces the whole filter (:bundle alone clears it): a bundle asked
+		// for by name is the question now, not a narrowing of the last one.
 		m.toHome()
-		m.home.SetFilterTerm("bundle", strings.ToLower(arg))
+		m.home.setFilter(withTerm("", "bundle", strings.ToLower(arg)))
 		return nil
 	case "failing", "fail":
 		m.toHome()
@@ -149,7 +151,10 @@ func (m *root) execute(line string) tea.Cmd {
 			return m.fail(err.Error())
 		}
 		m.toHome()
-		m.note = Notify{Text: "showing the " + window(d) + "; reloading"}
+		order := windowSort(d)
+		m.home.setSort(order)
+		// The notice lasts while the load does (afterUpdate clears it).
+		m.note = Notify{Text: "showing the " + window(d) + ", " + order.describe() + "; reloading", UntilLoaded: true}
 		return m.home.SetSince(d)
 	case "theme":
 		return m.setTheme(arg)
@@ -180,4 +185,23 @@ func parseSince(s string) (time.Duration, error) {
 		return 0, fmt.Errorf(":since %s: use forms like 90m, 2h or 7d (0 for all)", Clean(s))
 	}
 	return d, nil
+}
+
+// windowSort is the order a window lists in: triage order (the status column: failing and
+// provisional first) for a day or less, newest first (the age column) for a longer window
+// or all of it, where triage order would put last week's failures above this morning's
+// deployments.
+func windowSort(d time.Duration) sortMode {
+	if d <= 0 || d > 24*time.Hour {
+		return sortMode{col: colAge}
+	}
+	return sortMode{col: colStatus}
+}
+
+// describe says the order in a notice: "newest first", "triage order".
+func (s sortMode) describe() string {
+	if s == (sortMode{col: colAge}) {
+		return "newest first"
+	}
+	return s.String() + " order"
 }

@@ -94,6 +94,9 @@ func (f *fakeSource) Cost(context.Context, string, model.Deployment) (model.Cost
 func (f *fakeSource) Run(context.Context, string, int64) (model.RunDetail, error) {
 	return model.RunDetail{}, errFakeNotHere
 }
+func (f *fakeSource) Update(context.Context, string, string, string) (model.UpdateDetail, error) {
+	return model.UpdateDetail{}, errFakeNotHere
+}
 
 // fakeCommon is a Common over the fake source with the tests' frozen clock.
 func fakeCommon(th *themes.Theme) (*Common, *fakeSource) {

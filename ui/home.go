@@ -224,6 +224,9 @@ func (h *home) key(msg tea.KeyPressMsg) tea.Cmd {
 	if cmd, ok := h.acts.key(msg, h.target); ok {
 		return cmd
 	}
+	if cmd, ok := h.copyKey(msg); ok {
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, h.keys.Open):
 		return h.open()
@@ -541,7 +544,7 @@ func (h *home) KeyMap() []key.Binding {
 	if e := h.activeEnv(); e != nil {
 		env = e.name
 	}
-	return append(append(h.table.Keys(), k.Open, k.Filter, k.Sort, k.Reverse, k.Refresh, k.NextTab, k.PrevTab, k.PickTab, k.Board), h.acts.bindings(env)...)
+	return append(append(h.table.Keys(), k.Open, k.Filter, k.Sort, k.Reverse, k.Refresh, k.NextTab, k.PrevTab, k.PickTab, k.Board, homeCopyKeys.Copy, homeCopyKeys.CopyMore), h.acts.bindings(env)...)
 }
 
 // ShortHelp is what the status bar suggests.

@@ -85,7 +85,7 @@ func newReleaseKeys() releaseKeys {
 		NextTab:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
 		PrevTab:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab")),
 		GoTab:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "go to tab")),
-		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open run")),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open run or update")),
 		Reload:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload tab")),
 	}
 }
@@ -115,11 +115,13 @@ type ReleaseScreen struct {
 	stateAsked bool
 
 	search tabSearch // / within the current tab, n/N
+	// copy are y and Y (copy.go).
+	copy copyKeys
 }
 
 // NewReleaseScreen opens a deployment of env. Nothing loads until Init.
 func NewReleaseScreen(c *Common, env string, d domain.AssessedDeployment) Screen {
-	return &ReleaseScreen{c: c, env: env, d: d, keys: newReleaseKeys(), acts: newActionKeys(c, nil), search: newTabSearch()}
+	return &ReleaseScreen{c: c, env: env, d: d, keys: newReleaseKeys(), acts: newActionKeys(c, nil), search: newTabSearch(), copy: newCopyKeys("URL, table name or release id")}
 }
 
 // Init loads the first tab. The bundle's ledger state (the header's state line) and the
@@ -156,12 +158,11 @@ func (s *ReleaseScreen) list() *Table {
 	return s.tabs[s.tab].view.show(s.c, tb, s.width, h)
 }
 
-// KeyMap lists the bindings; enter is offered only on a job run.
+// KeyMap lists the bindings; enter is offered only on a job run or a pipeline update.
 func (s *ReleaseScreen) KeyMap() []key.Binding {
 	k := s.keys
-	_, ok := s.selectedRun()
-	k.Open.SetEnabled(ok)
-	return append(append(append([]key.Binding{k.NextTab, k.PrevTab, k.GoTab, k.Open, k.Reload}, s.searchBindings()...), k.list()...), s.acts.bindings(s.env)...)
+	k.Open.SetEnabled(s.opens() != nil)
+	return append(append(append([]key.Binding{k.NextTab, k.PrevTab, k.GoTab, k.Open, s.copy.Copy, s.copy.CopyMore, k.Reload}, s.searchBindings()...), k.list()...), s.acts.bindings(s.env)...)
 }
 
 // Update handles keys and the tabs' loads.
@@ -191,6 +192,9 @@ func (s *ReleaseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			return s, cmd
 		}
 		if cmd, ok := s.acts.key(msg, s.target); ok {
+			return s, cmd
+		}
+		if cmd, ok := s.copyKey(msg); ok {
 			return s, cmd
 		}
 		cmd := s.key(msg)
@@ -228,8 +232,8 @@ func (s *ReleaseScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.tabs[s.tab].started = false
 		return s.show(s.tab)
 	case key.Matches(msg, k.Open):
-		if r, ok := s.selectedRun(); ok {
-			return push(NewRunScreen(s.c, s.env, r))
+		if sc := s.opens(); sc != nil {
+			return push(sc)
 		}
 		return nil
 	}
@@ -265,13 +269,16 @@ func (s *ReleaseScreen) table() *relTable {
 	return st.table
 }
 
-// selectedRun is the job run under the cursor of the Runs tab.
-func (s *ReleaseScreen) selectedRun() (domain.JobRun, bool) {
-	if s.tab != tabRuns {
-		return domain.JobRun{}, false
+// opens is the screen enter opens from the row under the cursor: a job run's or a
+// pipeline update's; nil on anything else.
+func (s *ReleaseScreen) opens() Screen {
+	switch r := s.selectedRef().(type) {
+	case domain.JobRun:
+		return NewRunScreen(s.c, s.env, r)
+	case domain.PipelineUpdate:
+		return NewUpdateScreen(s.c, s.env, r)
 	}
-	r, ok := s.selectedRef().(domain.JobRun)
-	return r, ok
+	return nil
 }
 
 // selectedRef is what the row under the current tab's cursor stands for (Row.Ref), nil
@@ -431,10 +438,10 @@ func errorLines(c *Common, what string, err error, width int) []string {
 func (s *ReleaseScreen) ShortHelp() []key.Binding {
 	k := s.keys
 	out := []key.Binding{k.NextTab}
-	if _, ok := s.selectedRun(); ok {
+	if s.opens() != nil {
 		out = append(out, k.Open)
 	}
-	return append(out, k.Reload)
+	return append(out, s.copy.Copy, k.Reload)
 }
 
 // Status tells the root whether the current tab is loading (the spinner turns) or failed.

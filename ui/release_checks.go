@@ -12,7 +12,7 @@ import (
 // checksTable is the Checks tab: the latest report of each check first, the ones that need
 // attention on top (failed, then inconclusive, then pending, then passed; pre-deploy
 // before post-deploy, in the order they reported), then the earlier reports they replace.
-func checksTable(c *Common, cs []domain.Check) *relTable {
+func checksTable(c *Common, d domain.Deployment, cs []domain.Check) *relTable {
 	t, now := c.Theme, c.Time()
 	latest := map[string]int{}
 	for i, k := range cs {
@@ -96,18 +96,53 @@ func checksTable(c *Common, cs []domain.Check) *relTable {
 			tb.Rows = append(tb.Rows, row(k, true))
 		}
 	}
-	n := domain.CountChecks(cs)
-	summary := fmt.Sprintf("%d check(s): %d pass, %d fail, %d inconclusive, %d pending", n.Total(), n.Pass, n.Fail, n.Inconclusive, n.Pending)
+	tb.Notes = checksSummary(c, d, cs)
+	return tb
+}
+
+// checksSummary counts the checks as the home does (the latest report of each check
+// reported since the deploy: its CHECKS column, "4/6 2✗"), then those reported before it
+// (the pre-deploy checks a promotion was gated on), so that both screens tell one story.
+func checksSummary(c *Common, d domain.Deployment, cs []domain.Check) [][]relCell {
+	t := c.Theme
+	var since, before []domain.Check
+	for _, k := range cs {
+		if k.At.Before(d.DeployedAt) {
+			before = append(before, k)
+		} else {
+			since = append(since, k)
+		}
+	}
+	n := domain.CountChecks(since)
+	home, _ := checksText(c.Glyphs, n)
 	style := t.Base
 	if n.Fail > 0 {
 		style = t.Failing
 	}
-	note := []relCell{{summary, style}}
+	note := []relCell{{fmt.Sprintf("%d check(s) since the deploy (the home's CHECKS %s): %s", n.Total(), home, outcomes(n)), style}}
 	if n.NoData > 0 {
 		note = append(note, relCell{fmt.Sprintf("  (%d without data)", n.NoData), t.Warning})
 	}
-	tb.Notes = [][]relCell{note}
-	return tb
+	b := domain.CountChecks(before)
+	pre := fmt.Sprintf("%d before the deploy (pre-deploy): %s", b.Total(), outcomes(b))
+	return [][]relCell{note, {{pre, t.Muted}}}
+}
+
+// outcomes lists the counts that are not zero: "4 pass, 2 fail"; "none" for no check.
+func outcomes(n domain.CheckCounts) string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		word string
+	}{{n.Pass, "pass"}, {n.Fail, "fail"}, {n.Inconclusive, "inconclusive"}, {n.Pending, "pending"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.word))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // auditTable is the Audit tab: the release's ledger events in this environment (and its

@@ -37,10 +37,7 @@ func costTable(c *Common, cost model.Cost) *relTable {
 		}
 		tb.Rows = append(tb.Rows, relRow{Cells: []relCell{plainCell(c, it.ResourceType), resource, plainCell(c, it.RunID), dbus}})
 	}
-	tb.Notes = append(tb.Notes, []relCell{
-		{fmt.Sprintf("total %.2f DBUs", cost.DBUs), t.Title},
-		{fmt.Sprintf(" for %d run(s) and update(s), %d billed so far", len(cost.Items), billed), t.Base},
-	})
+	tb.Notes = append(tb.Notes, costSummary(c, cost, billed))
 	late := "no billing data since the deploy " + ruleDash(c.Glyphs) + " late by up to " + billingLateness
 	if !cost.DataThrough.IsZero() {
 		late = "billing data through " + clockText(now, cost.DataThrough, false) + " " + ruleDash(c.Glyphs) +
@@ -48,4 +45,20 @@ func costTable(c *Common, cost model.Cost) *relTable {
 	}
 	tb.Notes = append(tb.Notes, []relCell{{late, t.Warning}})
 	return tb
+}
+
+// costSummary is the total: "not billed yet" while no run or update of the window is
+// billed (a total of 0.00 DBUs would read as free), else the DBUs billed so far and for how
+// many of them.
+func costSummary(c *Common, cost model.Cost, billed int) []relCell {
+	t := c.Theme
+	switch {
+	case len(cost.Items) == 0:
+		return []relCell{{"no cost: nothing ran since the deploy", t.Muted}}
+	case billed == 0:
+		return []relCell{{"not billed yet", t.Title}, {fmt.Sprintf(": none of the %d run(s) and update(s) since the deploy", len(cost.Items)), t.Base}}
+	case billed < len(cost.Items):
+		return []relCell{{fmt.Sprintf("total %.2f DBUs", cost.DBUs), t.Title}, {fmt.Sprintf(" billed so far for %d of %d run(s) and update(s)", billed, len(cost.Items)), t.Base}}
+	}
+	return []relCell{{fmt.Sprintf("total %.2f DBUs", cost.DBUs), t.Title}, {fmt.Sprintf(" for %d run(s) and update(s), all billed", len(cost.Items)), t.Base}}
 }

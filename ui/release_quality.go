@@ -119,14 +119,34 @@ func qualityTable(c *Common, es []domain.ExpectationDelta) *relTable {
 			tb.Rows = append(tb.Rows, relRow{Cells: append(append([]relCell{st.cell(), plainCell(c, e.Expectation)}, cur...), prev, change)})
 		}
 	}
-	summary := fmt.Sprintf("%d expectation(s) on %d dataset(s): %s of %s records failed (%s)",
-		len(es), len(datasets), groupDigits(failed), groupDigits(passed+failed), percent(ratioOf(failed, passed)))
-	note := []relCell{{summary, t.Base}}
-	if basePassed+baseFailed > 0 {
-		note = append(note, relCell{", previous deployment " + percent(ratioOf(baseFailed, basePassed)), t.Muted})
+	tb.Notes = [][]relCell{
+		qualitySummary(c, len(es), len(datasets), passed, failed, basePassed, baseFailed),
+		{{"a row is one expectation's ratio; a check's OBSERVED (2 Checks) is its own", t.Muted}},
 	}
-	tb.Notes = [][]relCell{note}
 	return tb
+}
+
+// qualitySummary says what the tab counts: failed records over the records of every
+// expectation, with two decimals as the home's EXP column shows the same ratio (each row
+// below is one expectation's own ratio, which the header's reasons quote; the Checks tab's
+// expectations check reports what it measured itself).
+func qualitySummary(c *Common, n, datasets int, passed, failed, basePassed, baseFailed int64) []relCell {
+	t := c.Theme
+	note := []relCell{
+		{fmt.Sprintf("%s of %s records failed (%s, the home's EXP)", groupDigits(failed), groupDigits(passed+failed), homeRatio(failed, passed)), t.Base},
+		{fmt.Sprintf(" over %d expectation(s) on %d dataset(s)", n, datasets), t.Base},
+	}
+	if basePassed+baseFailed > 0 {
+		note = append(note, relCell{", previous deployment " + homeRatio(baseFailed, basePassed), t.Muted})
+	}
+	return note
+}
+
+// homeRatio is failed over all records written as the home's EXP column writes it
+// (ratioText: "5.92%", "-" when nothing was checked).
+func homeRatio(failed, passed int64) string {
+	s, _ := ratioText(domain.Health{RecordsPassed: passed, RecordsFailed: failed})
+	return s
 }
 
 func ratioOf(failed, passed int64) float64 {

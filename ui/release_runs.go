@@ -2,20 +2,21 @@ package ui
 
 import (
 	"fmt"
-	"sort"
 	"time"
 
 	domain "github.com/release-cockpit/cockpit/model"
 )
 
-// runsTable is the Runs tab: the window's job runs and pipeline updates, newest first, each
-// job run held against the median of its job's runs before the deploy, with a sparkline of
-// those runs. enter opens a job run.
+// runsTable is the Runs tab: the window's job runs and pipeline updates, what failed first,
+// then what runs, then the rest, each newest first (model.SortRuns), each job run held
+// against the median of its job's runs before the deploy, with a sparkline of those runs.
+// enter opens a job run or a pipeline update.
 func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 	t, now := c.Theme, c.Time()
 	type item struct {
-		start time.Time
-		row   relRow
+		failed, active bool
+		start          time.Time
+		row            relRow
 	}
 	var items []item
 	failed, active := 0, 0
@@ -45,7 +46,7 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 		if name == "" {
 			name = "job " + r.JobID
 		}
-		items = append(items, item{r.Start, relRow{Ref: r, Cells: []relCell{
+		items = append(items, item{r.Failed(), r.Active(), r.Start, relRow{Ref: r, Cells: []relCell{
 			st.cell(), plainCell(c, name), mutedCell(c, r.RunID), mutedCell(c, FormatAge(now, r.Start)),
 			took, vs, {Text: Sparkline(base, c.Glyphs.Spark, domain.BaselineRuns), Style: t.Muted},
 		}}})
@@ -59,12 +60,12 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 		if running {
 			active++
 		}
-		items = append(items, item{u.Start, relRow{Cells: []relCell{
+		items = append(items, item{u.Failed(), running, u.Start, relRow{Ref: u, Cells: []relCell{
 			st.cell(), plainCell(c, updateName(u)+" "+u.UpdateType), mutedCell(c, shortID(u.UpdateID)),
 			mutedCell(c, FormatAge(now, u.Start)), runTook(c, now, u.Start, u.End, running), mutedCell(c, "-"), {},
 		}}})
 	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].start.After(items[j].start) })
+	domain.SortRuns(items, func(it item) (bool, bool, time.Time) { return it.failed, it.active, it.start })
 	tb := &relTable{
 		Cursor: true,
 		Empty:  "no job runs or pipeline updates have started since the deploy",

@@ -35,16 +35,10 @@ const defaultLoadTimeout = 30 * time.Second
 
 // loadReleaseTab reads one tab's data from the source, within the timeout.
 func loadReleaseTab(c *Common, env string, d domain.Deployment, tab relTab, gen int) tea.Cmd {
-	src, parent, timeout := c.Source, c.context(), c.Timeout
-	if timeout <= 0 {
-		timeout = defaultLoadTimeout
-	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(parent, timeout)
-		defer cancel()
+	return loadCmd(c, func(ctx context.Context, src Source) tea.Msg {
 		data, skipped, err := fetchReleaseTab(ctx, src, env, d, tab)
 		return releaseTabLoaded{deployment: d.ID, env: env, tab: tab, gen: gen, data: data, skipped: skipped, err: err}
-	}
+	})
 }
 
 func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deployment, tab relTab) (any, domain.Skipped, error) {
@@ -68,7 +62,7 @@ func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deplo
 	case tabQuality:
 		return counted(src.Expectations(ctx, env, d))
 	case tabLineage:
-		return counted(src.Lineage(ctx, env, d))
+		return fetchLineage(ctx, src, env, d)
 	case tabAudit:
 		evs, err := src.Events(ctx, env, d)
 		return evs, none, err
@@ -85,10 +79,10 @@ func (s *ReleaseScreen) build(tab relTab, data any) *relTable {
 	case runsTabData:
 		return runsTable(s.c, s.d.Deployment, v)
 	case []domain.Check:
-		return checksTable(s.c, v)
+		return checksTable(s.c, s.d.Deployment, v)
 	case []domain.ExpectationDelta:
 		return qualityTable(s.c, v)
-	case []domain.LineageTable:
+	case lineageTabData:
 		return lineageTable(s.c, s.d.Deployment, v)
 	case []domain.LedgerEvent:
 		return auditTable(s.c, s.env, v)

@@ -28,7 +28,7 @@ func rowTexts(tb *relTable) []string {
 
 func TestChecksShowTheLatestReportFailuresFirstAndSayWhenThereIsNoData(t *testing.T) {
 	at := func(m int) time.Time { return testNow.Add(time.Duration(m) * time.Minute) }
-	tb := checksTable(tabCommon(), []domain.Check{
+	tb := checksTable(tabCommon(), domain.Deployment{DeployedAt: at(-35)}, []domain.Check{
 		{Name: "sla", Phase: domain.PhasePost, Outcome: domain.OutcomePending, At: at(-30)},
 		{Name: "tests", Phase: domain.PhasePre, Outcome: domain.OutcomePass, At: at(-40)},
 		{Name: "sla", Phase: domain.PhasePost, Outcome: domain.OutcomeInconclusive, NoData: true, Threshold: "p95 ≤ 20m", At: at(-5)},
@@ -44,8 +44,12 @@ func TestChecksShowTheLatestReportFailuresFirstAndSayWhenThereIsNoData(t *testin
 	if got := rowTexts(tb); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("rows\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if n := tb.Notes[0][0].Text; n != "3 check(s): 1 pass, 1 fail, 1 inconclusive, 0 pending" {
+	// Counted as the home counts them (since the deploy), then those before it.
+	if n := tb.Notes[0][0].Text; n != "2 check(s) since the deploy (the home's CHECKS 0/2 1✗): 1 fail, 1 inconclusive" {
 		t.Errorf("summary %q", n)
+	}
+	if n := tb.Notes[1][0].Text; n != "1 before the deploy (pre-deploy): 1 pass" {
+		t.Errorf("pre-deploy summary %q", n)
 	}
 }
 

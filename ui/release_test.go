@@ -15,6 +15,7 @@ import (
 
 	"github.com/release-cockpit/cockpit/data/source"
 	"github.com/release-cockpit/cockpit/data/warehouse"
+	domain "github.com/release-cockpit/cockpit/model"
 	"github.com/release-cockpit/cockpit/themes"
 )
 
@@ -216,12 +217,53 @@ func TestIncidentLineageShowsTheGoldTableAndTheBlastRadius(t *testing.T) {
 	downstream := false
 	for _, l := range strings.Split(v, "\n") {
 		// A consumer line hangs at least two levels deep, under a written table.
-		if strings.Contains(l, incidentGoldTable+"  by ") && strings.Index(l, UnicodeGlyphs.TreeLast[:3]) != 0 {
+		if strings.Contains(l, incidentGoldTable+"  ") && strings.Contains(l, "  by ") && strings.Index(l, UnicodeGlyphs.TreeLast[:3]) != 0 {
 			downstream = true
 		}
 	}
 	if !downstream {
 		t.Errorf("%s is not among the downstream consumers:\n%s", incidentGoldTable, v)
+	}
+}
+
+// The lineage points: the gold table whose rows dropped is marked with the drop, on the
+// first consumer line under the first written table, and the table the regressed
+// expectation runs on is marked with its ratio; both come before the clean tables, and
+// what the release wrote comes before what it read (nothing it read is broken).
+func TestIncidentLineageMarksWhatIsBrokenFirst(t *testing.T) {
+	s := openIncident(t, relCommon(t, themes.Mono(), UnicodeGlyphs), tabLineage, 80, 24)
+	var lines []string
+	for _, r := range s.table().Rows {
+		var b strings.Builder
+		for _, c := range r.Span {
+			b.WriteString(c.Text)
+		}
+		lines = append(lines, b.String())
+	}
+	find := func(sub string) int {
+		for i, l := range lines {
+			if strings.Contains(l, sub) {
+				return i
+			}
+		}
+		t.Fatalf("no lineage line has %q:\n%s", sub, strings.Join(lines, "\n"))
+		return -1
+	}
+	gold := find(UnicodeGlyphs.Failing + " " + incidentGoldTable + "  -64% rows (row_count_drift)")
+	clean := find("ecommerce.silver.orders_clean ")
+	if !strings.Contains(lines[clean], UnicodeGlyphs.Failing+" ecommerce.silver.orders_clean  "+incidentExpectation) {
+		t.Errorf("the table of the regressed expectation is not marked with it: %q", lines[clean])
+	}
+	wrote := find("(its jobs and pipelines) wrote")
+	if wrote != 0 || clean != wrote+1 || gold != clean+1 {
+		t.Errorf("the broken tables do not come first under the release (wrote %d, orders_clean %d, gold %d):\n%s", wrote, clean, gold, strings.Join(lines, "\n"))
+	}
+	if ref, ok := s.table().Rows[gold].Ref.(lineageTableRef); !ok || string(ref) != incidentGoldTable {
+		t.Errorf("the gold table's line stands for %v, want the table's name", s.table().Rows[gold].Ref)
+	}
+	v := ansi.Strip(s.View())
+	if !strings.Contains(v, incidentGoldTable+"  -64% rows") || !strings.Contains(v, "table(s) broken") {
+		t.Errorf("at 80x24 the gold table's drop or the count of broken tables is not on screen:\n%s", v)
 	}
 }
 
@@ -297,19 +339,39 @@ func TestATabThatFailsToLoadSaysWhyAndHowToRetry(t *testing.T) {
 	}
 }
 
-func TestEnterOpensJobRunsOnly(t *testing.T) {
+// The Runs tab lists what failed first, then what runs, then the rest; enter opens a job
+// run on the run screen and a pipeline update on the update screen.
+func TestRunsListFailedFirstAndEnterOpensRunsAndUpdates(t *testing.T) {
 	s := openIncident(t, relCommon(t, themes.Mono(), UnicodeGlyphs), tabRuns, 120, 40)
 	var jobRow, updateRow = -1, -1
+	rank := -1
 	for i, r := range s.table().Rows {
-		if r.Ref != nil && jobRow < 0 {
-			jobRow = i
+		var failed, active bool
+		switch ref := r.Ref.(type) {
+		case domain.JobRun:
+			failed, active = ref.Failed(), ref.Active()
+			if jobRow < 0 {
+				jobRow = i
+			}
+		case domain.PipelineUpdate:
+			failed, active = ref.Failed(), ref.ResultState == ""
+			if updateRow < 0 {
+				updateRow = i
+			}
+		default:
+			t.Fatalf("row %d stands for %T", i, r.Ref)
 		}
-		if r.Ref == nil && updateRow < 0 {
-			updateRow = i
+		if k := domain.RunRank(failed, active); k < rank {
+			t.Errorf("row %d (%s) comes after a row of a later rank", i, r.Cells[1].Text)
+		} else {
+			rank = k
 		}
 	}
 	if jobRow < 0 || updateRow < 0 {
 		t.Fatalf("want a job run and a pipeline update among the incident's rows")
+	}
+	if first := s.table().Rows[0].Ref; first.(domain.JobRun).Failed() == false {
+		t.Errorf("the first row is not the failed run: %+v", first)
 	}
 	move := func(to int) {
 		s.Update(keyPress("g"))
@@ -317,26 +379,30 @@ func TestEnterOpensJobRunsOnly(t *testing.T) {
 			s.Update(keyPress("j"))
 		}
 	}
-	move(jobRow)
-	_, cmd := s.Update(keyPress("enter"))
-	if cmd == nil {
-		t.Fatal("enter on a job run does nothing")
-	}
-	p, ok := cmd().(Push)
-	if !ok {
-		t.Fatalf("enter on a job run: %T, want Push", cmd())
-	}
-	if r, ok := p.Screen.(*RunScreen); !ok || r.run.RunID == "" {
-		t.Errorf("enter pushed %T, want the run screen", p.Screen)
-	}
-	move(updateRow)
-	if _, cmd := s.Update(keyPress("enter")); cmd != nil {
-		t.Error("enter on a pipeline update does something")
-	}
-	for _, b := range s.KeyMap() {
-		if b.Help().Desc == "open run" && b.Enabled() {
-			t.Error("open run is offered on a pipeline update")
+	open := func(row int) Screen {
+		move(row)
+		_, cmd := s.Update(keyPress("enter"))
+		if cmd == nil {
+			t.Fatalf("enter on row %d does nothing", row)
 		}
+		p, ok := cmd().(Push)
+		if !ok {
+			t.Fatalf("enter on row %d: %T, want Push", row, cmd())
+		}
+		return p.Screen
+	}
+	if r, ok := open(jobRow).(*RunScreen); !ok || r.run.RunID == "" {
+		t.Errorf("enter on a job run did not push the run screen")
+	}
+	if u, ok := open(updateRow).(*UpdateScreen); !ok || u.u.UpdateID == "" {
+		t.Errorf("enter on a pipeline update did not push the update screen")
+	}
+	offered := false
+	for _, b := range s.KeyMap() {
+		offered = offered || b.Help().Desc == "open run or update" && b.Enabled()
+	}
+	if !offered {
+		t.Error("enter is not offered on a pipeline update")
 	}
 }
 
@@ -348,21 +414,21 @@ func TestScrollingShowsWhichRowsAreVisible(t *testing.T) {
 		t.Fatalf("lineage has %d rows, all visible: the test needs more", n)
 	}
 	v := ansi.Strip(s.View())
-	if !strings.Contains(v, fmt.Sprintf("1-%d of %d", s.list().Offset()+page, n)) && !strings.Contains(v, fmt.Sprintf(" of %d", n)) {
-		t.Errorf("want the rows shown of %d on screen:\n%s", n, v)
+	if !strings.Contains(v, fmt.Sprintf("1/%d", n)) {
+		t.Errorf("want the cursor's position among %d rows on screen:\n%s", n, v)
 	}
 	s.Update(keyPress("G"))
-	if !strings.Contains(ansi.Strip(s.View()), fmt.Sprintf("-%d of %d", n, n)) {
+	if !strings.Contains(ansi.Strip(s.View()), fmt.Sprintf("%d/%d", n, n)) || s.list().Offset() == 0 {
 		t.Errorf("G does not show the last rows:\n%s", ansi.Strip(s.View()))
 	}
-	end := s.list().Offset()
+	// The lineage has a cursor (y copies the table under it): ctrl+u moves it half a page.
 	s.Update(keyPress("ctrl+u"))
-	if got := s.list().Offset(); got != end-max(page/2, 1) {
-		t.Errorf("ctrl+u scrolled to %d, want %d", got, end-max(page/2, 1))
+	if got, want := s.list().Cursor(), n-1-max(page/2, 1); got != want {
+		t.Errorf("ctrl+u moved the cursor to %d, want %d", got, want)
 	}
 	s.Update(keyPress("g"))
-	if s.list().Offset() != 0 {
-		t.Errorf("g scrolled to %d", s.list().Offset())
+	if s.list().Offset() != 0 || s.list().Cursor() != 0 {
+		t.Errorf("g scrolled to %d, cursor %d", s.list().Offset(), s.list().Cursor())
 	}
 }
 

@@ -30,8 +30,8 @@ type runKeys struct {
 	Copy, Reload key.Binding
 }
 
-// RunScreen is one job run: its state, termination details, run page URL (copied to the
-// clipboard with OSC 52, which works over ssh) and its tasks.
+// RunScreen is one job run: its state, termination details, run page URL (y sends it to
+// the terminal's clipboard with OSC 52, which works over ssh: copyValue) and its tasks.
 type RunScreen struct {
 	c    *Common
 	env  string
@@ -44,7 +44,7 @@ type RunScreen struct {
 	err    error
 	tasks  *relTable
 	list   tabView
-	copied string // what the last y said ("copied", or why not)
+	copied bool // y sent the URL to the terminal's clipboard
 
 	width, height int
 	view          string
@@ -135,14 +135,10 @@ func (s *RunScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		switch {
 		case key.Matches(msg, s.keys.Copy):
 			s.viewValid = false
-			if u := s.url(); u != "" {
-				s.copied = "copied"
-				return s, tea.SetClipboard(u)
-			}
-			s.copied = "no run page URL to copy yet"
-			return s, nil
+			s.copied = s.url() != ""
+			return s, copyValue("run page URL", s.url())
 		case key.Matches(msg, s.keys.Reload):
-			s.copied = ""
+			s.copied = false
 			return s, s.Init()
 		}
 		if t := s.taskList(); t != nil && t.Update(msg) {
@@ -246,14 +242,12 @@ func (s *RunScreen) details() []string {
 		line(relCell{"parameters ", t.Muted}, relCell{strings.Join(params, " "), t.Base})
 	}
 	switch u := s.url(); {
-	case s.copied == "copied":
-		line(relCell{"url ", t.Muted}, relCell{u, t.Base}, relCell{"  " + c.Glyphs.Healthy + " copied", t.Healthy})
-	case s.copied != "":
-		line(relCell{"url ", t.Muted}, relCell{u, t.Base}, relCell{"  " + s.copied, t.Warning})
+	case s.copied && u != "":
+		out = append(out, urlLines(c, u, relCell{"  sent to the terminal's clipboard", t.Healthy}, w)...)
 	case u == "":
 		line(relCell{"no run page URL", t.Muted})
 	default:
-		line(relCell{"url ", t.Muted}, relCell{u, t.Base}, relCell{"  y copies it", t.Muted})
+		out = append(out, urlLines(c, u, relCell{"  y copies it", t.Muted}, w)...)
 	}
 	return append(out, padCut(t.Border.Render(strings.Repeat(c.Glyphs.Rule, w)), w))
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -94,12 +95,34 @@ func TestYCopiesTheRunURLWithOSC52AndSaysSo(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("y returns no command")
 	}
-	got, want := cmd(), tea.SetClipboard(runPageURL)()
-	if reflect.TypeOf(got) != reflect.TypeOf(want) || got != want {
-		t.Errorf("y yields %T %v, want tea's clipboard message %T %v", got, got, want, want)
+	if got, want := cmd(), (copyRequest{What: "run page URL", Value: runPageURL}); got != want {
+		t.Errorf("y yields %#v, want %#v", got, want)
 	}
-	if v := ansi.Strip(s.View()); !strings.Contains(v, "copied") {
-		t.Errorf("the screen does not say the URL was copied:\n%s", v)
+	if v := ansi.Strip(s.View()); !strings.Contains(v, "sent to the terminal's clipboard") {
+		t.Errorf("the screen does not say the URL was sent to the clipboard:\n%s", v)
+	}
+}
+
+// The root turns a copy request into tea's clipboard message (OSC 52) and a notice that
+// says where it was sent, never that it arrived; with nothing to copy it says so.
+func TestTheRootSendsACopyToTheClipboardAndSaysWhere(t *testing.T) {
+	m := &root{}
+	got := m.copy(copyRequest{What: "run page URL", Value: runPageURL})
+	if got == nil {
+		t.Fatal("no command")
+	}
+	want := tea.SetClipboard(runPageURL)()
+	if msg := got(); reflect.TypeOf(msg) != reflect.TypeOf(want) || msg != want {
+		t.Errorf("the copy yields %T %v, want tea's clipboard message %T %v", msg, msg, want, want)
+	}
+	if !strings.Contains(m.note.Text, "sent the run page URL to the terminal's clipboard") || strings.Contains(m.note.Text, "copied") || m.note.Err {
+		t.Errorf("notice %+v", m.note)
+	}
+	if m.copy(copyRequest{What: "run page URL"}) != nil || m.note.Text != "no run page URL to copy" || !m.note.Err {
+		t.Errorf("an empty copy: notice %+v", m.note)
+	}
+	if m.copy(copyRequest{What: "update URL", Err: errors.New("timed out")}) != nil || !strings.Contains(m.note.Text, "could not copy the update URL: timed out") {
+		t.Errorf("a failed read: notice %+v", m.note)
 	}
 }
 
@@ -108,8 +131,8 @@ func TestYWithoutAURLSaysWhyAndCopiesNothing(t *testing.T) {
 	s := NewRunScreen(relCommon(t, themes.Mono(), UnicodeGlyphs), "prod", run).(*RunScreen)
 	s.SetSize(80, 24)
 	s.Init()
-	if _, cmd := s.Update(keyPress("y")); cmd != nil {
-		t.Error("y copied before the run loaded")
+	if _, cmd := s.Update(keyPress("y")); cmd == nil || cmd().(copyRequest).Value != "" {
+		t.Error("y copied something before the run loaded")
 	}
 	for _, b := range s.KeyMap() {
 		if b.Help().Key == "y" && b.Enabled() {
@@ -135,8 +158,8 @@ func TestRunScreenCleansWhatTheWorkspaceSays(t *testing.T) {
 		}
 	}
 	_, cmd := s.Update(keyPress("y"))
-	if got, want := cmd(), tea.SetClipboard("https://x.example/run/1")(); got != want {
-		t.Errorf("copied %v, want the cleaned URL", got)
+	if got := cmd().(copyRequest); got.Value != "https://x.example/run/1" {
+		t.Errorf("copied %q, want the cleaned URL", got.Value)
 	}
 }
 

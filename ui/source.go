@@ -36,6 +36,9 @@ type Source interface {
 	Cost(ctx context.Context, env string, d model.Deployment) (model.Cost, error)
 	// Run is one job run from the workspace, with its tasks.
 	Run(ctx context.Context, env string, runID int64) (model.RunDetail, error)
+	// Update is one pipeline update from the workspace: state, cause, why it failed, its
+	// expectation results and flow errors from the event log, and its URL.
+	Update(ctx context.Context, env, pipelineID, updateID string) (model.UpdateDetail, error)
 
 	// AuditEvents are an environment's newest ledger events (checks left out), newest
 	// first, at most limit: the :audit screen.

@@ -11,6 +11,10 @@ type treeNode struct {
 	Text     string
 	Style    lipgloss.Style
 	Children []*treeNode
+	// Extra are segments drawn after the label (what marks it, who writes it), and Ref what
+	// the node stands for (a table name); both optional.
+	Extra []relCell
+	Ref   any
 }
 
 // add appends a child and returns it.
