@@ -29,6 +29,9 @@ type Config struct {
 	// Environments in promotion order.
 	Environments []Environment `yaml:"environments"`
 	Refresh      Duration      `yaml:"refresh"`
+	// FullRefresh is how often the home re-reads from the warehouse what can still change
+	// when the live feed shows nothing new (default 5m); Refresh is how often it asks the feed.
+	FullRefresh Duration `yaml:"full_refresh"`
 	Theme        string        `yaml:"theme"`
 	// Profile and WarehouseID are the defaults for environments that name none.
 	Profile     string `yaml:"profile"`
@@ -93,12 +96,15 @@ func ParseDuration(s string) (time.Duration, error) {
 	return days + d, nil
 }
 
+// DefaultFullRefresh is how often the home re-reads the warehouse when nothing is new.
+const DefaultFullRefresh = 5 * time.Minute
+
 // DefaultEnvironments is the promotion chain when the file names none.
 var DefaultEnvironments = []string{"dev", "staging", "prod"}
 
 // Default is the configuration without a file.
 func Default() Config {
-	c := Config{Ledger: "main.release_cockpit", Refresh: Duration(15 * time.Second), Timeout: Duration(30 * time.Second)}
+	c := Config{Ledger: "main.release_cockpit", Refresh: Duration(15 * time.Second), FullRefresh: Duration(DefaultFullRefresh), Timeout: Duration(30 * time.Second)}
 	for _, n := range DefaultEnvironments {
 		c.Environments = append(c.Environments, Environment{Name: n})
 	}
@@ -123,6 +129,9 @@ func (c *Config) fillDefaults() {
 	}
 	if c.Refresh == 0 {
 		c.Refresh = Duration(15 * time.Second)
+	}
+	if c.FullRefresh == 0 {
+		c.FullRefresh = Duration(DefaultFullRefresh)
 	}
 	if c.Timeout == 0 {
 		c.Timeout = Duration(30 * time.Second)
@@ -244,6 +253,9 @@ func Parse(path string, data []byte) (Config, error) {
 	}
 	if c.Refresh != 0 && time.Duration(c.Refresh) < time.Second {
 		return Config{}, bad(at("refresh"), "refresh", "must be at least 1s")
+	}
+	if c.FullRefresh != 0 && time.Duration(c.FullRefresh) < time.Duration(c.Refresh) {
+		return Config{}, bad(at("full_refresh"), "full_refresh", "must be at least refresh ("+time.Duration(c.Refresh).String()+")")
 	}
 	var p model.Policy
 	for i, e := range c.Environments {

@@ -27,8 +27,12 @@ type Options struct {
 	Env string
 	// Since is the home's time window; 0 means the last 24 hours, negative means all.
 	Since time.Duration
-	// Refresh is how often the home re-lists what can change; 0 means 15s, negative never.
+	// Refresh is how often the home asks the live feed whether anything changed (a source
+	// that cannot say re-lists what can change every time); 0 means 15s, negative never.
 	Refresh time.Duration
+	// FullRefresh is how often the home re-lists what can change even when the live feed
+	// shows nothing new; 0 means 5m.
+	FullRefresh time.Duration
 	// MinWidth and MinHeight are the smallest terminal the cockpit draws in (default 60x16);
 	// below it, it says the current and required size.
 	MinWidth, MinHeight int
@@ -52,6 +56,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Refresh == 0 {
 		o.Refresh = 15 * time.Second
+	}
+	if o.FullRefresh <= 0 {
+		o.FullRefresh = 5 * time.Minute
 	}
 	if o.MinWidth <= 0 {
 		o.MinWidth = 60
@@ -109,7 +116,7 @@ func New(c *Common, o Options) tea.Model {
 	m := &root{c: c, o: o, log: log, keys: newGlobalKeys()}
 	c.Ctx, m.cancel = context.WithCancel(c.context())
 	c.at = m.readClocks(time.Now())
-	m.home = newHome(c, homeOptions{log: log, env: o.Env, since: o.Since, refresh: o.Refresh, clock: m.wallClock()})
+	m.home = newHome(c, homeOptions{log: log, env: o.Env, since: o.Since, refresh: o.Refresh, fullRefresh: o.FullRefresh, clock: m.wallClock()})
 	m.home.setSort(windowSort(o.Since))
 	m.stack = []Screen{m.home}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Line))

@@ -31,6 +31,7 @@ type envState struct {
 	problem  error         // the last load failed (cleared by the next success)
 	cursor   string        // the deployment the cursor was on when the tab was left
 	skipped  model.Skipped // ledger rows the last full load left out
+	probing  bool          // a probe of the live feed is in flight
 }
 
 // homeOptions are the parts of Options the home uses.
@@ -39,7 +40,10 @@ type homeOptions struct {
 	env     string
 	since   time.Duration
 	refresh time.Duration
-	clock   func() time.Time
+	// fullRefresh is how often the home re-reads what can change even when the live feed
+	// shows nothing new (see live.go).
+	fullRefresh time.Duration
+	clock       func() time.Time
 }
 
 // home is the first screen: a tab per environment with its count and worst verdict, and
@@ -50,6 +54,8 @@ type home struct {
 	log     *slog.Logger
 	clock   func() time.Time
 	refresh time.Duration
+	// fullEvery is how many refresh ticks make a full refresh; ticks counts them.
+	fullEvery, ticks int
 
 	envs   []*envState
 	active int  // index into envs; -1 until chosen
@@ -81,7 +87,7 @@ func newHome(c *Common, o homeOptions) *home {
 	h := &home{
 		c: c, log: o.log, clock: o.clock, refresh: o.refresh, since: o.since,
 		active: -1, table: NewTable(c, deploymentColumns()), keys: newHomeKeys(), dirty: true,
-		acts: newActionKeys(c, nil),
+		acts: newActionKeys(c, nil), fullEvery: fullEvery(o.refresh, o.fullRefresh),
 	}
 	h.table.SetSort(h.sort.col, true)
 	if c.Source != nil {
@@ -174,7 +180,9 @@ func (h *home) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		h.failed(msg)
 		return h, h.loadRest()
 	case refreshDue:
-		return h, tea.Batch(h.loadAll(false), scheduleRefresh(h.refresh), loadStates(h.c, h.c.context()))
+		return h, tea.Batch(h.refreshed(), scheduleRefresh(h.refresh))
+	case probed:
+		return h, h.probed(msg)
 	case statesLoaded:
 		if msg.err == nil {
 			h.states, h.dirty = msg.states, true
@@ -316,8 +324,18 @@ func (h *home) SetSince(d time.Duration) tea.Cmd {
 	return h.loadAll(true)
 }
 
-// Busy reports whether a load is in flight.
+// Busy reports whether a load (or a probe of the live feed) is in flight.
 func (h *home) Busy() bool {
+	for _, e := range h.envs {
+		if e.pending > 0 || e.probing {
+			return true
+		}
+	}
+	return false
+}
+
+// loading reports whether a load is in flight (the spinner turns; a probe does not turn it).
+func (h *home) loading() bool {
 	for _, e := range h.envs {
 		if e.pending > 0 {
 			return true
@@ -565,7 +583,7 @@ func (h *home) Crumb() string {
 
 // Status tells the status bar about the active environment's data.
 func (h *home) Status() Status {
-	st := Status{Loading: h.Busy()}
+	st := Status{Loading: h.loading()}
 	if e := h.activeEnv(); e != nil {
 		if e.loaded {
 			st.LoadedAt = e.loadedAt

@@ -66,6 +66,104 @@ type deploymentsFailedToLoad struct {
 // refreshDue: the refresh interval has passed.
 type refreshDue struct{}
 
+// What a refresh costs (issue 10). A source that can tell whether anything changed
+// (watcher: *source.Source asks the REST API's live feed, and knows when a bake time ends)
+// is asked on every refresh tick, each environment on its own, and the environment is
+// re-listed only when it answers yes. Every fullEvery-th tick (Options.FullRefresh, 5
+// minutes) it also asks the warehouse whether anything was recorded in the ledger (one
+// small statement per environment: deployments and checks that CI records, approvals),
+// and every relistEvery-th of those (30 minutes) re-lists what can change regardless. A
+// source that cannot tell is re-listed on every tick.
+
+// relistEvery is how many full refreshes make one re-list that asks nothing first.
+const relistEvery = 6
+
+// watcher is a Source that can say whether anything changed in an environment since it
+// was last asked, from the live feed alone.
+type watcher interface {
+	Changed(ctx context.Context, env string, ledger bool) (bool, error)
+}
+
+// probed answers a watcher's Changed.
+type probed struct {
+	env     string
+	gen     int
+	changed bool
+	err     error
+	at      time.Time // wall clock of the answer
+}
+
+// fullEvery is how many refresh ticks make one full refresh (at least 1).
+func fullEvery(refresh, full time.Duration) int {
+	if refresh <= 0 || full <= refresh {
+		return 1
+	}
+	return int((full + refresh - 1) / refresh)
+}
+
+// refreshed answers a refresh tick: a full refresh when due or when the source cannot
+// tell what changed, else a probe of each environment that is not loading.
+func (h *home) refreshed() tea.Cmd {
+	h.ticks++
+	full := h.ticks%max(1, h.fullEvery) == 0
+	w, ok := h.c.Source.(watcher)
+	if !ok || h.ticks%(max(1, h.fullEvery)*relistEvery) == 0 {
+		return tea.Batch(h.loadAll(false), loadStates(h.c, h.c.context()))
+	}
+	var cmds []tea.Cmd
+	for _, e := range h.envs {
+		if !e.loaded || e.pending > 0 || e.probing {
+			continue
+		}
+		e.probing = true
+		cmds = append(cmds, probe(w, h.c, e.name, e.gen, full, h.log, h.clock))
+	}
+	return tea.Batch(cmds...)
+}
+
+// probe asks the watcher about one environment under the program's context.
+func probe(w watcher, c *Common, env string, gen int, ledger bool, log *slog.Logger, clock func() time.Time) tea.Cmd {
+	parent, timeout := c.context(), loadTimeout(c)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, timeout)
+		defer cancel()
+		start := time.Now()
+		changed, err := w.Changed(ctx, env, ledger)
+		if err != nil {
+			log.Warn("asking the live feed failed", "env", env, "took", time.Since(start), "err", err)
+		} else {
+			log.Debug("asked the live feed", "env", env, "ledger", ledger, "changed", changed, "took", time.Since(start))
+		}
+		return probed{env: env, gen: gen, changed: changed, err: err, at: clock()}
+	}
+}
+
+// probed re-lists an environment whose live feed shows something new, or that could not
+// be refreshed before. Nothing new confirms the data on screen: its age starts again. A
+// failed probe keeps the data and says so (the stale banner), as a failed load does.
+func (h *home) probed(msg probed) tea.Cmd {
+	e := h.env(msg.env)
+	if e == nil {
+		return nil
+	}
+	e.probing = false
+	if msg.gen != e.gen || e.pending > 0 {
+		return nil
+	}
+	switch {
+	case msg.err != nil:
+		e.problem, h.dirty = msg.err, true
+		if h.activeEnv() == e {
+			h.syncTable()
+		}
+		return nil
+	case msg.changed || e.problem != nil:
+		return tea.Batch(h.load(e, false), loadStates(h.c, h.c.context()))
+	}
+	e.loadedAt, h.dirty = msg.at, true
+	return nil
+}
+
 // loadDeployments lists an environment's deployments under the program's context and the
 // load timeout; clock stamps the answer.
 func loadDeployments(c *Common, req loadRequest, log *slog.Logger, clock func() time.Time) tea.Cmd {

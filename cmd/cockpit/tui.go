@@ -112,6 +112,7 @@ func (g *globals) tuiOptions(src *source.Source) ui.Options {
 	if o.Refresh == 0 {
 		o.Refresh = time.Duration(src.Config().Refresh)
 	}
+	o.FullRefresh = time.Duration(src.Config().FullRefresh)
 	if g.debug != "" {
 		o.Debug = g.debugLog
 	}

@@ -198,6 +198,9 @@ func demoConfig(user config.Config) config.Config {
 	if user.Refresh != 0 {
 		c.Refresh = user.Refresh
 	}
+	if user.FullRefresh != 0 {
+		c.FullRefresh = user.FullRefresh
+	}
 	// The embedded database shares the machine: listing 90 days of three environments at
 	// once (:since 0) takes longer than a warehouse's 30 s, so the demo waits longer unless
 	// the user chose a timeout.

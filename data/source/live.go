@@ -92,6 +92,7 @@ func (s *Source) mergeLive(ctx context.Context, e *Environment, page []model.Dep
 	if err != nil {
 		return page, &LiveError{Err: err}
 	}
+	s.noteLive(e, f.scope, ids, f.runs, f.updates) // what Changed watches (watch.go)
 	out := append([]model.Deployment(nil), page...)
 	for _, i := range open {
 		d := &out[i]

@@ -55,6 +55,9 @@ type Source struct {
 	liveTimeout  time.Duration
 	// history, when the workspace has no ledger, completes discovered deployments (discover.go).
 	history *historyCache
+	// watches are what Changed watches, per environment (watch.go).
+	watchMu sync.Mutex
+	watches map[string]*watchState
 }
 
 // Environment is one environment's connections.
@@ -155,6 +158,10 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 		wq.Since = now.Add(-q.Since)
 	}
 	var out Listing
+	w := s.watchOf(env)
+	w.beginList()
+	ok := false
+	defer func() { w.endList(ok) }()
 	for {
 		page, err := e.Store.ListDeployments(ctx, e.Env, wq)
 		if err != nil {
@@ -167,14 +174,19 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 		}
 		for _, d := range merged {
 			j := Deployment{Deployment: d, Assessment: model.Assess(d.Health, d.Checks, d.Window, now, e.Policy())}
+			if end := d.Window.Start.Add(e.Policy().BakeTime); j.Provisional && d.Window.Open() && end.After(now) {
+				w.noteBake(end)
+			}
 			if q.Status == "" || j.Verdict == q.Status {
 				out.Deployments = append(out.Deployments, j)
 			}
 			if len(out.Deployments) == q.Limit {
+				ok = true
 				return out, nil
 			}
 		}
 		if page.Next == nil {
+			ok = true
 			return out, nil
 		}
 		wq.After = page.Next

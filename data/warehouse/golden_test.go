@@ -35,6 +35,7 @@ var statements = map[string]string{
 	"billing_freshness":        billingFreshnessSQL,
 	"live_known":               liveKnownSQL,
 	"bundle_metadata_paths":    bundleMetadataPathsSQL,
+	"ledger_changes":           ledgerChangesSQL,
 }
 
 // simTables is the configuration the cockpit uses against the simulation.
