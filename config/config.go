@@ -32,7 +32,7 @@ type Config struct {
 	// FullRefresh is how often the home re-reads from the warehouse what can still change
 	// when the live feed shows nothing new (default 5m); Refresh is how often it asks the feed.
 	FullRefresh Duration `yaml:"full_refresh"`
-	Theme        string        `yaml:"theme"`
+	Theme       string   `yaml:"theme"`
 	// Profile and WarehouseID are the defaults for environments that name none.
 	Profile     string `yaml:"profile"`
 	WarehouseID string `yaml:"warehouse_id"`
