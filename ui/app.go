@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -45,6 +46,29 @@ type Options struct {
 	Clock func() time.Time
 	// Debug receives a text log of loads and commands; nil: none. Never the terminal.
 	Debug io.Writer
+	// Open, when the Common has no Source yet, opens it in a command after the first frame
+	// is drawn; until it answers the body says Opening. Its error ends the program and is
+	// what Run returns.
+	Open func(ctx context.Context) (Opened, error)
+	// Opening is the first frame's text while Open runs ("opening the workspace…").
+	Opening string
+}
+
+// Opened is what Options.Open hands the cockpit: the Common's source, actions, clock and
+// timeout, and the workspace's name for the status bar.
+type Opened struct {
+	Source    Source
+	Actions   ActionSource
+	Now       func() time.Time
+	Timeout   time.Duration
+	Workspace string
+}
+
+// sourceOpened answers Options.Open.
+type sourceOpened struct {
+	op  Opened
+	err error
+	at  clockReading // the clocks when it opened
 }
 
 func (o Options) withDefaults() Options {
@@ -115,6 +139,12 @@ func New(c *Common, o Options) tea.Model {
 	}
 	m := &root{c: c, o: o, log: log, keys: newGlobalKeys()}
 	c.Ctx, m.cancel = context.WithCancel(c.context())
+	if c.Source == nil && o.Open != nil {
+		// The data's clock is read by the clock's commands: until the source is open it
+		// is the wall clock, then the source's, through a pointer swapped atomically.
+		m.opening = true
+		c.Now = m.dataNow
+	}
 	c.at = m.readClocks(time.Now())
 	m.home = newHome(c, homeOptions{log: log, env: o.Env, since: o.Since, refresh: o.Refresh, fullRefresh: o.FullRefresh, clock: m.wallClock()})
 	m.home.setSort(windowSort(o.Since))
@@ -135,6 +165,9 @@ func Run(ctx context.Context, c *Common, o Options, in io.Reader, out io.Writer)
 	defer m.cancel()
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	_, err := p.Run()
+	if m.openErr != nil {
+		return m.openErr
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
@@ -162,10 +195,66 @@ type root struct {
 
 	spin     spinner.Model
 	spinning bool
+
+	// opening: Options.Open is running; openErr is its failure (Run returns it).
+	opening bool
+	openErr error
+	now     atomic.Pointer[func() time.Time]
+}
+
+// dataNow is the data's clock while the source may still be opening.
+func (m *root) dataNow() time.Time {
+	if f := m.now.Load(); f != nil && *f != nil {
+		return (*f)()
+	}
+	return time.Now()
+}
+
+// openSource runs Options.Open under the program's context.
+func (m *root) openSource() tea.Cmd {
+	open, ctx, log := m.o.Open, m.c.context(), m.log
+	return func() tea.Msg {
+		start := time.Now()
+		op, err := open(ctx)
+		log.Debug("opened the source", "took", time.Since(start), "err", err)
+		if err == nil && op.Now != nil {
+			m.now.Store(&op.Now)
+		}
+		return sourceOpened{op: op, err: err, at: m.readClocks(time.Now())}
+	}
+}
+
+// opened takes the open source: the home is made again over it and starts loading.
+func (m *root) opened(msg sourceOpened) tea.Cmd {
+	m.opening = false
+	if msg.err != nil {
+		m.openErr = msg.err
+		return m.quit()
+	}
+	op := msg.op
+	m.wall, m.c.at = msg.at.wall, msg.at
+	m.c.Source, m.c.Actions = op.Source, op.Actions
+	if op.Timeout > 0 {
+		m.c.Timeout = op.Timeout
+	}
+	if m.o.Workspace == "" {
+		m.o.Workspace = op.Workspace
+	}
+	m.home = newHome(m.c, homeOptions{log: m.log, env: m.o.Env, since: m.o.Since, refresh: m.o.Refresh, fullRefresh: m.o.FullRefresh, clock: m.wallClock()})
+	m.stack, m.overlays = []Screen{m.home}, nil
+	if m.o.Env != "" && m.home.activeEnv() == nil {
+		m.note = Notify{Text: m.home.SetEnv(m.o.Env).Error(), Err: true}
+	}
+	m.layout(true)
+	return m.home.Init()
 }
 
 func (m *root) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.home.Init(), m.tickClock()}
+	first := m.home.Init()
+	if m.opening {
+		first = m.openSource()
+	}
+	cmds := []tea.Cmd{first, m.tickClock()}
 	if m.o.AutoTheme {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -180,6 +269,8 @@ func (m *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.layout(true)
 		return m, nil
+	case sourceOpened:
+		return m, m.afterUpdate(m.opened(msg))
 	case tea.BackgroundColorMsg:
 		if m.c.Theme != nil && (m.c.Theme.Name == "dark" || m.c.Theme.Name == "light") {
 			m.c.Theme = themes.Pick(themes.Auto, false, msg.IsDark())
@@ -395,7 +486,11 @@ func (m *root) render() string {
 		b.WriteByte('\n')
 		bodyH--
 	}
-	body, status := m.drawOverlays(m.top().View(), "", bodyH)
+	top := m.top().View()
+	if m.opening {
+		top = padRight(FitWith(" "+Clean(m.o.Opening), m.width, m.c.Glyphs.Ellipsis), m.width)
+	}
+	body, status := m.drawOverlays(top, "", bodyH)
 	if status == "" {
 		status = m.statusLine()
 	}
