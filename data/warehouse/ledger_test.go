@@ -343,3 +343,46 @@ func TestChecksBelongToTheReleaseUpToItsOwnNextDeployment(t *testing.T) {
 		t.Errorf("the Checks of the first deployment: %v, want at-next,after-next", names)
 	}
 }
+
+// The home's slow refresh asks the ledger for a fingerprint and re-lists only when it
+// moved: it must move when anything is recorded in the environment from the instant on,
+// and only then.
+func TestLedgerFingerprintMovesWhenSomethingIsRecorded(t *testing.T) {
+	s := testStore(t)
+	ctx := context.Background()
+	const env = "fingerprint"
+	since := now.Add(-time.Hour)
+	at := func(id string, when time.Time) model.LedgerEvent {
+		e := event(id, "fp_bundle", "1", "pinned", when)
+		e.Environment = env
+		return e
+	}
+	fp := func() string {
+		t.Helper()
+		f, err := s.LedgerFingerprint(ctx, env, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	before := fp()
+	if again := fp(); again != before {
+		t.Fatalf("nothing recorded, yet the fingerprint moved: %q then %q", before, again)
+	}
+	if err := s.AppendEvents(ctx, at("fp-new", now.Add(-time.Minute))); err != nil {
+		t.Fatal(err)
+	}
+	after := fp()
+	if after == before {
+		t.Fatalf("an event was recorded, yet the fingerprint stayed %q", after)
+	}
+	if err := s.AppendEvents(ctx, at("fp-old", since.Add(-time.Minute))); err != nil {
+		t.Fatal(err)
+	}
+	if got := fp(); got != after {
+		t.Errorf("an event before the instant moved the fingerprint: %q then %q", after, got)
+	}
+	if _, err := s.LedgerFingerprint(ctx, "", since); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("an empty environment: %v, want invalid input", err)
+	}
+}
