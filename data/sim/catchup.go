@@ -14,7 +14,7 @@ import (
 
 // stageDDL creates the flat staging tables rows are appended to before one transaction moves
 // them, with everything derived from them built in SQL, into the estate.
-const stageDDL = `
+var stageDDL = `
 CREATE OR REPLACE TABLE memory.main.st_runs (workspace_id VARCHAR, job_id VARCHAR, run_id VARCHAR, run_name VARCHAR,
   start_ts TIMESTAMP, end_ts TIMESTAMP, result_state VARCHAR, termination_code VARCHAR, trigger_type VARCHAR, version VARCHAR);
 CREATE OR REPLACE TABLE memory.main.st_updates (workspace_id VARCHAR, pipeline_id VARCHAR, update_id VARCHAR, update_type VARCHAR,
@@ -27,7 +27,7 @@ CREATE OR REPLACE TABLE memory.main.st_events (event_id VARCHAR, rel BIGINT, kin
 CREATE OR REPLACE TABLE memory.main.st_landed (release_id VARCHAR, environment VARCHAR, bundle VARCHAR);
 CREATE OR REPLACE TABLE memory.main.st_deploys AS SELECT * FROM sim.sim_internal.bundle_deploys LIMIT 0;
 CREATE OR REPLACE TABLE memory.main.st_flight AS SELECT * FROM sim.sim_internal.in_flight LIMIT 0;
-`
+` + changeTablesDDL
 
 // slice expands a staged run (start_ts, end_ts) into the hourly slices of the timeline tables.
 const slice = `unnest(generate_series(date_trunc('hour', start_ts), end_ts - INTERVAL 1 MICROSECOND, INTERVAL 1 HOUR)) AS s(h)`
@@ -70,6 +70,10 @@ var moveSQL = []string{
 	`INSERT INTO sim.sim_internal.pipeline_updates SELECT * FROM memory.main.st_updates`,
 	`INSERT INTO sim.sim_internal.bundle_deploys SELECT * FROM memory.main.st_deploys`,
 	auditSQL,
+	// A deploy rewrites its jobs, tasks and pipelines: SCD2 change rows (changerows.go).
+	jobRowsSQL("memory.main.st_jobs"),
+	pipeRowsSQL("memory.main.st_pipes"),
+	taskRowsSQL("memory.main.st_tasks"),
 	`INSERT INTO sim.release_cockpit.expectation_results
 	SELECT workspace_id, pipeline_id, update_id, dataset, expectation,
 	  num_rows - CAST(num_rows * ratio AS BIGINT), CAST(num_rows * ratio AS BIGINT), end_ts
@@ -108,7 +112,7 @@ type stage struct {
 	rows map[string]int
 }
 
-var stageTables = []string{"st_runs", "st_updates", "st_releases", "st_events", "st_landed", "st_flight", "st_deploys"}
+var stageTables = []string{"st_runs", "st_updates", "st_releases", "st_events", "st_landed", "st_flight", "st_deploys", "st_jobs", "st_pipes", "st_tasks"}
 
 // createStage (re)creates the staging tables in DuckDB's in-memory catalog: staging writes
 // stay out of the estate's transaction, which may write only to the estate.
@@ -214,6 +218,9 @@ func (g *generator) stageLedger(s *stage, part int, from, to time.Time) error {
 			return err
 		}
 		if err := stageDeploy(s, d, from, to); err != nil {
+			return err
+		}
+		if err := g.stageChanges(s, d, from, to); err != nil {
 			return err
 		}
 		if d.failed || !d.firstSeen || !d.at.After(from) || d.at.After(to) {

@@ -45,6 +45,9 @@ type deployment struct {
 	// story names the scripted story a deployment belongs to; empty for generated ones.
 	story string
 	seq   int // position in generation order, the tie-break of the timeline's sort
+	// conf is the settings the version deploys; prevConf those it replaced in the
+	// environment (nil for the first deployment of the history: the objects' base settings).
+	conf, prevConf *bundleConf
 }
 
 func (d *deployment) releaseID() string { return d.bundle.name + "@" + d.version }
@@ -63,6 +66,9 @@ type timeline struct {
 	all   []*deployment
 	byKey map[string][]*deployment // bundle|env → successful landings by time
 	extra []ledgerRow              // approvals, pins, vetoes and requests from stories
+	// created is when a pipeline beyond a bundle's shape was first deployed, by
+	// bundle|env|pipeline key.
+	created map[string]time.Time
 }
 
 func key(bundle, env string) string { return bundle + "|" + env }
@@ -71,7 +77,7 @@ func key(bundle, env string) string { return bundle + "|" + env }
 // causal: what happens at time t depends only on the seed and on what happened before t,
 // so building it later, up to a later until, never changes the past.
 func buildTimeline(e *estate, seed int64, start, until time.Time, st *stories) *timeline {
-	tl := &timeline{byKey: map[string][]*deployment{}}
+	tl := &timeline{byKey: map[string][]*deployment{}, created: map[string]time.Time{}}
 	day0 := start.Truncate(24 * time.Hour).Add(-24 * time.Hour)
 	for _, b := range e.bundles {
 		var cands [3][]*deployment
@@ -124,6 +130,7 @@ func buildTimeline(e *estate, seed int64, start, until time.Time, st *stories) *
 				cands[2] = append(cands[2], &p)
 			}
 		}
+		confs := assignConfs(seed, b, st, cands)
 		for ei, env := range Environments {
 			ds := cands[ei]
 			ds = append(ds, st.deployments(b.name, env)...)
@@ -146,12 +153,16 @@ func buildTimeline(e *estate, seed int64, start, until time.Time, st *stories) *
 					t := hist[len(hist)-2]
 					d.version, d.sha, d.created = t.version, t.sha, t.created
 				}
+				if c, ok := confs[d.version]; ok {
+					d.conf = c
+				}
 				// A promotion never moves an environment back to an older version.
 				if cur != nil && !d.isStory() && d.action == "promote" && !d.created.After(cur.created) {
 					continue
 				}
 				if cur != nil {
 					d.from = cur.version
+					d.prevConf = cur.conf
 				}
 				if !d.isStory() && unit(seed, "deploy-failed", b.name, env, d.version) < 0.02 {
 					d.failed = true
@@ -160,6 +171,7 @@ func buildTimeline(e *estate, seed int64, start, until time.Time, st *stories) *
 				}
 				tl.all = append(tl.all, d)
 				tl.byKey[key(b.name, env)] = append(tl.byKey[key(b.name, env)], d)
+				tl.noteCreated(d)
 				prev := cur
 				cur = d
 				hist = append(hist, d)
@@ -171,6 +183,7 @@ func buildTimeline(e *estate, seed int64, start, until time.Time, st *stories) *
 					rb.at = d.at.Add(time.Duration(between(40, 90, seed, "rollback", b.name, d.version)) * time.Minute)
 					rb.actor = people[0].UserName
 					rb.checks, rb.forceRatio, rb.story = nil, 0, ""
+					rb.prevConf = d.conf
 					if rb.at.After(until) {
 						continue
 					}

@@ -77,8 +77,8 @@ func TestEstateShapeMatchesTheSeedRequirements(t *testing.T) {
 	s := sharedEstate(t)
 	for _, env := range Environments {
 		ws := WorkspaceID(env)
-		jobs := count(t, s, `SELECT count(*) FROM sim.lakeflow.jobs WHERE workspace_id = ? AND tags['environment'] = ? AND tags['bundle'] <> 'release_cockpit'`, ws, env)
-		pipes := count(t, s, `SELECT count(*) FROM sim.lakeflow.pipelines WHERE workspace_id = ? AND tags['environment'] = ?`, ws, env)
+		jobs := count(t, s, `SELECT count(DISTINCT job_id) FROM sim.lakeflow.jobs WHERE workspace_id = ? AND tags['environment'] = ? AND tags['bundle'] <> 'release_cockpit' AND create_time < ?`, ws, env, testNow.Add(-3*24*time.Hour)) // the shape: created before the history
+		pipes := count(t, s, `SELECT count(DISTINCT pipeline_id) FROM sim.lakeflow.pipelines WHERE workspace_id = ? AND tags['environment'] = ? AND create_time < ?`, ws, env, testNow.Add(-3*24*time.Hour))                              // the shape: created before the history
 		if jobs != 175 || pipes != 75 {
 			t.Errorf("%s: %d jobs and %d pipelines, want 175 and 75", env, jobs, pipes)
 		}

@@ -45,10 +45,8 @@ func metadataPath(bundle, env string) string { return bundleRoot(bundle, env) + 
 
 // objectDDL stages the objects of a new estate; objectSQL moves them in, nested columns built in SQL.
 const objectDDL = `
-CREATE OR REPLACE TABLE memory.main.o_jobs (workspace_id VARCHAR, job_id VARCHAR, name VARCHAR, bundle VARCHAR, environment VARCHAR,
-  team VARCHAR, metadata_path VARCHAR, created TIMESTAMP);
-CREATE OR REPLACE TABLE memory.main.o_pipes (workspace_id VARCHAR, pipeline_id VARCHAR, name VARCHAR, bundle VARCHAR, environment VARCHAR,
-  team VARCHAR, metadata_path VARCHAR, created TIMESTAMP, source_path VARCHAR);
+CREATE OR REPLACE TABLE memory.main.o_jobs (` + jobStageCols + `);
+CREATE OR REPLACE TABLE memory.main.o_pipes (` + pipeStageCols + `);
 CREATE OR REPLACE TABLE memory.main.o_acls AS SELECT * FROM sim.sim_internal.acls LIMIT 0;
 CREATE OR REPLACE TABLE memory.main.o_files AS SELECT * FROM sim.sim_internal.workspace_files LIMIT 0;
 CREATE OR REPLACE TABLE memory.main.o_io AS SELECT * FROM sim.sim_internal.resource_io LIMIT 0;
@@ -60,21 +58,12 @@ CREATE OR REPLACE TABLE memory.main.o_res AS SELECT * FROM sim.sim_internal.bund
 var objectTables = []string{"o_jobs", "o_pipes", "o_acls", "o_files", "o_io", "o_exp", "o_tasks", "o_res"}
 
 var objectSQL = []string{
-	`INSERT INTO sim.lakeflow.jobs SELECT '` + AccountID + `', workspace_id, job_id, name, '', '` + ciPrincipalID + `',
-	  MAP {'bundle': bundle, 'environment': environment, 'team': team}, created, NULL, '` + ciPrincipalID + `', 'CRON',
-	  '` + ciPrincipal + `', '` + ciPrincipal + `', false, 14400,
-	  [{'metric': 'RUN_DURATION_SECONDS', 'operator': 'GREATER_THAN', 'value': 7200}],
-	  CASE WHEN metadata_path = '' THEN NULL ELSE {'kind': 'BUNDLE', 'metadata_file_path': metadata_path} END, created
-	FROM memory.main.o_jobs`,
+	jobRowsSQL("memory.main.o_jobs"),
 	`INSERT INTO sim.lakeflow.job_tasks SELECT '` + AccountID + `', t.workspace_id, t.job_id, t.task_key,
 	  CASE WHEN t.ordinal = 0 THEN [] ELSE [p.task_key] END, j.created, NULL, 3600
 	FROM memory.main.o_tasks t JOIN memory.main.o_jobs j ON j.workspace_id = t.workspace_id AND j.job_id = t.job_id
 	LEFT JOIN memory.main.o_tasks p ON p.workspace_id = t.workspace_id AND p.job_id = t.job_id AND p.ordinal = t.ordinal - 1`,
-	`INSERT INTO sim.lakeflow.pipelines SELECT '` + AccountID + `', workspace_id, pipeline_id, 'ETL_PIPELINE', name,
-	  '` + ciPrincipal + `', '` + ciPrincipal + `', MAP {'bundle': bundle, 'environment': environment, 'team': team},
-	  {'photon': true, 'development': environment = 'dev', 'continuous': false, 'serverless': true, 'edition': 'ADVANCED', 'channel': 'CURRENT'},
-	  MAP {'bundle.sourcePath': source_path}, created, created, NULL
-	FROM memory.main.o_pipes`,
+	pipeRowsSQL("memory.main.o_pipes"),
 	`INSERT INTO sim.sim_internal.acls SELECT * FROM memory.main.o_acls`,
 	`INSERT INTO sim.sim_internal.workspace_files SELECT * FROM memory.main.o_files`,
 	`INSERT INTO sim.sim_internal.resource_io SELECT * FROM memory.main.o_io`,
@@ -124,7 +113,8 @@ func (g *generator) writeObjects(ctx context.Context, conn *sql.Conn) error {
 			mp := metadataPath(b.name, env)
 			for j, r := range b.jobs {
 				id := fmt.Sprint(jobID(env, b.index, j))
-				add("o_jobs", ws, id, resourceName(env, r.key), b.name, env, b.catalog, mp, created)
+				add("o_jobs", ws, id, resourceName(env, r.key), b.name, env, b.catalog, mp, created, created, nil,
+					ciPrincipalID, ciPrincipal, cronOf(r), int64(baseTimeout), int64(baseHealthMax), nil)
 				add("o_res", b.name, env, "job", r.key, id, resourceName(env, r.key))
 				for t, k := range r.tasks {
 					add("o_tasks", ws, id, k, int32(t), int32(len(r.tasks)))
@@ -136,7 +126,8 @@ func (g *generator) writeObjects(ctx context.Context, conn *sql.Conn) error {
 			}
 			for _, r := range b.pipes {
 				id := pipelineID(env, r.key)
-				add("o_pipes", ws, id, resourceName(env, r.key), b.name, env, b.catalog, mp, created, bundleRoot(b.name, env)+"/files/src")
+				add("o_pipes", ws, id, resourceName(env, r.key), b.name, env, b.catalog, mp, created, sourcePath(b.name, env),
+					created, nil, baseChannel, true, nil)
 				add("o_res", b.name, env, "pipeline", r.key, id, resourceName(env, r.key))
 				addIO(add, ws, "PIPELINE", id, b, r)
 				for i, x := range r.expects {
@@ -148,11 +139,12 @@ func (g *generator) writeObjects(ctx context.Context, conn *sql.Conn) error {
 					add("o_acls", a...)
 				}
 			}
-			add("o_files", ws, mp, metadataDoc(b, env, ""), created)
+			add("o_files", ws, mp, metadataDoc(b, env, "", nil), created)
 		}
 		// The deployer job of the environment: the only way releases reach it.
 		id := fmt.Sprint(DeployerJobID(env))
-		add("o_jobs", ws, id, DeployerJobName(env), "release_cockpit", env, "ops", "", created)
+		add("o_jobs", ws, id, DeployerJobName(env), "release_cockpit", env, "ops", "", created, created, nil,
+			ciPrincipalID, ciPrincipal, nil, int64(baseTimeout), int64(baseHealthMax), nil)
 		for t, k := range deployerTasks {
 			add("o_tasks", ws, id, k, int32(t), int32(len(deployerTasks)))
 		}
@@ -204,8 +196,9 @@ func addIO(add func(string, ...driver.Value), ws, entity, id string, b *bundleSp
 	}
 }
 
-// metadataDoc is a bundle's metadata.json in a target, with the commit last deployed.
-func metadataDoc(b *bundleSpec, env, commit string) string {
+// metadataDoc is a bundle's metadata.json in a target, with the commit last deployed and
+// the pipelines its version adds beyond the bundle's shape.
+func metadataDoc(b *bundleSpec, env, commit string, extra []string) string {
 	meta := bundleMetadata{Version: 1}
 	meta.Config.Bundle.Name, meta.Config.Bundle.Target, meta.Config.Bundle.Mode = b.name, env, "production"
 	if env == "dev" {
@@ -223,6 +216,9 @@ func metadataDoc(b *bundleSpec, env, commit string) string {
 	}
 	for _, r := range b.pipes {
 		meta.Config.Resources.Pipelines[r.key] = metaResource{ID: pipelineID(env, r.key), RelativePath: "resources/pipelines.yml"}
+	}
+	for _, k := range extra {
+		meta.Config.Resources.Pipelines[k] = metaResource{ID: pipelineID(env, k), RelativePath: "resources/pipelines.yml"}
 	}
 	doc, _ := json.MarshalIndent(meta, "", "  ")
 	return string(doc)

@@ -12,7 +12,12 @@ CREATE SCHEMA IF NOT EXISTS sim.sim_internal;
 CREATE TABLE IF NOT EXISTS sim.lakeflow.jobs (
   account_id VARCHAR, workspace_id VARCHAR, job_id VARCHAR, name VARCHAR, description VARCHAR,
   creator_id VARCHAR, tags MAP(VARCHAR, VARCHAR), change_time TIMESTAMP, delete_time TIMESTAMP,
-  run_as VARCHAR, trigger_type VARCHAR, run_as_user_name VARCHAR, creator_user_name VARCHAR,
+  run_as VARCHAR,
+  "trigger" STRUCT(file_arrival STRUCT(url VARCHAR, min_time_between_triggers_seconds INTEGER, wait_after_last_change_seconds INTEGER),
+    periodic STRUCT("interval" INTEGER, units VARCHAR), continuous STRUCT(enabled BOOLEAN),
+    table_update STRUCT(table_names VARCHAR[], min_time_between_triggers_seconds BIGINT, wait_after_last_change_seconds BIGINT, "condition" VARCHAR),
+    schedule STRUCT(quartz_cron_expression VARCHAR, timezone_id VARCHAR)),
+  trigger_type VARCHAR, run_as_user_name VARCHAR, creator_user_name VARCHAR,
   paused BOOLEAN, timeout_seconds BIGINT,
   health_rules STRUCT(metric VARCHAR, operator VARCHAR, value BIGINT)[],
   deployment STRUCT(kind VARCHAR, metadata_file_path VARCHAR),

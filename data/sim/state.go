@@ -305,7 +305,7 @@ func (s *Sim) updateMetadata(ctx context.Context, tx *sql.Tx, now time.Time) err
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE sim.sim_internal.workspace_files SET content = ?, modified_at = ? WHERE workspace_id = ? AND path = ?`,
-				metadataDoc(b, env, d.sha), d.at, WorkspaceID(env), metadataPath(b.name, env)); err != nil {
+				metadataDoc(b, env, d.sha, confExtra(d)), d.at, WorkspaceID(env), metadataPath(b.name, env)); err != nil {
 				return fmt.Errorf("updating the metadata.json of %s in %s: %w", b.name, env, err)
 			}
 			s.commits[key(b.name, env)] = d.sha

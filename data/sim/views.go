@@ -62,10 +62,14 @@ var derivedViews = []string{
 	  ingestion_date, billing_origin_product, product_features, usage_type) AS
 	WITH runs AS (
 	  SELECT r.workspace_id, r.job_id AS object_id, r.run_id, r.run_name, 'JOBS' AS product, r.start_ts, r.end_ts, j.tags['team'] AS team, j.name AS object_name
-	  FROM sim.sim_internal.job_runs r LEFT JOIN sim.lakeflow.jobs j ON j.workspace_id = r.workspace_id AND j.job_id = r.job_id
+	  FROM sim.sim_internal.job_runs r LEFT JOIN (SELECT * FROM sim.lakeflow.jobs
+	    QUALIFY ROW_NUMBER() OVER (PARTITION BY workspace_id, job_id ORDER BY change_time DESC) = 1) j
+	    ON j.workspace_id = r.workspace_id AND j.job_id = r.job_id
 	  UNION ALL
 	  SELECT u.workspace_id, u.pipeline_id, u.update_id, NULL, 'DLT', u.start_ts, u.end_ts, p.tags['team'], p.name
-	  FROM sim.sim_internal.pipeline_updates u LEFT JOIN sim.lakeflow.pipelines p ON p.workspace_id = u.workspace_id AND p.pipeline_id = u.pipeline_id),
+	  FROM sim.sim_internal.pipeline_updates u LEFT JOIN (SELECT * FROM sim.lakeflow.pipelines
+	    QUALIFY ROW_NUMBER() OVER (PARTITION BY workspace_id, pipeline_id ORDER BY change_time DESC) = 1) p
+	    ON p.workspace_id = u.workspace_id AND p.pipeline_id = u.pipeline_id),
 	arrivals AS (SELECT *, end_ts + to_minutes(CAST(360 + hash(run_id) % 361 AS BIGINT)) AS arrives FROM runs)
 	SELECT '` + AccountID + `', workspace_id, 'usage-' || run_id, 'PREMIUM_JOBS_SERVERLESS_COMPUTE_US_EAST_N_VIRGINIA', 'AWS',
 	  date_trunc('hour', start_ts), date_trunc('hour', start_ts) + INTERVAL 1 HOUR, CAST(start_ts AS DATE),
