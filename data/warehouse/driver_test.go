@@ -109,6 +109,7 @@ func deploymentReads(ctx context.Context, env Env, d model.Deployment) []storeRe
 		{"events of " + d.ID, func(s *Store) (any, error) { return s.DeploymentEvents(ctx, env, d) }},
 		{"lineage of " + d.ID, func(s *Store) (any, error) { return withLeftOut(s.DeploymentLineage(ctx, env, d)) }},
 		{"cost of " + d.ID, func(s *Store) (any, error) { return s.DeploymentCost(ctx, env, d) }},
+		{"settings of " + d.ID, func(s *Store) (any, error) { return s.DeploymentSettings(ctx, env, d) }},
 	}
 }
 

@@ -22,6 +22,7 @@ var statements = map[string]string{
 	"deployments_baseline":     deploymentsBaselineSQL,
 	"deployments_expectations": deploymentsExpectationsSQL,
 	"previous_deployment":      previousDeploymentSQL,
+	"changes":                  changesSQL,
 	"not_deployments":          notDeploymentsSQL,
 	"checks":                   checksSQL,
 	"events":                   eventsSQL,

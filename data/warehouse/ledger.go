@@ -33,6 +33,7 @@ type previous struct {
 	ID         string
 	ReleaseID  string
 	DeployedAt time.Time
+	GitSHA     string
 }
 
 // previousDeployment finds the deployment before d; ok is false for the first one.
@@ -40,13 +41,13 @@ func (s *Store) previousDeployment(ctx context.Context, env Env, d model.Deploym
 	at := ts(d.DeployedAt)
 	args := []any{env.Name, d.Release.Bundle, at, at, d.ID}
 	err = s.query(ctx, "finding the deployment before "+d.ID, previousDeploymentSQL, args, func(rows *sql.Rows) error {
-		v, err := scanAny(rows, 3)
+		v, err := scanAny(rows, 4)
 		if err != nil {
 			return err
 		}
 		at, hasTime := when(v[2])
 		if id, hasID := present(v[0]); hasID && hasTime {
-			p, ok = previous{ID: id, ReleaseID: text(v[1]), DeployedAt: at}, true
+			p, ok = previous{ID: id, ReleaseID: text(v[1]), DeployedAt: at, GitSHA: text(v[3])}, true
 		}
 		return nil
 	})
