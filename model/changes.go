@@ -174,7 +174,8 @@ func DiffSettings(prev, cur []ResourceSettings) []ResourceChange {
 	return out
 }
 
-// describe is what an added resource brings: its schedule and tasks, or its settings.
+// describe is what an added job brings: its schedule or trigger and its tasks. An added
+// pipeline is just new (its settings are the workspace's defaults and the bundle's).
 func describe(r ResourceSettings) []FieldChange {
 	var out []FieldChange
 	add := func(f, v string) {
@@ -186,9 +187,6 @@ func describe(r ResourceSettings) []FieldChange {
 	add("trigger", r.Trigger)
 	for _, t := range r.Tasks {
 		add("task", t.Key)
-	}
-	for _, k := range slices.Sorted(maps.Keys(r.Settings)) {
-		add(k, r.Settings[k])
 	}
 	return out
 }

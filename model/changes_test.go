@@ -38,8 +38,11 @@ func TestDiffSettingsNamesWhatChanged(t *testing.T) {
 			[]ResourceSettings{job("1", "a", nil)},
 			[]ResourceSettings{job("1", "a", nil), pipe("p", "backfill", nil)},
 			[]ResourceChange{
-				{Type: "pipeline", ID: "p", Name: "backfill", Change: ChangeAdded, Fields: []FieldChange{{Field: "channel", To: "CURRENT"}, {Field: "photon", To: "true"}}},
+				{Type: "pipeline", ID: "p", Name: "backfill", Change: ChangeAdded},
 				{Type: "job", ID: "1", Name: "a", Change: ChangeNone}}},
+		{"a job added with its schedule and tasks", nil, []ResourceSettings{job("1", "a", nil)},
+			[]ResourceChange{{Type: "job", ID: "1", Name: "a", Change: ChangeAdded, Fields: []FieldChange{
+				{Field: "schedule", To: "0 5 * * * ? UTC"}, {Field: "task", To: "prepare"}, {Field: "task", To: "refresh"}}}}},
 		{"a job removed", []ResourceSettings{job("1", "a", nil), job("2", "b", nil)}, []ResourceSettings{job("1", "a", nil)},
 			[]ResourceChange{{Type: "job", ID: "2", Name: "b", Change: ChangeRemoved}, {Type: "job", ID: "1", Name: "a", Change: ChangeNone}}},
 		{"task added and removed", []ResourceSettings{job("1", "a", nil)},

@@ -91,6 +91,9 @@ func (f *fakeSource) Events(context.Context, string, model.Deployment) ([]model.
 func (f *fakeSource) Cost(context.Context, string, model.Deployment) (model.Cost, error) {
 	return model.Cost{Skipped: f.leftOut}, nil
 }
+func (f *fakeSource) Changes(context.Context, string, model.Deployment) (model.Changes, error) {
+	return model.Changes{}, nil
+}
 func (f *fakeSource) Run(context.Context, string, int64) (model.RunDetail, error) {
 	return model.RunDetail{}, errFakeNotHere
 }

@@ -18,7 +18,7 @@ func init() { openRelease = NewReleaseScreen }
 // relTab is one of the release screen's tabs.
 type relTab int
 
-// The tabs, in the order tab cycles through them and 1..6 pick them.
+// The tabs, in the order tab cycles through them and 1..7 pick them.
 const (
 	tabRuns relTab = iota
 	tabChecks
@@ -26,10 +26,11 @@ const (
 	tabLineage
 	tabAudit
 	tabCost
+	tabChanges
 	relTabCount
 )
 
-var relTabNames = [relTabCount]string{"Runs", "Checks", "Data quality", "Lineage", "Audit", "Cost"}
+var relTabNames = [relTabCount]string{"Runs", "Checks", "Data quality", "Lineage", "Audit", "Cost", "Changes"}
 
 func (t relTab) String() string { return relTabNames[t] }
 
@@ -84,7 +85,7 @@ func newReleaseKeys() releaseKeys {
 		TableKeys: NewTableKeys(),
 		NextTab:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
 		PrevTab:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab")),
-		GoTab:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "go to tab")),
+		GoTab:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7"), key.WithHelp("1-7", "go to tab")),
 		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open run or update")),
 		Reload:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload tab")),
 	}

@@ -69,6 +69,9 @@ func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deplo
 	case tabCost:
 		c, err := src.Cost(ctx, env, d)
 		return c, c.Skipped, err
+	case tabChanges:
+		ch, err := src.Changes(ctx, env, d)
+		return ch, none, err
 	}
 	return nil, none, nil
 }
@@ -88,6 +91,8 @@ func (s *ReleaseScreen) build(tab relTab, data any) *relTable {
 		return auditTable(s.c, s.env, v)
 	case domain.Cost:
 		return costTable(s.c, v)
+	case domain.Changes:
+		return changesTable(s.c, s.d.Deployment, v)
 	}
 	return &relTable{Empty: "nothing to show"}
 }

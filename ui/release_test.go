@@ -131,7 +131,7 @@ func checkFrame(t *testing.T, view, theme string, w, h int) {
 }
 
 func TestReleaseScreenGolden(t *testing.T) {
-	slugs := map[relTab]string{tabRuns: "runs", tabChecks: "checks", tabQuality: "quality", tabLineage: "lineage", tabAudit: "audit", tabCost: "cost"}
+	slugs := map[relTab]string{tabRuns: "runs", tabChecks: "checks", tabQuality: "quality", tabLineage: "lineage", tabAudit: "audit", tabCost: "cost", tabChanges: "changes"}
 	for tab := range relTabCount {
 		for _, th := range goldenThemes {
 			for _, sz := range sizes {

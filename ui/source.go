@@ -34,6 +34,8 @@ type Source interface {
 	Lineage(ctx context.Context, env string, d model.Deployment) ([]model.LineageTable, model.Skipped, error)
 	Events(ctx context.Context, env string, d model.Deployment) ([]model.LedgerEvent, error)
 	Cost(ctx context.Context, env string, d model.Deployment) (model.Cost, error)
+	// Changes is what differs from the previous deployment of the bundle in the environment.
+	Changes(ctx context.Context, env string, d model.Deployment) (model.Changes, error)
 	// Run is one job run from the workspace, with its tasks.
 	Run(ctx context.Context, env string, runID int64) (model.RunDetail, error)
 	// Update is one pipeline update from the workspace: state, cause, why it failed, its

@@ -92,6 +92,7 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	root.AddCommand(
 		newDemoCommand(g, root),
 		newReleasesCommand(g),
+		newShowCommand(g),
 		newLedgerCommand(g),
 		newDoctorCommand(g),
 		newGateCommand(g),

@@ -65,6 +65,14 @@ func TestTheIncidentReadsThroughEveryView(t *testing.T) {
 			t.Errorf("cost of %s %s names it %q, want its prod job or pipeline name", it.ResourceType, it.ResourceID, it.ResourceName)
 		}
 	}
+	// What changed: the added backfill pipeline, and the git range with its compare link
+	// from the bundle's metadata.json.
+	ch, err := s.Changes(ctx, "prod", inc.Deployment)
+	if err != nil || ch.Previous == "" || len(ch.Resources) == 0 || ch.Resources[0].Change != model.ChangeAdded ||
+		!strings.Contains(ch.Resources[0].Name, "client-backfill") || ch.Git.To != inc.Release.GitSHA ||
+		!strings.Contains(ch.Git.CompareURL, "/compare/"+ch.Git.From+"..."+inc.Release.GitSHA) {
+		t.Fatalf("changes: %v %+v", err, ch)
+	}
 	id := runs[0].RunID
 	var n int64
 	for _, c := range id {

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/release-cockpit/cockpit/data/source"
+	"github.com/release-cockpit/cockpit/data/warehouse"
+	"github.com/release-cockpit/cockpit/model"
+	"github.com/spf13/cobra"
+)
+
+type showFlags struct{ env, output string }
+
+func newShowCommand(g *globals) *cobra.Command {
+	f := &showFlags{}
+	cmd := &cobra.Command{
+		Use:   "show RELEASE",
+		Short: "Print everything the release screen shows about a release's newest deployment",
+		Long: `Print everything the release screen shows about the newest deployment of a release
+(bundle@version) in an environment: the header, the verdict and its reasons, the job runs
+and pipeline updates of its window, the checks, the data quality, the lineage with its blast
+radius, what changed since the previous deployment (resources, settings, the git range), the
+cost and the ledger's events. The text fits 100 columns, for pasting into an incident
+channel; -o json carries every section for scripts. A section that cannot be read says why
+and the command exits 1 after printing the others.`,
+		Example: `  cockpit show ecommerce_orders@2026.1122.21 --env prod
+  cockpit demo show ecommerce_orders@2026.1122.21 --env prod -o json`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usage("show needs one release, bundle@version (cockpit releases lists them)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runShow(cmd.Context(), g, f, args[0]) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.env, "env", "prod", "environment")
+	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	return cmd
+}
+
+// shown is everything the release screen shows about a deployment; a section that could
+// not be read has its error in errs instead.
+type shown struct {
+	d       source.Deployment
+	runs    []model.JobRun
+	updates []model.PipelineUpdate
+	checks  []model.Check
+	quality []model.ExpectationDelta
+	lineage []model.LineageTable
+	changes model.Changes
+	cost    model.Cost
+	audit   []model.LedgerEvent
+	errs    map[string]error
+	// leftOut counts, per section, the rows its reads left out (model.Skipped).
+	leftOut map[string]model.Skipped
+}
+
+// showSections are the sections of `cockpit show`, in the order they are printed.
+var showSections = []string{"runs", "checks", "data_quality", "lineage", "changes", "cost", "audit"}
+
+func runShow(ctx context.Context, g *globals, f *showFlags, release string) error {
+	if f.output != "text" && f.output != "json" {
+		return usage("-o %q: use text or json", f.output)
+	}
+	if _, _, err := model.ParseReleaseID(release); err != nil {
+		return usage("%v", err)
+	}
+	src, err := g.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	d, err := src.Release(ctx, f.env, release)
+	if errors.Is(err, warehouse.ErrNotFound) {
+		bundle, _, _ := model.ParseReleaseID(release)
+		return fmt.Errorf("%s has no deployment in %s: cockpit releases --env %s --bundle %s --since 0 lists its deployments", release, f.env, f.env, bundle)
+	}
+	if err != nil {
+		return err
+	}
+	s := gatherShown(ctx, src, f.env, d)
+	if f.output == "json" {
+		err = writeShowJSON(g.stdout, s)
+	} else {
+		writeShowText(g.stdout, s, src.Now(), g.style())
+	}
+	if err != nil {
+		return err
+	}
+	if len(s.errs) > 0 {
+		var names []string
+		for n := range s.errs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return fmt.Errorf("could not read %s of %s: %v", strings.Join(names, ", "), release, s.errs[names[0]])
+	}
+	return nil
+}
+
+// gatherShown reads every section of the release screen, each under the source's timeout.
+func gatherShown(ctx context.Context, src *source.Source, env string, d source.Deployment) *shown {
+	s := &shown{d: d, errs: map[string]error{}, leftOut: map[string]model.Skipped{}}
+	dep := d.Deployment
+	note := func(name string, err error) {
+		if err != nil {
+			s.errs[name] = err
+		}
+	}
+	var err error
+	var left model.Skipped
+	s.runs, left, err = src.Runs(ctx, env, dep)
+	note("runs", err)
+	if err == nil {
+		var lu model.Skipped
+		s.updates, lu, err = src.Updates(ctx, env, dep)
+		note("runs", err)
+		left.Merge(lu)
+	}
+	s.leftOut["runs"] = left
+	s.checks, err = src.Checks(ctx, env, dep)
+	note("checks", err)
+	s.quality, s.leftOut["data_quality"], err = src.Expectations(ctx, env, dep)
+	note("data_quality", err)
+	s.lineage, s.leftOut["lineage"], err = src.Lineage(ctx, env, dep)
+	note("lineage", err)
+	s.changes, err = src.Changes(ctx, env, dep)
+	note("changes", err)
+	s.cost, err = src.Cost(ctx, env, dep)
+	note("cost", err)
+	s.leftOut["cost"] = s.cost.Skipped
+	s.audit, err = src.Events(ctx, env, dep)
+	note("audit", err)
+	return s
+}
+
+// timeText is an instant as RFC 3339 in UTC, "" for none.
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,49 @@
+package source
+
+import (
+	"context"
+
+	"github.com/release-cockpit/cockpit/model"
+)
+
+// Changes is what changed in a deployment against the previous deployment of its bundle in
+// the environment: the settings of its jobs and pipelines from the system tables, and the
+// git range with a compare link when the bundle's metadata.json names its origin. The
+// metadata.json is read through the workspace's REST API; when that fails the changes come
+// without the link.
+func (s *Source) Changes(ctx context.Context, env string, d model.Deployment) (model.Changes, error) {
+	return call(s, ctx, env, func(ctx context.Context, e *Environment) (model.Changes, error) {
+		st, err := e.Store.DeploymentSettings(ctx, e.Env, d)
+		if err != nil {
+			return model.Changes{}, err
+		}
+		origin := ""
+		if st.MetadataPath != "" && e.Workspace != nil {
+			if m, err := e.Workspace.BundleMetadata(ctx, st.MetadataPath); err == nil {
+				origin = m.Git.OriginURL
+			}
+		}
+		return model.BuildChanges(st.PreviousRelease, st.PreviousAt, st.PreviousSHA, d.Release.GitSHA, origin,
+			st.Previous, st.Current, st.HasPrevious), nil
+	})
+}
+
+// Release is the newest deployment of a release in an environment, with its live health
+// merged and its verdict, as the home lists it: what `cockpit show` starts from.
+func (s *Source) Release(ctx context.Context, env, releaseID string) (Deployment, error) {
+	if _, _, err := model.ParseReleaseID(releaseID); err != nil {
+		return Deployment{}, input("%v", err)
+	}
+	return call(s, ctx, env, func(ctx context.Context, e *Environment) (Deployment, error) {
+		d, err := e.Store.GetDeployment(ctx, e.Env, releaseID)
+		if err != nil {
+			return Deployment{}, err
+		}
+		now := s.clock()
+		// Without live facts (a REST storm) the release is shown from the warehouse alone,
+		// as the listing does.
+		merged, _ := s.mergeLive(ctx, e, s.enrichDiscovered(ctx, e, []model.Deployment{d}))
+		d = merged[0]
+		return Deployment{Deployment: d, Assessment: model.Assess(d.Health, d.Checks, d.Window, now, e.Policy())}, nil
+	})
+}

@@ -1,0 +1,61 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	domain "github.com/release-cockpit/cockpit/model"
+	"github.com/release-cockpit/cockpit/themes"
+)
+
+// The incident's Changes tab names the backfill pipeline its release added and the git
+// range from the previous prod deployment, with the link comparing them.
+func TestIncidentChangesTabNamesTheAddedPipelineAndTheGitRange(t *testing.T) {
+	s := openIncident(t, relCommon(t, themes.Mono(), UnicodeGlyphs), tabChanges, 120, 40)
+	ch, ok := s.tabs[tabChanges].data.(domain.Changes)
+	if !ok || ch.Previous == "" || ch.Git.From == "" {
+		t.Fatalf("changes not loaded or without a previous deployment: %+v", s.tabs[tabChanges].data)
+	}
+	v := ansi.Strip(s.View())
+	for _, want := range []string{
+		"+ added", "prod-ecommerce-orders-client-backfill-dlt",
+		shortSHA(ch.Git.From) + " → " + shortSHA(ch.Git.To), "since " + ch.Previous,
+		"compare: https://github.com/example-data/ecommerce-orders/compare/" + prefix(ch.Git.From, 12) + "..." + prefix(ch.Git.To, 12),
+		"1 added, 0 removed",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the Changes tab lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+func TestChangesTableListsEachChangedSettingAndMutesTheUnchanged(t *testing.T) {
+	c := tabCommon()
+	d := domain.Deployment{Release: domain.Release{Bundle: "orders", Version: "2", GitSHA: "bbbbbbbbbb"}, Environment: "prod"}
+	tb := changesTable(c, d, domain.Changes{Previous: "orders@1", PreviousAt: testNow.Add(-26 * 60 * 60 * 1e9), Known: true,
+		Git: domain.GitRange{From: "aaaaaaaaaa", To: "bbbbbbbbbb"},
+		Resources: []domain.ResourceChange{
+			{Type: "job", ID: "1", Name: "prod-orders-refresh", Change: domain.ChangeModified, Fields: []domain.FieldChange{
+				{Field: "timeout", From: "4h", To: "6h"}, {Field: "task", To: "validate (after publish)"}}},
+			{Type: "pipeline", ID: "p", Name: "prod-orders-dlt", Change: domain.ChangeRemoved},
+			{Type: "job", ID: "2", Name: "prod-orders-export", Change: domain.ChangeNone},
+		}})
+	want := []string{
+		"~ changed|job|prod-orders-refresh|timeout 4h → 6h",
+		"|||task + validate (after publish)",
+		"- removed|pipeline|prod-orders-dlt|no longer deployed",
+		"= unchanged|job|prod-orders-export|",
+	}
+	if got := rowTexts(tb); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rows\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := tb.Notes[0][1].Text; n != "aaaaaaaa → bbbbbbbb" {
+		t.Errorf("git range %q", n)
+	}
+	first := changesTable(c, d, domain.Changes{Known: true, Git: domain.GitRange{To: "bbbbbbbbbb"}})
+	if !strings.Contains(first.Notes[0][2].Text, "no earlier deployment of orders in prod") {
+		t.Errorf("first deployment note %+v", first.Notes[0])
+	}
+}
