@@ -278,15 +278,15 @@ func TestTabCyclingWrapsBothWays(t *testing.T) {
 		}
 	}
 	s.Update(keyPress("shift+tab"))
-	if s.tab != tabCost {
-		t.Errorf("shift+tab from Runs went to %s, want Cost", s.tab)
+	if s.tab != tabChanges {
+		t.Errorf("shift+tab from Runs went to %s, want Changes", s.tab)
 	}
-	if v := ansi.Strip(s.View()); !strings.Contains(v, "[6 Cost]") {
-		t.Errorf("the tab bar does not mark Cost:\n%s", v)
+	if v := ansi.Strip(s.View()); !strings.Contains(v, "[7 Changes]") {
+		t.Errorf("the tab bar does not mark Changes:\n%s", v)
 	}
 	s.Update(keyPress("tab"))
 	if s.tab != tabRuns {
-		t.Errorf("tab from Cost went to %s, want Runs", s.tab)
+		t.Errorf("tab from Changes went to %s, want Runs", s.tab)
 	}
 	for i, k := range []string{"1", "2", "3", "4", "5", "6"} {
 		s.Update(keyPress(k))
