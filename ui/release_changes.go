@@ -21,6 +21,7 @@ func changesTable(c *Common, d domain.Deployment, ch domain.Changes) *relTable {
 			{Title: "RESOURCE", Min: 12, Name: true},
 			{Title: "WHAT", Min: 12, Flex: true, Wrap: true},
 		},
+		WrapNotes: true, // the compare link stays whole
 	}
 	tb.Notes = append(tb.Notes, changesGitNote(c, d, ch))
 	if ch.Git.CompareURL != "" {

@@ -59,3 +59,29 @@ func TestChangesTableListsEachChangedSettingAndMutesTheUnchanged(t *testing.T) {
 		t.Errorf("first deployment note %+v", first.Notes[0])
 	}
 }
+
+// At 80 columns the compare link does not fit on its line: it goes on over the next lines,
+// indented under its start, and reads whole (a cut link opens the wrong page).
+func TestChangesTabKeepsTheCompareLinkWholeWhenNarrow(t *testing.T) {
+	s := openIncident(t, relCommon(t, themes.Mono(), UnicodeGlyphs), tabChanges, 80, 24)
+	ch, ok := s.tabs[tabChanges].data.(domain.Changes)
+	if !ok || ch.Git.CompareURL == "" {
+		t.Fatalf("changes not loaded or without a compare link: %+v", s.tabs[tabChanges].data)
+	}
+	want := "https://github.com/example-data/ecommerce-orders/compare/" + prefix(ch.Git.From, 12) + "..." + prefix(ch.Git.To, 12)
+	lines := strings.Split(ansi.Strip(s.View()), "\n")
+	link, at := "", -1
+	for i, l := range lines {
+		if _, after, found := strings.Cut(l, "compare: "); found {
+			link, at = strings.TrimSpace(after), i
+			break
+		}
+	}
+	indent := strings.Repeat(" ", len("compare: "))
+	for i := at + 1; at >= 0 && i < len(lines) && strings.HasPrefix(lines[i], indent) && strings.TrimSpace(lines[i]) != ""; i++ {
+		link += strings.TrimSpace(lines[i])
+	}
+	if link != want || strings.Contains(link, "…") {
+		t.Errorf("compare link %q, want %q whole:\n%s", link, want, strings.Join(lines, "\n"))
+	}
+}

@@ -35,6 +35,9 @@ type relTable struct {
 	Rows   []relRow
 	Empty  string // said when there are no rows
 	Cursor bool   // rows are selected with a cursor (otherwise the tab just scrolls)
+	// WrapNotes: a note too wide continues its last segment on the next lines (a link
+	// kept whole) instead of being cut.
+	WrapNotes bool
 }
 
 // tableRows turns the rows into the Table's, keyed by their index so that a rebuilt tab
@@ -75,20 +78,54 @@ func (v *tabView) show(c *Common, tb *relTable, width, height int) *Table {
 		v.table.SetEmpty(tb.Empty)
 		v.table.SetRows(tb.tableRows())
 	}
-	v.table.SetSize(width, max(0, height-len(tb.Notes)))
+	v.table.SetSize(width, max(0, height-len(tb.noteLines(c, width))))
 	return v.table
 }
 
 // drawTab draws a tab's notes and its table in height lines.
 func drawTab(c *Common, tb *relTable, t *Table, width, height int) []string {
 	var out []string
-	for _, n := range tb.Notes {
-		out = append(out, drawLine(c, width, n...))
-	}
+	out = append(out, tb.noteLines(c, width)...)
 	if v := t.View(); v != "" {
 		out = append(out, strings.Split(v, "\n")...)
 	}
 	return out[:min(len(out), max(height, 0))]
+}
+
+// noteLines draws the notes in width, one line each, cut; with WrapNotes, the last segment
+// of a note that does not fit goes on over the next lines, indented under its start.
+func (tb *relTable) noteLines(c *Common, width int) []string {
+	var out []string
+	for _, n := range tb.Notes {
+		total := 0
+		for _, s := range n {
+			total += Width(Clean(s.Text))
+		}
+		if !tb.WrapNotes || len(n) == 0 || total <= width || width <= 0 {
+			out = append(out, drawLine(c, width, n...))
+			continue
+		}
+		head, last := n[:len(n)-1], n[len(n)-1]
+		lead := total - Width(Clean(last.Text))
+		if lead > width/2 {
+			out = append(out, drawLine(c, width, head...))
+			head, lead = nil, 0
+		}
+		for rest := Clean(last.Text); rest != ""; {
+			piece := ansi.Truncate(rest, width-lead, "")
+			if piece == "" { // a character wider than the room left
+				piece = rest[:len(string([]rune(rest)[0]))]
+			}
+			rest = rest[len(piece):]
+			segs := append(append([]relCell(nil), head...), relCell{piece, last.Style})
+			if head == nil {
+				segs = []relCell{{strings.Repeat(" ", lead), last.Style}, {piece, last.Style}}
+			}
+			out = append(out, drawLine(c, width, segs...))
+			head = nil
+		}
+	}
+	return out
 }
 
 // spanLine draws segments one after the other, each cut to what is left of the width.

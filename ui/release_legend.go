@@ -26,13 +26,17 @@ func (s *ReleaseScreen) Legend() []legendEntry {
 	lineage := []legendEntry{
 		{g.TreeBranch + g.TreeLast, "read tables above the release, written tables and their consumers (two hops) below"},
 	}
+	changes := []legendEntry{
+		{"CHANGE", "+ added, - removed, ~ changed since the bundle's previous deployment here; = unchanged (muted)"},
+		{"git " + g.Arrow, "the previous deployment's commit and this one's; compare: the host's link between them"},
+	}
 	common := []legendEntry{
 		{"1-13 of 17", "the rows shown, when a tab is longer than the screen; 3/40 where the cursor is"},
 		{"/", "searches the tab's text; n and N go to the next and previous match"},
 	}
-	tabs := map[relTab][]legendEntry{tabRuns: runs, tabChecks: checks, tabQuality: quality, tabLineage: lineage}
+	tabs := map[relTab][]legendEntry{tabRuns: runs, tabChecks: checks, tabQuality: quality, tabLineage: lineage, tabChanges: changes}
 	out := append([]legendEntry(nil), tabs[s.tab]...)
-	for _, t := range []relTab{tabRuns, tabChecks, tabQuality, tabLineage} {
+	for _, t := range []relTab{tabRuns, tabChecks, tabQuality, tabLineage, tabChanges} {
 		if t != s.tab {
 			out = append(out, tabs[t]...)
 		}
