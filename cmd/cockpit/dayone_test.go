@@ -115,3 +115,18 @@ func TestWithoutALedgerRecordSaysToCreateIt(t *testing.T) {
 		t.Errorf("the home snapshot without a ledger: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// Without a ledger, doctor does not fail: it says the deployments are discovered and how
+// to create the ledger, for every environment.
+func TestWithoutALedgerDoctorSaysDiscoveryIsInUse(t *testing.T) {
+	code, out, errOut := cockpit(t, noLedgerArgs(t, "doctor")...)
+	if code != 0 || !strings.Contains(out, "all checks passed") {
+		t.Fatalf("doctor without a ledger: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if n := strings.Count(out, "deployments are discovered from the audit log"); n != 3 {
+		t.Errorf("%d environments say discovery is in use, want 3:\n%s", n, out)
+	}
+	if strings.Count(out, "cockpit ledger init") != 3 || strings.Contains(out, "reads the ledger") {
+		t.Errorf("doctor does not say how to create the ledger, or claims to read it:\n%s", out)
+	}
+}

@@ -48,11 +48,17 @@ func runDoctor(ctx context.Context, g *globals) error {
 			fmt.Fprintf(g.stdout, "      %s %s\n", gl.Arrow, ui.Clean(fix))
 		}
 	}
+	info := func(what, next string) {
+		fmt.Fprintf(g.stdout, "  - %s\n", ui.Clean(what))
+		if next != "" {
+			fmt.Fprintf(g.stdout, "      %s %s\n", gl.Arrow, ui.Clean(next))
+		}
+	}
 	for _, name := range src.Environments() {
 		e, _ := src.Environment(name)
 		fmt.Fprintf(g.stdout, "\n%s\n", name)
 		before := src.Usage()
-		doctorEnvironment(ctx, src, e, check)
+		doctorEnvironment(ctx, src, e, check, info)
 		cost := src.Usage().Since(before)
 		fmt.Fprintf(g.stdout, "  %s these checks cost %s\n", gl.Arrow, countText(cost.Total()))
 	}
@@ -63,15 +69,24 @@ func runDoctor(ctx context.Context, g *globals) error {
 	return nil
 }
 
-func doctorEnvironment(ctx context.Context, src *source.Source, e *source.Environment, check func(bool, string, string)) {
+// doctorEnvironment checks one environment; info says what is worth knowing and is no failure.
+func doctorEnvironment(ctx context.Context, src *source.Source, e *source.Environment, check func(bool, string, string), info func(string, string)) {
 	ctx, cancel := context.WithTimeout(ctx, src.Timeout())
 	defer cancel()
 	me, err := e.Workspace.Me(ctx)
 	check(err == nil, "signed in to "+e.Workspace.Host()+userSuffix(me.UserName), authFix(err))
 	l, err := src.ListAll(ctx, e.Env.Name, source.Query{Limit: 1})
-	check(err == nil, e.Warehouse+" reads the ledger "+e.Store.Tables().Ledger+" and the system tables", sqlFix(err, src))
-	if err == nil {
-		check(l.Skipped.Total() == 0, "every deploy_succeeded event of "+e.Env.Name+" in the ledger is a deployment"+skippedSuffix(l.Skipped), skippedFix(l.Skipped))
+	if src.Discovers() {
+		// No ledger is no failure: the deployments are discovered (day one). Say so, and how
+		// to start recording them.
+		check(err == nil, e.Warehouse+" reads the system tables and the audit log (system.access.audit)", discoveryFix(err, src))
+		info("no ledger "+e.Store.Tables().Ledger+": deployments are discovered from the audit log, the jobs' and pipelines' bundle paths and the bundle deployment history",
+			"to record them from CI (versions, commits, checks, approvals), create it with `cockpit ledger init` and add `cockpit record deploy` and `cockpit record check` to the pipelines")
+	} else {
+		check(err == nil, e.Warehouse+" reads the ledger "+e.Store.Tables().Ledger+" and the system tables", sqlFix(err, src))
+		if err == nil {
+			check(l.Skipped.Total() == 0, "every deploy_succeeded event of "+e.Env.Name+" in the ledger is a deployment"+skippedSuffix(l.Skipped), skippedFix(l.Skipped))
+		}
 	}
 	if e.Config.DeployerJobID == 0 {
 		check(false, "deployer job configured", "set environments[].deployer_job_id to the job that deploys releases into "+e.Env.Name)
@@ -116,6 +131,17 @@ func sqlFix(err error, src *source.Source) string {
 		return fmt.Sprintf("no answer within %s: start the warehouse, check --warehouse-id, or raise --timeout", src.Timeout())
 	}
 	return oneLine(err) + " — run `cockpit ledger init` if the ledger does not exist; grant USE and SELECT on the system schemas"
+}
+
+// discoveryFix is sqlFix for a workspace without a ledger: discovery reads the audit log.
+func discoveryFix(err error, src *source.Source) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, context.DeadlineExceeded):
+		return sqlFix(err, src)
+	}
+	return oneLine(err) + " — grant USE and SELECT on the system schemas (system.lakeflow, system.access), or create the ledger with `cockpit ledger init`"
 }
 
 func skippedSuffix(s model.Skipped) string {
