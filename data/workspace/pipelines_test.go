@@ -51,6 +51,12 @@ func TestPipelinesListsEveryPipelineWithItsNewestUpdate(t *testing.T) {
 		t.Fatal("no pipeline update in flight in the estate; the test needs one")
 	}
 	for _, p := range ps {
+		if newest[p.ID] == "" { // never run (the incident's backfill pipeline, new with its release)
+			if len(p.LatestUpdates) != 0 {
+				t.Errorf("pipeline %s was never run, yet lists updates %+v", p.Name, p.LatestUpdates)
+			}
+			continue
+		}
 		if len(p.LatestUpdates) == 0 || p.LatestUpdates[0].ID != newest[p.ID] {
 			t.Errorf("pipeline %s: latest updates %+v, newest is %s", p.Name, p.LatestUpdates, newest[p.ID])
 			continue
