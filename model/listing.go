@@ -14,6 +14,15 @@ type ListQuery struct {
 	Since  time.Duration // 0: all
 	Limit  int
 	Status Verdict // empty: all
+	// After continues a listing from a previous one's Next.
+	After *Cursor
+}
+
+// Cursor is the key of the last deployment a listing returned, newest first: the next
+// listing starts after it.
+type Cursor struct {
+	DeployedAt time.Time
+	ID         string
 }
 
 // BaselineRuns is how many runs of each job before a deployment its duration baseline holds.
@@ -28,4 +37,11 @@ type Listing struct {
 	// have not got yet) are missing from the open windows' health; nil when they are in
 	// or no window is open. The deployments are then the warehouse's alone.
 	LiveErr error
+	// Next is set when the limit stopped the listing before the window's end: a listing
+	// with After: Next returns the deployments after these.
+	Next *Cursor
+	// Matching is how many deployments of the window the query matches from where it
+	// started (After), these included; 0 when the source does not say. Without After and
+	// with Next set, "the newest len(Deployments) of Matching".
+	Matching int
 }

@@ -32,6 +32,7 @@ type envState struct {
 	cursor   string        // the deployment the cursor was on when the tab was left
 	skipped  model.Skipped // ledger rows the last full load left out
 	probing  bool          // a probe of the live feed is in flight
+	pages                  // where the window goes on beyond what is loaded (home_pages.go)
 }
 
 // homeOptions are the parts of Options the home uses.
@@ -220,6 +221,8 @@ func (h *home) key(msg tea.KeyPressMsg) tea.Cmd {
 			h.setFilter("")
 		case msg.String() == "up" || msg.String() == "down":
 			h.table.Update(msg)
+			h.dirty = true
+			return h.loadMoreAtTheEnd()
 		default:
 			return h.edit(msg)
 		}
@@ -227,7 +230,7 @@ func (h *home) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if h.table.Update(msg) {
-		return nil
+		return h.loadMoreAtTheEnd()
 	}
 	if cmd, ok := h.acts.key(msg, h.target); ok {
 		return cmd
@@ -511,7 +514,11 @@ func (h *home) tabSummary(e *envState) (count, glyph string, tone Tone) {
 	case len(e.items) == 0:
 		return "0", "-", ToneMuted
 	}
-	return fmt.Sprint(len(e.items)), verdictGlyph(g, e.worst), verdictTone(e.worst)
+	count = fmt.Sprint(len(e.items))
+	if e.next != nil {
+		count += "+"
+	}
+	return count, verdictGlyph(g, e.worst), verdictTone(e.worst)
 }
 
 // summaryLine counts what is shown and says the window, the sort and the filter.
@@ -520,8 +527,14 @@ func (h *home) summaryLine() string {
 	count := ""
 	if e := h.activeEnv(); e != nil && e.loaded {
 		count = fmt.Sprintf("%d deployments", h.table.Total())
+		if more := e.moreText(h.table.Total(), h.c.Glyphs); more != "" {
+			count = more
+		}
 		if !h.filter.Empty() {
 			count = fmt.Sprintf("%d of %d deployments", h.table.Len(), h.table.Total())
+			if more := e.moreText(h.table.Total(), h.c.Glyphs); more != "" {
+				count += " (" + more + ")"
+			}
 		}
 	}
 	if h.typing {

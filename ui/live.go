@@ -20,8 +20,6 @@ import (
 // failed refresh for the deployments on screen: they keep their live facts rather than
 // fall back to the warehouse's hour-old health.
 
-// homeLimit bounds the deployments of one environment the home holds.
-const homeLimit = 10000
 
 // relistMargin widens an incremental window so that a deployment recorded while the
 // previous answer was on its way is not missed; merging by ID makes the overlap harmless.
@@ -35,9 +33,12 @@ type loadRequest struct {
 	// from is zero for a full load (the answer replaces everything); otherwise the answer
 	// holds every deployment at or after from, and replaces only those.
 	from time.Time
+	// after asks for the page after a previous answer's last deployment (home_pages.go):
+	// the answer adds to what is known.
+	after *model.Cursor
 }
 
-func (r loadRequest) full() bool { return r.from.IsZero() }
+func (r loadRequest) full() bool { return r.from.IsZero() && r.after == nil }
 
 // deploymentsLoaded: an environment's deployments arrived, at (wall clock) at.
 type deploymentsLoaded struct {
@@ -49,6 +50,10 @@ type deploymentsLoaded struct {
 	// liveErr says why the live facts are missing from the rows (model.Listing.LiveErr):
 	// the rows are then the warehouse's alone, about an hour behind.
 	liveErr error
+	// next and matching say where the window goes on and how many deployments it holds
+	// (model.Listing.Next, Matching).
+	next     *model.Cursor
+	matching int
 }
 
 // skippedLister is a Source that also says which ledger rows it left out of a list
@@ -175,7 +180,7 @@ func loadDeployments(c *Common, req loadRequest, log *slog.Logger, clock func() 
 		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
 		start := time.Now()
-		q := model.ListQuery{Since: req.since, Limit: homeLimit}
+		q := model.ListQuery{Since: req.since, Limit: homePage, After: req.after}
 		var l model.Listing
 		var err error
 		if sl, ok := src.(skippedLister); ok {
@@ -192,7 +197,7 @@ func loadDeployments(c *Common, req loadRequest, log *slog.Logger, clock func() 
 		if l.LiveErr != nil {
 			log.Warn("live facts missing", "env", req.env, "err", l.LiveErr)
 		}
-		return deploymentsLoaded{req: req, rows: rows, at: clock(), skipped: l.Skipped, liveErr: l.LiveErr}
+		return deploymentsLoaded{req: req, rows: rows, at: clock(), skipped: l.Skipped, liveErr: l.LiveErr, next: l.Next, matching: l.Matching}
 	}
 }
 
@@ -266,6 +271,9 @@ func (h *home) loaded(msg deploymentsLoaded) {
 		return
 	}
 	e.pending = max(0, e.pending-1)
+	if msg.req.after != nil {
+		e.moreLoading = false
+	}
 	if msg.req.gen != e.gen {
 		return
 	}
@@ -277,6 +285,7 @@ func (h *home) loaded(msg deploymentsLoaded) {
 		e.skipped = msg.skipped
 		e.byID = make(map[string]*item, len(msg.rows))
 	}
+	e.pagesLoaded(msg)
 	for i := range msg.rows {
 		d := msg.rows[i]
 		if it, ok := e.byID[d.ID]; ok {
@@ -312,6 +321,9 @@ func (h *home) failed(msg deploymentsFailedToLoad) {
 		return
 	}
 	e.pending = max(0, e.pending-1)
+	if msg.req.after != nil {
+		e.moreLoading = false
+	}
 	if msg.req.gen != e.gen {
 		return
 	}

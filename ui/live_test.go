@@ -30,7 +30,7 @@ func TestAnIncrementalRefreshEndsWhereAFullListWould(t *testing.T) {
 		t.Fatalf("the refresh would re-list from %s: everything", from)
 	}
 	refresh(t, m)
-	full, err := c.Source.List(context.Background(), e.name, source.Query{Since: 24 * time.Hour, Limit: homeLimit})
+	full, err := c.Source.List(context.Background(), e.name, source.Query{Since: 24 * time.Hour, Limit: homePage})
 	if err != nil {
 		t.Fatal(err)
 	}

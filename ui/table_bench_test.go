@@ -34,7 +34,7 @@ func benchDeployments(b *testing.B, n int) []source.Deployment {
 	src := testSource(b)
 	estate.once.Do(func() {
 		for _, env := range src.Environments() {
-			ds, err := src.List(context.Background(), env, source.Query{Limit: homeLimit})
+			ds, err := src.List(context.Background(), env, source.Query{Limit: 10000})
 			if err != nil {
 				estate.err = err
 				return

@@ -281,3 +281,28 @@ func TestLedgerInitPrintsDeltaTablesAndTheExpectationsView(t *testing.T) {
 		t.Error("statements end on their own line")
 	}
 }
+
+// When --limit cuts the list, stderr says so and how many the window holds; stdout stays
+// the rows alone (a script reads the same array).
+func TestReleasesSaysWhenTheLimitCutTheList(t *testing.T) {
+	code, out, errOut := cockpit(t, demoArgs("releases", "--env", "prod", "--since", "0", "--limit", "5", "-o", "json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != 5 {
+		t.Fatalf("want 5 rows as a JSON array (%v):\n%s", err, out)
+	}
+	i := strings.Index(errOut, "showing the newest")
+	if i < 0 {
+		t.Fatalf("stderr does not say the limit cut the list: %q", errOut)
+	}
+	var shown, total int
+	if _, err := fmt.Sscanf(errOut[i:], "showing the newest %d of %d deployments", &shown, &total); err != nil || shown != 5 || total < 30 {
+		t.Fatalf("stderr does not say the limit cut the list (%v): %q", err, errOut)
+	}
+	_, _, all := cockpit(t, demoArgs("releases", "--env", "prod", "--since", "0", "--limit", "10000", "-o", "json")...)
+	if strings.Contains(all, "showing the newest") {
+		t.Errorf("a list the limit did not cut says it did: %q", all)
+	}
+}

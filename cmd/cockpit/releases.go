@@ -80,11 +80,25 @@ func runReleases(ctx context.Context, g *globals, f *releasesFlags) error {
 	if line := skippedLine(f.env, l.Skipped); line != "" {
 		fmt.Fprintln(g.stderr, "cockpit: "+line)
 	}
+	if line := limitLine(l, f.limit); line != "" {
+		fmt.Fprintln(g.stderr, "cockpit: "+line)
+	}
 	if f.output == "json" {
 		return writeJSON(g.stdout, l.Deployments)
 	}
 	writeTable(g.stdout, l.Deployments, src.Now(), g.style())
 	return nil
+}
+
+// limitLine says that --limit cut the list, and how many deployments the window holds.
+func limitLine(l source.Listing, limit int) string {
+	if l.Next == nil {
+		return ""
+	}
+	if l.Matching > len(l.Deployments) {
+		return fmt.Sprintf("showing the newest %d of %d deployments (--limit %d); raise --limit or narrow --since to see more", len(l.Deployments), l.Matching, limit)
+	}
+	return fmt.Sprintf("showing the newest %d deployments (--limit %d); raise --limit or narrow --since to see more", len(l.Deployments), limit)
 }
 
 // releaseJSON is the stable shape of `releases -o json`, one object per deployment.

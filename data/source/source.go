@@ -153,7 +153,7 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 	if q.Limit <= 0 {
 		q.Limit = warehouse.DefaultLimit
 	}
-	wq := warehouse.DeploymentQuery{Bundle: q.Bundle, Limit: min(q.Limit, warehouse.MaxLimit)}
+	wq := warehouse.DeploymentQuery{Bundle: q.Bundle, Limit: min(q.Limit, warehouse.MaxLimit), After: q.After}
 	if q.Since > 0 {
 		wq.Since = now.Add(-q.Since)
 	}
@@ -168,11 +168,14 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 			return Listing{}, s.warehouseProblem(e, err)
 		}
 		out.Skipped.Merge(page.Skipped)
+		if wq.After == q.After && q.Status == "" {
+			out.Matching = page.Matching // the first page counts the window from where it starts
+		}
 		merged, lerr := s.mergeLive(ctx, e, s.enrichDiscovered(ctx, e, page.Deployments))
 		if lerr != nil && out.LiveErr == nil {
 			out.LiveErr = lerr
 		}
-		for _, d := range merged {
+		for i, d := range merged {
 			j := Deployment{Deployment: d, Assessment: model.Assess(d.Health, d.Checks, d.Window, now, e.Policy())}
 			if end := d.Window.Start.Add(e.Policy().BakeTime); j.Provisional && d.Window.Open() && end.After(now) {
 				w.noteBake(end)
@@ -181,6 +184,9 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 				out.Deployments = append(out.Deployments, j)
 			}
 			if len(out.Deployments) == q.Limit {
+				if i < len(merged)-1 || page.Next != nil {
+					out.Next = &model.Cursor{DeployedAt: d.DeployedAt, ID: d.ID}
+				}
 				ok = true
 				return out, nil
 			}

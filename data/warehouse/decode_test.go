@@ -15,7 +15,7 @@ func goodPageRow(i int) []any {
 	at := time.Date(2026, 11, 23, 10, i, 0, 0, time.UTC)
 	return []any{
 		"dep-" + string(rune('a'+i)), "orders@1." + string(rune('0'+i)), "orders", "1." + string(rune('0'+i)),
-		"abcdef0123456789", "ci@example.com", nil, at, nil, nil, nil, false, false,
+		"abcdef0123456789", "ci@example.com", nil, at, nil, nil, nil, false, false, int64(3),
 	}
 }
 

@@ -33,15 +33,16 @@ type DeploymentQuery struct {
 }
 
 // Cursor is the key of the last deployment of a page; the next page starts after it.
-type Cursor struct {
-	DeployedAt time.Time
-	ID         string
-}
+type Cursor = model.Cursor
 
 // Page is one page of deployments, newest first. Next is nil on the last page.
 type Page struct {
 	Deployments []model.Deployment
 	Next        *Cursor
+	// Matching is how many deployments the query matches from the cursor on, this page's
+	// included (on the first page: every deployment of the window), so a caller holding one
+	// page can say "the newest 1,000 of 21,734".
+	Matching int
 	// Skipped counts the ledger rows of this page that could not be read as deployments;
 	// the first page (no After) also counts the deploy_succeeded events of the query's
 	// window that cannot be deployments (no event id, release id, bundle or time).
@@ -73,11 +74,11 @@ func (s *Store) ListDeployments(ctx context.Context, env Env, q DeploymentQuery)
 		return Page{}, fmt.Errorf("%w: page size %d is not between 1 and %d", ErrInvalidInput, q.Limit, MaxLimit)
 	}
 	f := pageFilter{bundle: q.Bundle, since: q.Since, after: q.After, limit: limit + 1}
-	ds, skipped, err := s.deployments(ctx, env, f)
+	ds, matching, skipped, err := s.deploymentsCounted(ctx, env, f)
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Skipped: skipped}
+	p := Page{Skipped: skipped, Matching: matching}
 	// Discovered deployments are whole by construction: only the ledger has rows to leave out.
 	if q.After == nil && !s.Discovers() {
 		bad, err := s.notDeployments(ctx, env, q.Bundle, q.Since)
@@ -150,9 +151,15 @@ type pageRow struct {
 // of its windows (and of the windows before them), its checks, its pre-deploy baselines and
 // its expectations against their median before the deploy.
 func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model.Deployment, model.Skipped, error) {
-	rows, skipped, err := s.page(ctx, env, f)
+	ds, _, skipped, err := s.deploymentsCounted(ctx, env, f)
+	return ds, skipped, err
+}
+
+// deploymentsCounted is deployments with how many deployments match from the cursor on.
+func (s *Store) deploymentsCounted(ctx context.Context, env Env, f pageFilter) ([]model.Deployment, int, model.Skipped, error) {
+	rows, matching, skipped, err := s.page(ctx, env, f)
 	if err != nil || len(rows) == 0 {
-		return nil, skipped, err
+		return nil, matching, skipped, err
 	}
 	// The page is the contiguous key range [last, first] of the same (environment, bundle)
 	// set, so the follow-up statements re-derive exactly its rows from that range.
@@ -174,13 +181,13 @@ func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model
 		func() (err error) { health, err = s.health(ctx, env, bundle, keys, rows); return },
 		func() (err error) { checks, err = s.pageChecks(ctx, env, bundle, keys); return })
 	if err != nil {
-		return nil, skipped, err
+		return nil, 0, skipped, err
 	}
 	err = both(
 		func() (err error) { baselines, err = s.baselines(ctx, env, bundle, keys, rows); return },
 		func() (err error) { expectations, err = s.worstExpectations(ctx, env, bundle, keys, rows); return })
 	if err != nil {
-		return nil, skipped, err
+		return nil, 0, skipped, err
 	}
 	out := make([]model.Deployment, len(rows))
 	for i, r := range rows {
@@ -206,7 +213,7 @@ func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model
 		}
 		out[i] = d
 	}
-	return out, skipped, nil
+	return out, matching, skipped, nil
 }
 
 // both runs f and g side by side and joins their errors.
@@ -220,7 +227,7 @@ func both(f, g func() error) error {
 	return errors.Join(ef, eg)
 }
 
-func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, model.Skipped, error) {
+func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, int, model.Skipped, error) {
 	since := f.since
 	if since.IsZero() {
 		since = epoch
@@ -240,10 +247,14 @@ func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, mod
 	}
 	var out []pageRow
 	var skipped model.Skipped
+	matching := 0
 	err := s.query(ctx, "listing deployments in "+env.Name, deploymentsPageSQL, args, func(rows *sql.Rows) error {
 		vals, err := scanAny(rows, pageColumns)
 		if err != nil {
 			return err
+		}
+		if n := int(count(vals[pageColumns-1])); n > matching {
+			matching = n
 		}
 		r, reason := decodePageRow(vals, env.Name)
 		if reason != "" {
@@ -253,11 +264,11 @@ func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, mod
 		out = append(out, r)
 		return nil
 	})
-	return out, skipped, err
+	return out, matching, skipped, err
 }
 
-// pageColumns is the number of columns of deployments_page.sql.
-const pageColumns = 13
+// pageColumns is the number of columns of deployments_page.sql (the last is matching).
+const pageColumns = 14
 
 // decodePageRow builds a deployment from a row of deployments_page.sql, or says why the row
 // cannot be one. Missing optional fields stay empty (shown as missing); a missing version is

@@ -61,6 +61,22 @@ func TestKeysetPagesDoNotOverlapAndCoverEverything(t *testing.T) {
 			}
 		}
 	}
+	// Every page says how many deployments match from it on: all of them on the first, what
+	// is left on the next (a home that holds one page says "the newest 37 of N").
+	first, err := s.ListDeployments(context.Background(), prod, DeploymentQuery{Limit: 37})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Matching != want {
+		t.Fatalf("the first page says %d deployments match, the ledger holds %d", first.Matching, want)
+	}
+	second, err := s.ListDeployments(context.Background(), prod, DeploymentQuery{Limit: 37, After: first.Next})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Matching != want-37 {
+		t.Fatalf("the second page says %d deployments match from it on, want %d", second.Matching, want-37)
+	}
 	// A page is the same whatever its size: health is computed per window, not per page.
 	one, err := s.ListDeployments(context.Background(), prod, DeploymentQuery{Limit: MaxLimit})
 	if err != nil {
