@@ -20,7 +20,6 @@ import (
 // failed refresh for the deployments on screen: they keep their live facts rather than
 // fall back to the warehouse's hour-old health.
 
-
 // relistMargin widens an incremental window so that a deployment recorded while the
 // previous answer was on its way is not missed; merging by ID makes the overlap harmless.
 const relistMargin = time.Minute
