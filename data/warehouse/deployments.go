@@ -330,7 +330,7 @@ type keyRange struct{ lo, hi Cursor }
 
 func pageKeys(rows []pageRow) keyRange {
 	first, last := rows[0].d, rows[len(rows)-1].d
-	return keyRange{lo: Cursor{last.DeployedAt, last.ID}, hi: Cursor{first.DeployedAt, first.ID}}
+	return keyRange{lo: Cursor{DeployedAt: last.DeployedAt, ID: last.ID}, hi: Cursor{DeployedAt: first.DeployedAt, ID: first.ID}}
 }
 
 func (k keyRange) args() []any {
