@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -258,12 +259,7 @@ func applyBreakGlass(rep *GateReport, in GateInput, d Decision, ep EnvPolicy) {
 		g.Reason = "break-glass needs a reason: give one (--reason)"
 	default:
 		g.OK = true
-		for i := range rep.Gates {
-			if gi := &rep.Gates[i]; gi.BreakGlass && !gi.OK {
-				gi.Overridden = true
-				rep.BreakGlassUsed = true
-			}
-		}
+		overrideBlocked(rep)
 		if rep.BreakGlassUsed {
 			g.Reason = fmt.Sprintf("break-glass by %s overrides the freeze and budget gates: %s", in.Principal.User, strings.TrimSpace(in.Reason))
 		} else {
@@ -271,6 +267,49 @@ func applyBreakGlass(rep *GateReport, in GateInput, d Decision, ep EnvPolicy) {
 		}
 	}
 	rep.Gates = append(rep.Gates, g)
+}
+
+// overrideBlocked marks the blocked gates that break-glass may override as overridden.
+func overrideBlocked(rep *GateReport) {
+	for i := range rep.Gates {
+		if gi := &rep.Gates[i]; gi.BreakGlass && !gi.OK {
+			gi.Overridden = true
+			rep.BreakGlassUsed = true
+		}
+	}
+}
+
+// OnlyBreakGlassBlocks reports whether break-glass is what stands between the action and
+// its execution: a freeze or budget gate blocks, and every other blocking gate is one of
+// those named (the ticket and reason a dialog still asks for). Break-glass never applies
+// to other actions than promote and rollback.
+func (r GateReport) OnlyBreakGlassBlocks(answered ...GateName) bool {
+	if r.Action != ActionPromote && r.Action != ActionRollback {
+		return false
+	}
+	glass := false
+	for _, g := range r.Blocking() {
+		switch {
+		case g.BreakGlass:
+			glass = true
+		case !slices.Contains(answered, g.Name):
+			return false
+		}
+	}
+	return glass
+}
+
+// BreakGlassPreview is the report as it will be if break-glass is asked for by user, who
+// may (Allowed: ActionBreakGlass), with a reason: the freeze and budget gates that block
+// are overridden and a passing break_glass gate says so. The executor judges again with
+// the reason given; this is what a dialog shows before it is typed.
+func (r GateReport) BreakGlassPreview(user string) GateReport {
+	out := r
+	out.Gates = append([]Gate(nil), r.Gates...)
+	overrideBlocked(&out)
+	out.Gates = append(out.Gates, Gate{Name: GateBreakGlass, OK: true,
+		Reason: fmt.Sprintf("break-glass by %s overrides the freeze and budget gates; recorded as break-glass with the reason given", user)})
+	return out
 }
 
 func actionPhrase(a Action, env string) string {

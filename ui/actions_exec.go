@@ -98,7 +98,7 @@ func (a *actionKeys) updateExec(msg tea.Msg) tea.Cmd {
 		if m.err != nil {
 			return notify("could not plan the action: "+m.err.Error(), true)
 		}
-		spec := actionSpec(m.plan, m.prod)
+		spec := actionDialog(m.plan, m.prod, a.decision(m.plan.Request.Environment, model.ActionBreakGlass))
 		spec.Payload = actionPayload{owner: a.owner, plan: m.plan}
 		return Open(NewConfirm(a.c, spec))
 	case ConfirmResult:
@@ -109,7 +109,7 @@ func (a *actionKeys) updateExec(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
-		return a.execute(pl.plan, m.Values)
+		return a.execute(pl.plan, m.Values, m.Toggled)
 	case execStarted:
 		if m.owner != a.owner {
 			return nil
@@ -137,9 +137,11 @@ func (a *actionKeys) updateExec(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// execute plans the action again with what was typed, then carries it out; the run's
-// observations come back as messages through a channel the owner drains.
-func (a *actionKeys) execute(p model.ActionPlan, values map[string]string) tea.Cmd {
+// execute plans the action again with what was typed (and break-glass when the dialog was
+// confirmed with it on: the executor judges and records it as the CLI's --break-glass
+// does), then carries it out; the run's observations come back as messages through a
+// channel the owner drains.
+func (a *actionKeys) execute(p model.ActionPlan, values map[string]string, breakGlass bool) tea.Cmd {
 	req := p.Request
 	if v := values["reason"]; v != "" {
 		req.Reason = v
@@ -147,11 +149,15 @@ func (a *actionKeys) execute(p model.ActionPlan, values map[string]string) tea.C
 	if v := values["ticket"]; v != "" {
 		req.Ticket = v
 	}
+	req.BreakGlass = breakGlass
 	id := execIDs.Add(1)
 	ch := make(chan tea.Msg, 64)
 	a.running[id] = ch
 	src, ctx, owner := a.c.Actions, a.ctx, a.owner
 	title := actionTitle(req.Action, &actionTarget{Bundle: req.Bundle, Env: req.Environment, Version: p.To.Version})
+	if breakGlass {
+		title += " (break-glass)"
+	}
 	return func() tea.Msg {
 		go func() {
 			defer close(ch)

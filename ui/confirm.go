@@ -33,6 +33,9 @@ type DialogGate struct {
 	Name   string
 	OK     bool
 	Detail string
+	// Notable: a passing gate worth keeping in sight (overridden by break-glass); a box
+	// too short for every gate folds the other passing ones into one line.
+	Notable bool
 }
 
 // DialogField is an extra text input of a typed dialog (reason, ticket).
@@ -62,6 +65,18 @@ type ConfirmSpec struct {
 	Disabled string
 	// Payload is handed back in the result untouched (the request the dialog is about).
 	Payload any
+	// Toggle, when set, is a key that switches the dialog to another spec and back
+	// (break-glass): the typed values are kept, the result says which one was confirmed.
+	Toggle *DialogToggle
+}
+
+// DialogToggle switches a dialog between its spec and On (the Toggle of On is ignored).
+type DialogToggle struct {
+	Key  string // the key, shown in the dialog's help ("ctrl+g")
+	Help string // what it does, for help ("break glass")
+	// Off is the line shown while the toggle is off (what the key offers), OnLine while on.
+	Off, OnLine string
+	On          *ConfirmSpec
 }
 
 // ConfirmResult is a confirmation dialog's answer, routed to every screen when it closes
@@ -72,6 +87,8 @@ type ConfirmResult struct {
 	// Values are the typed fields by key, trimmed (ConfirmTyped only).
 	Values  map[string]string
 	Payload any
+	// Toggled: the dialog was answered with its toggle on (ConfirmSpec.Toggle.On).
+	Toggled bool
 }
 
 // confirmKeys are the dialog's bindings; help is generated from the ones in force.
@@ -79,6 +96,7 @@ type confirmKeys struct {
 	Yes, No                   key.Binding // y/N mode
 	Next, Prev, Switch, Press key.Binding // typed mode
 	Cancel                    key.Binding
+	Toggle                    key.Binding // the spec's toggle, when it has one
 }
 
 // Confirm is the reusable confirmation dialog: a centred box with a title, sections, gate
@@ -86,7 +104,9 @@ type confirmKeys struct {
 // Action dialogs are built from a ConfirmSpec; it implements Overlay.
 type Confirm struct {
 	c    *Common
-	spec ConfirmSpec
+	spec ConfirmSpec // in force: base, or base.Toggle.On when toggled
+	base ConfirmSpec
+	on   bool // toggled
 	keys confirmKeys
 	help help.Model
 
@@ -105,7 +125,7 @@ func NewConfirm(c *Common, spec ConfirmSpec) *Confirm {
 		spec.ConfirmLabel = "Confirm"
 	}
 	label := strings.ToLower(spec.ConfirmLabel)
-	d := &Confirm{c: c, spec: spec, help: help.New(), keys: confirmKeys{
+	d := &Confirm{c: c, spec: spec, base: spec, help: help.New(), keys: confirmKeys{
 		Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", label)),
 		No:     key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "cancel")),
 		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/shift+tab", "move")),
@@ -115,21 +135,75 @@ func NewConfirm(c *Common, spec ConfirmSpec) *Confirm {
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}}
 	d.help.Ellipsis = c.Glyphs.Ellipsis
-	if spec.Mode == ConfirmTyped {
-		if spec.Phrase != "" {
-			d.inputs = append(d.inputs, d.newInput("type "+spec.Phrase))
-		}
-		for _, f := range spec.Fields {
-			d.inputs = append(d.inputs, d.newInput(f.Placeholder))
-		}
-		if len(d.inputs) > 0 {
-			d.inputs[0].Focus()
-		}
-	} else {
-		d.focus = 0 // Cancel
+	if t := spec.Toggle; t != nil && t.On != nil {
+		d.keys.Toggle = key.NewBinding(key.WithKeys(t.Key), key.WithHelp(t.Key, t.Help))
 	}
+	d.makeInputs(nil)
 	return d
 }
+
+// makeInputs makes the typed mode's inputs of the spec in force, filled with the values
+// given (by "phrase" and field key), the first one focused.
+func (d *Confirm) makeInputs(values map[string]string) {
+	spec := d.spec
+	d.inputs, d.focus = nil, 0 // Cancel in y/N mode
+	if spec.Mode != ConfirmTyped {
+		return
+	}
+	if spec.Phrase != "" {
+		in := d.newInput("type " + spec.Phrase)
+		in.SetValue(values["phrase"])
+		d.inputs = append(d.inputs, in)
+	}
+	for _, f := range spec.Fields {
+		in := d.newInput(f.Placeholder)
+		in.SetValue(values[f.Key])
+		d.inputs = append(d.inputs, in)
+	}
+	if len(d.inputs) > 0 {
+		d.inputs[0].Focus()
+	}
+}
+
+// values are the typed inputs by "phrase" and field key.
+func (d *Confirm) values() map[string]string {
+	out := map[string]string{}
+	if d.spec.Mode != ConfirmTyped {
+		return out
+	}
+	off := len(d.inputs) - len(d.spec.Fields)
+	if d.spec.Phrase != "" && off > 0 {
+		out["phrase"] = d.inputs[0].Value()
+	}
+	for i, f := range d.spec.Fields {
+		out[f.Key] = d.inputs[off+i].Value()
+	}
+	return out
+}
+
+// toggle switches between the spec and its toggle's, keeping what was typed.
+func (d *Confirm) toggle() {
+	vals := d.values()
+	d.on = !d.on
+	d.spec = d.base
+	if d.on {
+		d.spec = *d.base.Toggle.On
+		d.spec.Toggle = d.base.Toggle
+	}
+	if d.spec.ConfirmLabel == "" {
+		d.spec.ConfirmLabel = "Confirm"
+	}
+	d.err = ""
+	focus := d.focus
+	d.makeInputs(vals)
+	if d.spec.Mode == ConfirmTyped {
+		d.setFocus(min(focus, len(d.inputs)+1)) // where it was: the same input or button
+	}
+	d.SetSize(d.width, d.height)
+}
+
+// Toggled reports whether the dialog's toggle is on.
+func (d *Confirm) Toggled() bool { return d.on }
 
 func (d *Confirm) newInput(placeholder string) textinput.Model {
 	in := textinput.New()
@@ -172,10 +246,15 @@ func (d *Confirm) Focused() string {
 // KeyMap lists the keys in force in the dialog's mode (Next's help names Prev's key too).
 func (d *Confirm) KeyMap() []key.Binding {
 	k := d.keys
-	if d.spec.Mode == ConfirmYesNo {
-		return []key.Binding{k.Yes, k.No}
+	var out []key.Binding
+	if d.base.Toggle != nil && d.base.Toggle.On != nil {
+		// First, so that a narrow box never cuts it.
+		out = append(out, k.Toggle)
 	}
-	return []key.Binding{k.Next, k.Press, k.Switch, k.Cancel}
+	if d.spec.Mode == ConfirmYesNo {
+		return append(out, k.Yes, k.No)
+	}
+	return append(out, k.Next, k.Press, k.Switch, k.Cancel)
 }
 
 // SetSize gives the dialog the body it is centred over.
@@ -190,6 +269,10 @@ func (d *Confirm) SetSize(width, height int) {
 func (d *Confirm) Update(msg tea.Msg) (Overlay, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		if d.base.Toggle != nil && d.base.Toggle.On != nil && key.Matches(msg, d.keys.Toggle) {
+			d.toggle()
+			return d, nil
+		}
 		if d.spec.Mode == ConfirmYesNo {
 			if key.Matches(msg, d.keys.Yes) {
 				d.confirm()
@@ -290,12 +373,12 @@ func (d *Confirm) finish(confirmed bool) {
 
 // answer is the result with the fields' values.
 func (d *Confirm) answer(confirmed bool) ConfirmResult {
-	r := ConfirmResult{ID: d.spec.ID, Confirmed: confirmed, Payload: d.spec.Payload}
+	r := ConfirmResult{ID: d.base.ID, Confirmed: confirmed, Payload: d.base.Payload, Toggled: d.on}
 	if d.spec.Mode == ConfirmTyped && len(d.spec.Fields) > 0 {
 		r.Values = map[string]string{}
-		off := len(d.inputs) - len(d.spec.Fields)
-		for i, f := range d.spec.Fields {
-			r.Values[f.Key] = strings.TrimSpace(d.inputs[off+i].Value())
+		vals := d.values()
+		for _, f := range d.spec.Fields {
+			r.Values[f.Key] = strings.TrimSpace(vals[f.Key])
 		}
 	}
 	return r

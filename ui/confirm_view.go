@@ -51,20 +51,18 @@ func (d *Confirm) View() string {
 			tail = append(tail, line(""))
 		}
 		tail = append(tail, th.Header.Render(text("Gates")))
-		nw := 0
-		for _, gt := range d.spec.Gates {
-			nw = max(nw, Width(Clean(gt.Name)))
-		}
-		for _, gt := range d.spec.Gates {
-			glyph, st := g.Healthy, th.Healthy
-			if !gt.OK {
-				glyph, st = g.Failing, th.Failing
-			}
-			name := padRight(FitWith(gt.Name, nw, g.Ellipsis), nw)
-			tail = append(tail, line("  "+st.Render(glyph)+" "+name+"  "+FitWith(gt.Detail, max(0, iw-nw-6), g.Ellipsis)))
-		}
+		tail = append(tail, d.gateLines(d.gateRoom())...)
 	}
 	tail = append(tail, d.inputLines()...)
+	if t := d.base.Toggle; t != nil && t.On != nil {
+		l := t.Off
+		if d.on {
+			l = t.OnLine
+		}
+		if l != "" {
+			tail = append(tail, th.Warning.Render(text(g.Degraded+" "+l)))
+		}
+	}
 	switch {
 	case d.err != "":
 		tail = append(tail, th.Error.Render(text(g.Failing+" "+d.err)))
@@ -97,6 +95,53 @@ func (d *Confirm) View() string {
 	}
 	lines = append(lines, d.border(false))
 	return strings.Join(lines, "\n")
+}
+
+// gateRoom is how many lines the gates may take: all of them, unless the box would not
+// hold its gates, inputs and buttons (the sections give way first, down to nothing).
+func (d *Confirm) gateRoom() int {
+	fixed := 3 + 2 + len(d.inputLines()) + 4 // borders and blank, Gates title and blank, inputs, status, blank, buttons, keys
+	if d.base.Toggle != nil {
+		fixed++
+	}
+	return max(1, d.height-fixed)
+}
+
+// gateLines draws the gates; when more than room, the passing ones that are not notable
+// fold into one line naming them, so what blocks (and what break-glass overrides) stays.
+func (d *Confirm) gateLines(room int) []string {
+	th, g := d.c.Theme, d.c.Glyphs
+	iw := d.innerWidth()
+	gates := d.spec.Gates
+	var folded []string
+	if len(gates) > room {
+		var keep []DialogGate
+		for _, gt := range gates {
+			if gt.OK && !gt.Notable {
+				folded = append(folded, gt.Name)
+			} else {
+				keep = append(keep, gt)
+			}
+		}
+		gates = keep
+	}
+	nw := 0
+	for _, gt := range gates {
+		nw = max(nw, Width(Clean(gt.Name)))
+	}
+	var out []string
+	if len(folded) > 0 {
+		out = append(out, padCut("  "+th.Healthy.Render(g.Healthy)+" "+FitWith(strconv.Itoa(len(folded))+" pass: "+strings.Join(folded, ", "), iw-4, g.Ellipsis), iw))
+	}
+	for _, gt := range gates {
+		glyph, st := g.Healthy, th.Healthy
+		if !gt.OK {
+			glyph, st = g.Failing, th.Failing
+		}
+		name := padRight(FitWith(gt.Name, nw, g.Ellipsis), nw)
+		out = append(out, padCut("  "+st.Render(glyph)+" "+name+"  "+FitWith(gt.Detail, max(0, iw-nw-6), g.Ellipsis), iw))
+	}
+	return out
 }
 
 // inputLines are the typed mode's phrase and fields.

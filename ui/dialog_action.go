@@ -101,9 +101,9 @@ func dialogGate(g model.Gate) DialogGate {
 	name := strings.ReplaceAll(string(g.Name), "_", " ")
 	switch {
 	case g.Overridden:
-		return DialogGate{Name: name, OK: true, Detail: "overridden by break-glass: " + g.Reason}
+		return DialogGate{Name: name, OK: true, Detail: "overridden by break-glass: " + g.Reason, Notable: true}
 	case g.OK:
-		return DialogGate{Name: name, OK: true, Detail: g.Reason}
+		return DialogGate{Name: name, OK: true, Detail: g.Reason, Notable: g.Name == model.GateBreakGlass}
 	case typedGate(g.Name):
 		return DialogGate{Name: name, OK: false, Detail: "type it below: " + g.Reason}
 	}
@@ -134,4 +134,60 @@ func shaNote(sha string) string {
 		return ""
 	}
 	return " (" + shortSHA(sha) + ")"
+}
+
+// breakGlassKey switches a promotion's or rollback's dialog to break-glass and back. A
+// control key: typed dialogs take letters as text, and y/N ones cancel on any other key.
+const breakGlassKey = "ctrl+g"
+
+// actionDialog is the dialog of a plan (actionSpec). When the freeze and the error budget
+// are all that block (besides the reason and ticket still to type) it offers break-glass
+// to a user the policy allows (bg: their decision on model.ActionBreakGlass in the
+// environment): breakGlassKey switches to a dialog that shows those gates overridden and
+// needs a reason, the ticket as usual and the typed confirmation; its result is Toggled,
+// and executing asks the executor for break-glass, which records the request as such.
+// To anyone else the dialog stays refused, every gate with its reason, and says why
+// break-glass is not theirs.
+func actionDialog(p model.ActionPlan, prod bool, bg model.Decision) ConfirmSpec {
+	spec := actionSpec(p, prod)
+	if p.AwaitsApproval || !p.Report.OnlyBreakGlassBlocks(model.GateTicket, model.GateReason) {
+		return spec
+	}
+	if !bg.Allowed {
+		if !bg.Hidden && bg.Reason != "" {
+			spec.Disabled += "; break-glass is not yours: " + bg.Reason
+		}
+		return spec
+	}
+	var names []string
+	for _, g := range p.Report.Blocking() {
+		if g.BreakGlass {
+			names = append(names, strings.ReplaceAll(string(g.Name), "_", " "))
+		}
+	}
+	what := strings.Join(names, " and ")
+	gp := p
+	gp.Request.BreakGlass = true
+	gp.Report = p.Report.BreakGlassPreview(p.Actor)
+	on := actionSpec(gp, prod)
+	on.Title = "BREAK-GLASS " + spec.Title
+	on.ConfirmLabel = spec.ConfirmLabel + " (break-glass)"
+	requireReason(&on)
+	spec.Toggle = &DialogToggle{Key: breakGlassKey, Help: "break glass",
+		Off:    fmt.Sprintf("only %s blocks: %s breaks glass (you may; reason required)", what, breakGlassKey),
+		OnLine: fmt.Sprintf("break-glass overrides %s; recorded as break-glass", what),
+		On:     &on}
+	return spec
+}
+
+// requireReason makes a dialog typed with a required reason (break-glass always needs one).
+func requireReason(s *ConfirmSpec) {
+	s.Mode = ConfirmTyped
+	for i := range s.Fields {
+		if s.Fields[i].Key == "reason" {
+			s.Fields[i].Required = true
+			return
+		}
+	}
+	s.Fields = append([]DialogField{{Key: "reason", Label: "Reason", Placeholder: "why, in a sentence", Required: true}}, s.Fields...)
 }
