@@ -48,20 +48,7 @@ func (f framed) View() tea.View {
 // returns it.
 func waitFrame(t *testing.T, f framed, what string, ok func(string) bool) string {
 	t.Helper()
-	deadline := time.After(30 * time.Second)
-	for {
-		f.mu.Lock()
-		frame := *f.last
-		f.mu.Unlock()
-		if ok(frame) {
-			return frame
-		}
-		select {
-		case <-f.drawn:
-		case <-deadline:
-			t.Fatalf("no frame shows %s within 30s; last frame:\n%s", what, frame)
-		}
-	}
+	return waitFrameWithin(t, f, 30*time.Second, what, ok)
 }
 
 func line(frame, containing string) string {

@@ -1,0 +1,340 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/release-cockpit/cockpit/config"
+	"github.com/release-cockpit/cockpit/data/source"
+	"github.com/release-cockpit/cockpit/themes"
+)
+
+// The action flows of issue 8 on the simulation, through the real executor (data/source's
+// UIActions over the simulated workspace's deployer jobs and ledger). They change the
+// estate, so they run on an estate of their own (not the shared one of the golden frames);
+// each person is a cockpit joining the first one's simulation, as a second `cockpit demo
+// --as ...` does.
+
+// actionEstate is the flows' estate: its file, and the first cockpit (on-call's) that
+// serves the simulation the others join.
+type actionEstate struct {
+	path  string
+	owner *source.Source
+}
+
+func openActionEstate(t *testing.T) *actionEstate {
+	t.Helper()
+	needSim(t)
+	dir := t.TempDir()
+	e := &actionEstate{path: filepath.Join(dir, "estate.duckdb")}
+	owner, err := source.OpenDemo(context.Background(), config.Default(), source.DemoOptions{Path: e.path, Seed: 1, Now: testNow, Days: 3, As: "oncall"})
+	if err != nil {
+		t.Fatalf("opening the actions' simulated workspace: %v", err)
+	}
+	e.owner = owner
+	t.Cleanup(func() { owner.Close(); os.RemoveAll(dir) })
+	return e
+}
+
+// as is a cockpit of a simulated user on the estate (oncall is the owner itself).
+func (e *actionEstate) as(t *testing.T, role string) *source.Source {
+	t.Helper()
+	if role == "oncall" {
+		return e.owner
+	}
+	src, err := source.OpenDemo(context.Background(), config.Default(), source.DemoOptions{Path: e.path, Seed: 1, Now: testNow, Days: 3, As: role})
+	if err != nil {
+		t.Fatalf("joining the estate as %s: %v", role, err)
+	}
+	t.Cleanup(src.Close)
+	return src
+}
+
+// cockpitAs starts the TUI as a simulated user on the estate, in prod, wired as cockpit's
+// tui verb wires it (the simulation's policy, --read-only on top).
+func (e *actionEstate) cockpitAs(t *testing.T, role string, readOnly bool) (*teatest.TestModel, framed) {
+	t.Helper()
+	src := e.as(t, role)
+	pol, err := src.Policy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol.ReadOnly = pol.ReadOnly || readOnly
+	c := &Common{Theme: themes.Mono(), Glyphs: UnicodeGlyphs, Source: src, Now: src.Now, Timeout: 30 * time.Second,
+		Actions: source.UIActions{A: src.Actions(pol)}}
+	f := newFramed(New(c, Options{Env: "prod", Refresh: -1, Clock: func() time.Time { return testNow }}))
+	tm := teatest.NewTestModel(t, f, teatest.WithInitialTermSize(160, 45))
+	waitFrame(t, f, "prod's deployments", func(s string) bool { return strings.Contains(s, "› prod") && strings.Contains(s, "ecommerce_orders") })
+	return tm, f
+}
+
+func typeKeys(tm *teatest.TestModel, s string) {
+	for _, r := range s {
+		k := string(r)
+		if r == ' ' {
+			k = "space"
+		}
+		tm.Send(pressKey(k))
+	}
+}
+
+// confirmTyped fills a typed dialog whose focus is on its first input: the phrase, the
+// reason, the ticket, then presses the confirming button (tab past Cancel).
+func confirmTyped(tm *teatest.TestModel, phrase, reason, ticket string) {
+	typeKeys(tm, phrase)
+	tm.Send(pressKey("tab"))
+	typeKeys(tm, reason)
+	tm.Send(pressKey("tab"))
+	typeKeys(tm, ticket)
+	tm.Send(pressKey("tab")) // Cancel
+	tm.Send(pressKey("tab")) // the confirming button
+	tm.Send(pressKey("enter"))
+}
+
+func quit(t *testing.T, tm *teatest.TestModel) {
+	t.Helper()
+	tm.Send(pressKey("ctrl+c"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+}
+
+// rowWith is the frame's line that holds every one of want.
+func rowWith(frame string, want ...string) string {
+	for _, l := range strings.Split(frame, "\n") {
+		ok := true
+		for _, w := range want {
+			ok = ok && strings.Contains(l, w)
+		}
+		if ok {
+			return l
+		}
+	}
+	return ""
+}
+
+// waitRun waits for a frame as waitFrame does, long enough for a deployer run (its gate
+// reads the ledger: seconds, or a minute on a loaded machine).
+func waitRun(t *testing.T, f framed, what string, ok func(string) bool) string {
+	t.Helper()
+	return waitFrameWithin(t, f, 3*time.Minute, what, ok)
+}
+
+// cursorTo moves the cursor down until its row holds every one of want.
+func cursorTo(t *testing.T, tm *teatest.TestModel, f framed, want ...string) {
+	t.Helper()
+	for range 20 {
+		f.mu.Lock()
+		cur := line(*f.last, "▌")
+		f.mu.Unlock()
+		if rowWith(cur, want...) != "" {
+			return
+		}
+		tm.Send(pressKey("down"))
+		waitFrame(t, f, "the cursor on the next row", func(s string) bool { return line(s, "▌") != cur })
+	}
+	t.Fatalf("no row under the cursor holds %q", want)
+}
+
+var dialogTo = regexp.MustCompile(`to   (\S+)`)
+
+func TestActionFlowsOnTheSimulation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the action flows open their own simulated estate")
+	}
+	e := openActionEstate(t)
+
+	// As on-call: roll back the prod incident. The short estate's error budget is spent,
+	// so the rollback is refused for the budget alone and on-call, whom the policy lets,
+	// breaks glass with a reason; the typed confirmation, the progress to success, the row
+	// then showing the previous version, CURRENT and PINNED, and :audit the request as
+	// break-glass.
+	t.Run("oncall rolls back the prod incident", func(t *testing.T) {
+		tm, f := e.cockpitAs(t, "oncall", false)
+		waitFrame(t, f, "the incident under the cursor", func(s string) bool { return strings.Contains(line(s, "▌"), "ecommerce_orders") })
+		tm.Send(pressKey("b"))
+		dlg := waitFrame(t, f, "the rollback dialog", func(s string) bool { return strings.Contains(s, "Roll back ecommerce_orders in prod") })
+		for _, want := range []string{"from 2026.1122.21", "rollback target", "Type prod/ecommerce_orders to confirm", "run-now"} {
+			if !strings.Contains(dlg, want) {
+				t.Errorf("the rollback dialog lacks %q:\n%s", want, dlg)
+			}
+		}
+		m := dialogTo.FindStringSubmatch(dlg)
+		if m == nil {
+			t.Fatalf("the rollback dialog names no target version:\n%s", dlg)
+		}
+		target := m[1]
+		glass := strings.Contains(dlg, "✗ budget") || strings.Contains(dlg, "✗ no freeze")
+		if glass {
+			if !strings.Contains(dlg, "ctrl+g breaks glass") || !strings.Contains(dlg, "refused: ") {
+				t.Fatalf("the budget blocks the rollback but break-glass is not offered to on-call:\n%s", dlg)
+			}
+			tm.Send(pressKey(breakGlassKey))
+			bg := waitFrame(t, f, "the break-glass dialog", func(s string) bool { return strings.Contains(s, "BREAK-GLASS Roll back ecommerce_orders in prod") })
+			if !strings.Contains(bg, "overridden by break-glass") || strings.Contains(bg, "refused:") {
+				t.Fatalf("break-glass does not override the budget:\n%s", bg)
+			}
+		}
+		confirmTyped(tm, "prod/ecommerce_orders", "valid_client_id failures at 18 percent", "INC-50001")
+		prog := waitRun(t, f, "the progress to success", func(s string) bool { return strings.Contains(s, "✓ succeeded") })
+		if !strings.Contains(prog, "elapsed") || !strings.Contains(prog, "run ") {
+			t.Errorf("the progress does not show the run and the elapsed time:\n%s", prog)
+		}
+		if glass && !strings.Contains(prog, "(break-glass)") {
+			t.Errorf("the progress does not say it is break-glass:\n%s", prog)
+		}
+		tm.Send(pressKey("x")) // any key closes
+		after := waitFrame(t, f, "the rolled-back row", func(s string) bool {
+			return rowWith(s, "ecommerce_orders", target, "CURRENT", "PINNED") != ""
+		})
+		if strings.Contains(after, "Roll back ecommerce_orders") {
+			t.Errorf("the progress did not close:\n%s", after)
+		}
+		if glass {
+			tm.Send(pressKey(":"))
+			typeKeys(tm, "audit")
+			tm.Send(pressKey("enter"))
+			aud := waitFrame(t, f, "the request in :audit", func(s string) bool {
+				return rowWith(s, "deploy_requested", "ecommerce_orders@"+target) != ""
+			})
+			if r := rowWith(aud, "deploy_requested", "ecommerce_orders@"+target); !strings.Contains(r, "INC-50001") {
+				t.Errorf("the rollback's request is not recorded with its ticket:\n%s", r)
+			}
+			cursorTo(t, tm, f, "deploy_requested", "ecommerce_orders@"+target)
+			tm.Send(pressKey("enter"))
+			ev := waitFrame(t, f, "the request in full", func(s string) bool {
+				return strings.Contains(s, "break-glass") && strings.Contains(s, "overridden by break-glass")
+			})
+			if r := rowWith(ev, "break-glass", "yes"); r == "" {
+				t.Errorf("the request is not recorded as break-glass:\n%s", ev)
+			}
+		}
+		quit(t, tm)
+	})
+	// As release-manager: promoting the verified staging release to prod, found first on
+	// the board, is refused for the missing approval (and confirming only repeats why).
+	var release string
+	t.Run("release-manager is refused for a missing approval", func(t *testing.T) {
+		tm, f := e.cockpitAs(t, "release-manager", false)
+		tm.Send(pressKey("B"))
+		board := waitFrame(t, f, "the waiting release first on the board", func(s string) bool {
+			return strings.Contains(line(s, "▌"), "supply_chain_analytics") && strings.Contains(line(s, "▌"), "approval 0/1")
+		})
+		tm.Send(pressKey("p"))
+		dlg := waitFrame(t, f, "the promotion dialog", func(s string) bool { return strings.Contains(s, "Promote supply_chain_analytics@") })
+		if !strings.Contains(dlg, "refused: approvals") || !strings.Contains(dlg, "✗ approvals") {
+			t.Errorf("the promotion is not refused for the missing approval:\n%s\n%s", board, dlg)
+		}
+		if m := regexp.MustCompile(`Promote (supply_chain_analytics@\S+) to prod`).FindStringSubmatch(dlg); m != nil {
+			release = m[1]
+		}
+		confirmTyped(tm, "prod/supply_chain_analytics", "weekly KPI release", "CHG-48230")
+		waitFrame(t, f, "the refusal repeated", func(s string) bool { return strings.Contains(s, "✗ refused: approvals") })
+		tm.Send(pressKey("esc"))
+		waitFrame(t, f, "the board again", func(s string) bool { return !strings.Contains(s, "Promote supply_chain_analytics@") })
+		quit(t, tm)
+	})
+
+	// As lead: approve the request, from the board too.
+	t.Run("lead approves", func(t *testing.T) {
+		if release == "" {
+			t.Fatal("the refused promotion named no release (it runs first)")
+		}
+		tm, f := e.cockpitAs(t, "lead", false)
+		tm.Send(pressKey("B"))
+		waitFrame(t, f, "the waiting release on the board", func(s string) bool { return strings.Contains(line(s, "▌"), "supply_chain_analytics") })
+		tm.Send(pressKey("a"))
+		dlg := waitFrame(t, f, "the approval dialog", func(s string) bool { return strings.Contains(s, "Approve "+release+" into prod") })
+		if strings.Contains(dlg, "refused") {
+			t.Fatalf("the lead's approval is refused:\n%s", dlg)
+		}
+		confirmTyped(tm, "prod/supply_chain_analytics", "KPI numbers checked with finance", "")
+		waitRun(t, f, "the approval recorded", func(s string) bool { return strings.Contains(s, "✓ done") })
+		tm.Send(pressKey("x"))
+		waitFrame(t, f, "the board without the missing approval", func(s string) bool {
+			l := line(s, "supply_chain_analytics")
+			return l != "" && !strings.Contains(l, "approval 0/1") && !strings.Contains(s, "✓ done")
+		})
+		quit(t, tm)
+	})
+
+	// As release-manager: the promotion now succeeds, and the board shows it current.
+	t.Run("release-manager promotes", func(t *testing.T) {
+		if release == "" {
+			t.Fatal("the refused promotion named no release (it runs first)")
+		}
+		tm, f := e.cockpitAs(t, "release-manager", false)
+		tm.Send(pressKey("B"))
+		waitFrame(t, f, "the waiting release on the board", func(s string) bool { return strings.Contains(line(s, "▌"), "supply_chain_analytics") })
+		tm.Send(pressKey("p"))
+		dlg := waitFrame(t, f, "the promotion dialog", func(s string) bool { return strings.Contains(s, "Promote "+release+" to prod") })
+		if strings.Contains(dlg, "refused") || !strings.Contains(dlg, "✓ approvals") {
+			t.Fatalf("the approved promotion is refused:\n%s", dlg)
+		}
+		confirmTyped(tm, "prod/supply_chain_analytics", "weekly KPI release", "CHG-48230")
+		waitRun(t, f, "the promotion's success", func(s string) bool { return strings.Contains(s, "✓ succeeded") })
+		tm.Send(pressKey("x"))
+		version := strings.TrimPrefix(release, "supply_chain_analytics@")
+		waitFrame(t, f, "the release current in prod on the board", func(s string) bool {
+			l := line(s, "supply_chain_analytics")
+			return l != "" && !strings.Contains(s, "✓ succeeded") && strings.Count(l, version) >= 3
+		})
+		quit(t, tm)
+	})
+
+	// As viewer: every action is shown disabled, with the reason, in help and on its key.
+	t.Run("viewer sees every action disabled with the reason", func(t *testing.T) {
+		tm, f := e.cockpitAs(t, "viewer", false)
+		tm.Send(pressKey("?"))
+		help := waitFrame(t, f, "help with the disabled actions", func(s string) bool { return strings.Contains(s, "(disabled:") })
+		for _, k := range actionKinds {
+			if r := rowWith(help, k.Verb+" (disabled:"); r == "" {
+				t.Errorf("help does not list %s (%s) as disabled with its reason:\n%s", k.Key, k.Verb, help)
+			}
+		}
+		tm.Send(pressKey("?"))
+		waitFrame(t, f, "help closed", func(s string) bool { return !strings.Contains(s, "(disabled:") })
+		// On the home's incident every key but p (prod is the last environment); p on the
+		// board's release waiting for prod.
+		for _, k := range []string{"b", "a", "P", "x", "B", "p"} {
+			if k == "B" {
+				tm.Send(pressKey(k))
+				waitFrame(t, f, "the board", func(s string) bool { return strings.Contains(line(s, "▌"), "supply_chain_analytics") })
+				continue
+			}
+			tm.Send(pressKey(k))
+			dlg := waitFrame(t, f, "the disabled action's reason ("+k+")", func(s string) bool { return strings.Contains(s, "(disabled)") })
+			if !strings.Contains(dlg, "Not allowed") || !strings.Contains(dlg, "not in prod's") {
+				t.Errorf("%s: the disabled action does not say why:\n%s", k, dlg)
+			}
+			tm.Send(pressKey("esc"))
+			waitFrame(t, f, "the dialog closed", func(s string) bool { return !strings.Contains(s, "(disabled)") })
+		}
+		quit(t, tm)
+	})
+
+	// --read-only removes the action keys, from help too.
+	t.Run("read-only removes the keys", func(t *testing.T) {
+		tm, f := e.cockpitAs(t, "release-manager", true)
+		tm.Send(pressKey("?"))
+		help := waitFrame(t, f, "help", func(s string) bool { return strings.Contains(s, "esc or ? closes help") })
+		for _, k := range actionKinds {
+			if strings.Contains(help, k.Verb) {
+				t.Errorf("read-only help lists %q:\n%s", k.Verb, help)
+			}
+		}
+		tm.Send(pressKey("?"))
+		waitFrame(t, f, "help closed", func(s string) bool { return !strings.Contains(s, "esc or ? closes help") })
+		// p does nothing: had it opened a dialog, the ? after it would not open help.
+		tm.Send(pressKey("p"))
+		tm.Send(pressKey("?"))
+		if s := waitFrame(t, f, "help again", func(s string) bool { return strings.Contains(s, "esc or ? closes help") }); strings.Contains(s, "Promote ") {
+			t.Errorf("p opened a dialog in read-only mode:\n%s", s)
+		}
+		quit(t, tm)
+	})
+}
