@@ -55,66 +55,13 @@ var (
 	ErrFailed = errors.New("the deployment failed")
 )
 
-// ActionRequest is what a person asks for.
-type ActionRequest struct {
-	Action model.Action // promote, rollback, approve, pin, unpin or veto
-	Bundle string
-	// Version is the release promoted, approved or vetoed; for a rollback the target
-	// (empty: the last verified earlier deployment); unused by pin and unpin.
-	Version string
-	// Environment is the target: promoted into, rolled back, approved in, pinned, unpinned;
-	// for a veto where it is given (a veto applies everywhere).
-	Environment string
-	Reason      string
-	Ticket      string
-	BreakGlass  bool
-	// RetryOf is the request a retry is a new attempt of (cockpit retry REQUEST_ID); Action,
-	// Bundle, Version and Environment then come from it.
-	RetryOf string
-	// RequestID judges a request already in the ledger (`cockpit gate` in the deployer run,
-	// reconciliation): it is not in flight against itself and its approvals count.
-	RequestID string
-}
-
-// Plan is what an action will do, judged before anything is written.
-type Plan struct {
-	Request ActionRequest
-	// Actor is who acts (SCIM userName), Permission their level on the deployer job.
-	Actor      string
-	Groups     []string
-	Permission model.PermissionLevel
-	// Report is every gate with its status.
-	Report model.GateReport
-	// From is the current deployment in the environment (zero when none); To the release
-	// the action lands (promote, rollback, retry) or acts on.
-	From model.Deployment
-	To   model.Release
-	// Resources are the jobs and pipelines the deployment touches.
-	Resources []model.ReleaseResource
-	// RequestID is the deploy_requested event id (and RunNow's idempotency token); Existing
-	// says the request is already in the ledger (approved earlier, or a racing cockpit's).
-	RequestID string
-	Existing  bool
-	// AwaitsApproval: a promotion whose only blocking gate is its approvals and that has no
-	// pending request: executing it records the request for approvers and stops.
-	AwaitsApproval bool
-	// JobID, Parameters and Call describe the deployer run (promote, rollback, retry).
-	JobID      int64
-	Parameters map[string]string
-	Call       string
-	// Writes lists what executing will do, in order.
-	Writes []string
-	// attempt numbers the retry; state is the ledger state the plan was made on.
-	state model.BundleState
-}
-
-// OK reports whether every gate passes.
-func (p Plan) OK() bool { return p.Report.OK() }
-
-// RunsDeployer reports whether executing the plan runs the deployer job.
-func (p Plan) RunsDeployer() bool {
-	return p.Request.Action == model.ActionPromote || p.Request.Action == model.ActionRollback
-}
+// ActionRequest is what a person asks for, Plan what an action will do, judged before
+// anything is written: the model's types (model.ActionRequest, model.ActionPlan), which the
+// terminal UI reads as they are.
+type (
+	ActionRequest = model.ActionRequest
+	Plan          = model.ActionPlan
+)
 
 // Whoami is who the workspace says the user is in an environment, with their effective
 // permission on its deployer job (user, group or inherited entries).
@@ -186,7 +133,7 @@ func (a *Actions) Plan(ctx context.Context, req ActionRequest) (Plan, error) {
 	if err != nil {
 		return Plan{}, a.src.warehouseProblem(e, err)
 	}
-	p.state = model.DeriveState(req.Bundle, events)
+	p.State = model.DeriveState(req.Bundle, events)
 	if err := a.judge(ctx, e, &p, events); err != nil {
 		return Plan{}, err
 	}
@@ -196,7 +143,7 @@ func (a *Actions) Plan(ctx context.Context, req ActionRequest) (Plan, error) {
 // judge fills the gates, versions, request id, resources and call of a plan from its state.
 func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []model.LedgerEvent) error {
 	req := p.Request
-	env := p.state.Env(req.Environment)
+	env := p.State.Env(req.Environment)
 	if cur, ok := env.Current(); ok {
 		p.From = cur.Deployment
 	}
@@ -204,7 +151,7 @@ func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []m
 		Action: req.Action, Policy: a.policy, Environment: req.Environment,
 		Release:   model.Release{Bundle: req.Bundle, Version: req.Version, GitSHA: gitSHAOf(events, req.Version)},
 		Principal: model.Principal{User: p.Actor, Groups: p.Groups}, Permission: p.Permission,
-		Ticket: req.Ticket, Reason: req.Reason, BreakGlass: req.BreakGlass, State: p.state, Now: a.src.Now(),
+		Ticket: req.Ticket, Reason: req.Reason, BreakGlass: req.BreakGlass, State: p.State, Now: a.src.Now(),
 	}
 	if req.RequestID != "" {
 		// A request in the ledger (cockpit gate, reconciliation): its current attempt's id

@@ -12,29 +12,12 @@ import (
 	"github.com/release-cockpit/cockpit/model"
 )
 
-// Progress is one observation of a deployer run being followed.
-type Progress struct {
-	RequestID string
-	RunID     int64
-	// State is PENDING, RUNNING, TERMINATED, ...; Task the task running, if any.
-	State   string
-	Task    string
-	Elapsed time.Duration
-	RunURL  string
-}
-
-// Outcome is how an executed action ended.
-type Outcome struct {
-	RequestID string
-	RunID     int64
-	RunURL    string
-	// State is succeeded, failed, running (not followed: --no-wait), awaiting_approval, or
-	// done for the actions that only write the ledger.
-	State   string
-	Message string
-	// Events are the ids of the ledger events this execution wrote (or found written).
-	Events []string
-}
+// Progress is one observation of a deployer run being followed, Outcome how an executed
+// action ended: the model's types.
+type (
+	Progress = model.ActionProgress
+	Outcome  = model.ActionOutcome
+)
 
 // ExecOptions say how to execute a plan.
 type ExecOptions struct {
@@ -66,8 +49,8 @@ func (a *Actions) Execute(ctx context.Context, p Plan, o ExecOptions) (Outcome, 
 	}
 	// The state just before executing: a change since the plan stops the action.
 	fresh := p
-	fresh.state = model.DeriveState(p.Request.Bundle, events)
-	if cur, _ := fresh.state.Env(p.Request.Environment).Current(); cur.ID != p.From.ID {
+	fresh.State = model.DeriveState(p.Request.Bundle, events)
+	if cur, _ := fresh.State.Env(p.Request.Environment).Current(); cur.ID != p.From.ID {
 		return Outcome{}, fmt.Errorf("%w: %s in %s was %s when planned and is %s now: look again and retry",
 			ErrChanged, p.Request.Bundle, p.Request.Environment, orNone(p.From.Release.Version), orNone(cur.Release.Version))
 	}

@@ -90,7 +90,7 @@ func (a *Actions) judgeRun(ctx context.Context, e *Environment, creator string, 
 	}
 	p := Plan{Request: ActionRequest{Action: in.Action, Bundle: in.Release.Bundle, Version: in.Release.Version, Environment: env,
 		Reason: in.Reason, Ticket: in.Ticket, BreakGlass: in.BreakGlass, RequestID: in.RequestID},
-		Actor: who.UserName, Groups: who.Groups, Permission: perm, state: state}
+		Actor: who.UserName, Groups: who.Groups, Permission: perm, State: state}
 	if err := a.judge(ctx, e, &p, events); err != nil {
 		return model.GateReport{}, nil, err
 	}

@@ -6,9 +6,8 @@ import (
 	"github.com/release-cockpit/cockpit/model"
 )
 
-// UIActions is the executor in the terms the terminal UI reads (ui.ActionSource: model
-// types only, the UI depends on no data package): plans, executions with their progress,
-// and the requests left in flight.
+// UIActions is the executor as the terminal UI calls it (ui.ActionSource): the same plans,
+// executions and outcomes (model types), with the options of an execution in its arguments.
 type UIActions struct{ A *Actions }
 
 // Policy is the policy the actions are judged by.
@@ -19,34 +18,14 @@ func (u UIActions) Whoami(ctx context.Context, env string) (model.Principal, mod
 	return u.A.Whoami(ctx, env)
 }
 
-// PlanAction plans an action (Plan) and describes it.
+// PlanAction plans an action (Plan).
 func (u UIActions) PlanAction(ctx context.Context, r model.ActionRequest) (model.ActionPlan, error) {
-	p, err := u.A.Plan(ctx, ActionRequest{Action: r.Action, Bundle: r.Bundle, Version: r.Version, Environment: r.Environment,
-		Reason: r.Reason, Ticket: r.Ticket, BreakGlass: r.BreakGlass, RetryOf: r.RetryOf})
-	if err != nil {
-		return model.ActionPlan{}, err
-	}
-	req := p.Request
-	return model.ActionPlan{
-		Request: model.ActionRequest{Action: req.Action, Bundle: req.Bundle, Version: req.Version, Environment: req.Environment,
-			Reason: req.Reason, Ticket: req.Ticket, BreakGlass: req.BreakGlass, RetryOf: req.RetryOf},
-		Actor: p.Actor, Report: p.Report, From: p.From, To: p.To, Resources: p.Resources, RequestID: p.RequestID,
-		AwaitsApproval: p.AwaitsApproval, Call: p.Call, Writes: p.Writes, Handle: p,
-	}, nil
+	return u.A.Plan(ctx, r)
 }
 
 // ExecuteAction executes a plan PlanAction made, following the deployer run to its end.
 func (u UIActions) ExecuteAction(ctx context.Context, p model.ActionPlan, progress func(model.ActionProgress)) (model.ActionOutcome, error) {
-	plan, ok := p.Handle.(Plan)
-	if !ok {
-		return model.ActionOutcome{}, input("the plan was not made by this executor: plan again")
-	}
-	out, err := u.A.Execute(ctx, plan, ExecOptions{Progress: func(pr Progress) {
-		if progress != nil {
-			progress(model.ActionProgress{RequestID: pr.RequestID, RunID: pr.RunID, State: pr.State, Task: pr.Task, Elapsed: pr.Elapsed, RunURL: pr.RunURL})
-		}
-	}})
-	return outcome(out), err
+	return u.A.Execute(ctx, p, ExecOptions{Progress: progress})
 }
 
 // InFlight lists the requests without a result.
@@ -54,10 +33,5 @@ func (u UIActions) InFlight(ctx context.Context) ([]model.Request, error) { retu
 
 // Reconcile settles a request left in flight from its run's state.
 func (u UIActions) Reconcile(ctx context.Context, r model.Request) (model.ActionOutcome, error) {
-	out, err := u.A.Reconcile(ctx, r)
-	return outcome(out), err
-}
-
-func outcome(o Outcome) model.ActionOutcome {
-	return model.ActionOutcome{RequestID: o.RequestID, RunID: o.RunID, RunURL: o.RunURL, State: o.State, Message: o.Message}
+	return u.A.Reconcile(ctx, r)
 }
