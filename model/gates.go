@@ -332,11 +332,13 @@ func GateInputFor(p Policy, s BundleState, r Request, now time.Time) GateInput {
 }
 
 // GateForRun is what `cockpit gate` judges a deployer run by: the request its job parameters
-// name (bundle, version, target, request_id), asked by the run's creator. It refuses, with
+// name (bundle, version, target, request_id), judged for the run's creator. It refuses, with
 // the reason, a run whose parameters are missing, whose request is not in the ledger, or
-// that does not match its request (another release, environment or person): a run created
-// directly through the API must carry a request the ledger knows. The caller adds the
-// creator's permission, the pre-deploy checks and the budget.
+// that does not match its request (another release or environment, or another person than
+// the one who asked, except the execution of a promotion that needed approvals by someone
+// the gates then authorize: ExecutedByAnother): a run created directly through the API
+// must carry a request the ledger knows. The caller adds the creator's permission, the
+// pre-deploy checks and the budget.
 func GateForRun(p Policy, s BundleState, params map[string]string, creator Principal, now time.Time) (GateInput, error) {
 	for _, k := range []string{"bundle", "version", "target", "request_id"} {
 		if strings.TrimSpace(params[k]) == "" {
@@ -353,11 +355,20 @@ func GateForRun(p Policy, s BundleState, params map[string]string, creator Princ
 	if r.Release.Version != params["version"] {
 		return GateInput{}, fmt.Errorf("the run deploys %s@%s, but request %s is for %s", s.Bundle, params["version"], r.ID, r.Release.ID())
 	}
-	if !strings.EqualFold(r.AttemptBy, creator.User) {
-		return GateInput{}, fmt.Errorf("the run was created by %s, but request %s was made by %s", creator.User, params["request_id"], r.AttemptBy)
+	if !strings.EqualFold(r.AttemptBy, creator.User) && !ExecutedByAnother(r, creator.User) {
+		return GateInput{}, fmt.Errorf("the run was created by %s, but request %s was made by %s: only a promotion that needed approvals may be executed by someone other than its requester", creator.User, params["request_id"], r.AttemptBy)
 	}
 	in := GateInputFor(p, s, r, now)
 	in.Principal = creator
 	in.RequestID = params["request_id"]
 	return in, nil
+}
+
+// ExecutedByAnother reports whether a deployer run of request r created by executor is
+// judged as someone else's execution of the request (see GateForRun): the request is a
+// promotion made awaiting approval, and the gates are then judged for the executor (their
+// grant and CAN_MANAGE_RUN, approvals by people other than the requester and the executor:
+// requester, approvers and executor are three roles, of at least two people).
+func ExecutedByAnother(r Request, executor string) bool {
+	return !strings.EqualFold(r.AttemptBy, executor) && r.ApprovalsRequired > 0 && r.Action == ActionPromote
 }

@@ -239,6 +239,11 @@ func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []m
 		p.Writes = []string{"deploy_requested (awaiting approval) " + p.RequestID}
 	case p.Existing:
 		p.Writes = []string{"RunNow with the approved request's id as idempotency token", "deploy_started with the run id", "follow the run", "the result event"}
+		if r, ok := env.Request(in.RequestID); ok && model.ExecutedByAnother(r, p.Actor) {
+			// cockpit gate judges the run for its creator: this person, whose own approval
+			// does not count (GateForRun).
+			p.Writes = append([]string{fmt.Sprintf("execute request %s of %s as its executor (the run is yours; cockpit gate judges it for you)", r.ID, r.Requester)}, p.Writes...)
+		}
 	default:
 		p.Writes = []string{"deploy_requested " + p.RequestID, "RunNow with idempotency_token " + p.RequestID, "deploy_started with the run id", "follow the run", "the result event"}
 	}
@@ -254,7 +259,8 @@ func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []m
 // change (two panes, a double submit) write the same request and their RunNow tokens
 // collide on purpose: one deployer run. Two people racing write two requests; the later
 // one's re-read before RunNow finds the other in flight (the not_in_flight gate), and a
-// deployer run judges its request as asked by its creator only (cockpit gate).
+// deployer run judges its request for its creator (cockpit gate), who must be the requester
+// unless the request is a promotion that needed approvals (model.GateForRun).
 func requestID(from model.Deployment, req ActionRequest, to, actor string, env model.EnvState) string {
 	base := from.ID
 	if base == "" {

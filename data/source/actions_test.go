@@ -473,3 +473,42 @@ func TestCockpitRecordWritesTheOneResultOfItsRunsRequest(t *testing.T) {
 		t.Error("recording for an unknown run succeeded")
 	}
 }
+
+// Someone other than the requester (the CI deployer, a promoter too) executes an approved
+// promotion: the plan says so, the deployer run's gate judges it for them and passes, the
+// deployment lands, and the ledger keeps both: the request is marco's, the run the
+// deployer's.
+func TestAnApprovedPromotionIsExecutedByAnotherAuthorizedPerson(t *testing.T) {
+	s, _ := fastDemo(t)
+	ctx := context.Background()
+	pol := testPolicy()
+	v := stagedVersion(t, s)
+	promote := ActionRequest{Action: model.ActionPromote, Bundle: sim.AwaitingBundle, Version: v, Environment: "prod", Reason: "weekly KPI release", Ticket: "CHG-1"}
+	ci := actionsAs(t, s, "ci", pol)
+	if p := plan(t, ci, promote); p.OK() || !p.Existing || gate(t, p, model.GateApprovals).OK {
+		t.Fatalf("the deployer executing an unapproved request: existing %v, %q", p.Existing, p.Report.Reasons())
+	}
+	lead := actionsAs(t, s, "lead", pol)
+	if _, err := lead.Execute(ctx, plan(t, lead, ActionRequest{Action: model.ActionApprove, Bundle: sim.AwaitingBundle, Version: v, Environment: "prod", Reason: "reviewed"}), ExecOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p := plan(t, ci, promote)
+	if !p.OK() || !p.Existing || !strings.Contains(strings.Join(p.Writes, "\n"), "as its executor") {
+		t.Fatalf("the approved request planned by the deployer: %q %v", p.Report.Reasons(), p.Writes)
+	}
+	out, err := ci.Execute(ctx, p, ExecOptions{})
+	if err != nil || out.State != "succeeded" {
+		t.Fatalf("the deployer's execution of marco's approved request: %+v, %v", out, err)
+	}
+	if got := currentIn(t, s, "prod", sim.AwaitingBundle); got != v {
+		t.Errorf("prod runs %s, want %s", got, v)
+	}
+	started, err := s.ledger.EventByID(ctx, model.DerivedEventID(p.RequestID, "started"))
+	if err != nil || started.Actor != ci.src.user {
+		t.Errorf("deploy_started by %q, want the executor %q: %v", started.Actor, ci.src.user, err)
+	}
+	req, err := s.ledger.EventByID(ctx, p.RequestID)
+	if err != nil || req.Actor == ci.src.user {
+		t.Errorf("the request's requester became %q: %v", req.Actor, err)
+	}
+}
