@@ -70,7 +70,8 @@ func (e *actionEstate) cockpitAs(t *testing.T, role string, readOnly bool) (*tea
 		Actions: source.UIActions{A: src.Actions(pol)}}
 	f := newFramed(New(c, Options{Env: "prod", Refresh: -1, Clock: func() time.Time { return testNow }}))
 	tm := teatest.NewTestModel(t, f, teatest.WithInitialTermSize(160, 45))
-	waitFrame(t, f, "prod's deployments", func(s string) bool { return strings.Contains(s, "› prod") && strings.Contains(s, "ecommerce_orders") })
+	// A new cockpit's first load of a fresh estate: as long as a deployer run may take.
+	waitRun(t, f, "prod's deployments", func(s string) bool { return strings.Contains(s, "› prod") && strings.Contains(s, "ecommerce_orders") })
 	return tm, f
 }
 
