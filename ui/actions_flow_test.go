@@ -69,7 +69,7 @@ func (e *actionEstate) cockpitAs(t *testing.T, role string, readOnly bool) (*tea
 	c := &Common{Theme: themes.Mono(), Glyphs: UnicodeGlyphs, Source: src, Now: src.Now, Timeout: 30 * time.Second,
 		Actions: source.UIActions{A: src.Actions(pol)}}
 	f := newFramed(New(c, Options{Env: "prod", Refresh: -1, Clock: func() time.Time { return testNow }}))
-	tm := teatest.NewTestModel(t, f, teatest.WithInitialTermSize(160, 45))
+	tm := teatest.NewTestModel(t, f, teatest.WithInitialTermSize(actionFlowWidth, 45))
 	// A new cockpit's first load of a fresh estate: as long as a deployer run may take.
 	waitRun(t, f, "prod's deployments", func(s string) bool { return strings.Contains(s, "› prod") && strings.Contains(s, "ecommerce_orders") })
 	return tm, f
@@ -116,6 +116,66 @@ func rowWith(frame string, want ...string) string {
 		}
 	}
 	return ""
+}
+
+// actionFlowWidth is the flows' terminal width.
+const actionFlowWidth = 160
+
+// helpEntries reads a help frame drawn at width back into its entries: each key (or
+// command, or legend term) with its whole description, the lines it wraps over joined
+// (help flows its entries down a column, then on to the next, wrapping descriptions).
+func helpEntries(frame string, width int) map[string]string {
+	lines := strings.Split(frame, "\n")
+	start, end := -1, len(lines)
+	for i, l := range lines {
+		switch {
+		case start < 0 && strings.HasPrefix(strings.TrimSpace(l), "keys"):
+			start = i + 1
+		case start >= 0 && strings.Contains(l, "closes help"):
+			end = i
+		}
+	}
+	if start < 0 || start > end {
+		return nil
+	}
+	// Only the entries' lines: without the blank line under the title and the page's
+	// padding below, a column goes on at the next one's top.
+	for start < end && strings.TrimSpace(lines[start]) == "" {
+		start++
+	}
+	for end > start && strings.TrimSpace(lines[end-1]) == "" {
+		end--
+	}
+	ncol := helpColumns(width)
+	colW := max(10, (width-1)/ncol-1)
+	out := map[string]string{}
+	var key string
+	var desc []string
+	flush := func() {
+		if key != "" {
+			out[key] = strings.Join(desc, " ")
+		}
+		key, desc = "", nil
+	}
+	for c := range ncol {
+		for _, l := range lines[start:end] {
+			r := []rune(l)
+			from, to := min(len(r), 1+c*(colW+1)), min(len(r), 1+c*(colW+1)+colW)
+			cell := string(r[from:to])
+			words := strings.Fields(cell)
+			switch {
+			case len(words) == 0:
+				flush()
+			case !strings.HasPrefix(cell, " "): // a new entry: its key, then its description
+				flush()
+				key, desc = words[0], words[1:]
+			default:
+				desc = append(desc, words...)
+			}
+		}
+	}
+	flush()
+	return out
 }
 
 // waitRun waits for a frame as waitFrame does, long enough for a deployer run (its gate
@@ -292,9 +352,11 @@ func TestActionFlowsOnTheSimulation(t *testing.T) {
 		tm, f := e.cockpitAs(t, "viewer", false)
 		tm.Send(pressKey("?"))
 		help := waitFrame(t, f, "help with the disabled actions", func(s string) bool { return strings.Contains(s, "(disabled:") })
+		entries := helpEntries(help, actionFlowWidth)
 		for _, k := range actionKinds {
-			if r := rowWith(help, k.Verb+" (disabled:"); r == "" {
-				t.Errorf("help does not list %s (%s) as disabled with its reason:\n%s", k.Key, k.Verb, help)
+			e := entries[k.Key]
+			if !strings.HasPrefix(e, k.Verb+" (disabled: ") || !strings.Contains(e, "are not in prod's") {
+				t.Errorf("help does not list %s (%s) as disabled with its reason: %q\n%s", k.Key, k.Verb, e, help)
 			}
 		}
 		tm.Send(pressKey("?"))
