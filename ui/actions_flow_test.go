@@ -249,7 +249,7 @@ func TestActionFlowsOnTheSimulation(t *testing.T) {
 			t.Errorf("the progress does not say it is break-glass:\n%s", prog)
 		}
 		tm.Send(pressKey("x")) // any key closes
-		after := waitFrame(t, f, "the rolled-back row", func(s string) bool {
+		after := waitRun(t, f, "the home reloaded with the rolled-back row", func(s string) bool {
 			return rowWith(s, "ecommerce_orders", target, "CURRENT", "PINNED") != ""
 		})
 		if strings.Contains(after, "Roll back ecommerce_orders") {
@@ -316,7 +316,7 @@ func TestActionFlowsOnTheSimulation(t *testing.T) {
 		confirmTyped(tm, "prod/supply_chain_analytics", "KPI numbers checked with finance", "")
 		waitRun(t, f, "the approval recorded", func(s string) bool { return strings.Contains(s, "✓ done") })
 		tm.Send(pressKey("x"))
-		waitFrame(t, f, "the board without the missing approval", func(s string) bool {
+		waitRun(t, f, "the board reloaded without the missing approval", func(s string) bool {
 			l := line(s, "supply_chain_analytics")
 			return l != "" && !strings.Contains(l, "approval 0/1") && !strings.Contains(s, "✓ done")
 		})
@@ -340,7 +340,7 @@ func TestActionFlowsOnTheSimulation(t *testing.T) {
 		waitRun(t, f, "the promotion's success", func(s string) bool { return strings.Contains(s, "✓ succeeded") })
 		tm.Send(pressKey("x"))
 		version := strings.TrimPrefix(release, "supply_chain_analytics@")
-		waitFrame(t, f, "the release current in prod on the board", func(s string) bool {
+		waitRun(t, f, "the board reloaded with the release current in prod", func(s string) bool {
 			l := line(s, "supply_chain_analytics")
 			return l != "" && !strings.Contains(s, "✓ succeeded") && strings.Count(l, version) >= 3
 		})
@@ -362,11 +362,12 @@ func TestActionFlowsOnTheSimulation(t *testing.T) {
 		tm.Send(pressKey("?"))
 		waitFrame(t, f, "help closed", func(s string) bool { return !strings.Contains(s, "(disabled:") })
 		// On the home's incident every key but p (prod is the last environment); p on the
-		// board's release waiting for prod.
+		// board's first release waiting for prod (which one depends on what the flows
+		// before promoted).
 		for _, k := range []string{"b", "a", "P", "x", "B", "p"} {
 			if k == "B" {
 				tm.Send(pressKey(k))
-				waitFrame(t, f, "the board", func(s string) bool { return strings.Contains(line(s, "▌"), "supply_chain_analytics") })
+				waitRun(t, f, "the board", func(s string) bool { return strings.Contains(line(s, "▌"), "→ prod") })
 				continue
 			}
 			tm.Send(pressKey(k))
