@@ -24,6 +24,8 @@ type ActionSource interface {
 	ExecuteAction(ctx context.Context, p model.ActionPlan, progress func(model.ActionProgress)) (model.ActionOutcome, error)
 	InFlight(ctx context.Context) ([]model.Request, error)
 	Reconcile(ctx context.Context, r model.Request) (model.ActionOutcome, error)
+	// Budget is a bundle's error budget in an environment under the policy's SLO.
+	Budget(ctx context.Context, bundle, env string) (model.Budget, error)
 }
 
 // actionTarget is what an action key acts on: a bundle in an environment, the version

@@ -162,11 +162,17 @@ func stateLine(g Glyphs, st model.BundleState, env, version string, now time.Tim
 	if v, ok := st.Vetoed(version); ok {
 		say("VETOED in "+v.Environment, v.By, v.At, v.Reason, v.Ticket)
 	}
-	if r, ok := es.RolledBack(version); ok {
+	r, rolledBack := es.RolledBack(version)
+	if rolledBack {
 		say(fmt.Sprintf("ROLLED BACK to %s", r.To), r.Requester, r.At, r.Reason, r.Ticket)
 	}
 	if p := es.Pin; p != nil {
-		say(fmt.Sprintf("PINNED %s at %s", env, p.Version), p.By, p.At, p.Reason, p.Ticket)
+		if rolledBack && p.Version == r.To && strings.HasPrefix(p.Reason, "rolled back ") {
+			// The rollback's own pin: its who, why and ticket are the rollback's, said above.
+			parts = append(parts, fmt.Sprintf("%s PINNED at %s by the rollback: promotion refused until unpinned", env, p.Version))
+		} else {
+			say(fmt.Sprintf("PINNED %s at %s", env, p.Version), p.By, p.At, p.Reason, p.Ticket)
+		}
 	}
 	if len(parts) == 0 {
 		return ""

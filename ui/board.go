@@ -41,7 +41,13 @@ type board struct {
 	loaded   bool
 	loadedAt time.Time
 	err      error
-	entries  []boardEntry
+	states   []model.BundleState
+	// budgeting: the budgets of the last load are being read (the status bar says loading).
+	budgeting bool
+	entries   []boardEntry
+	// budgets are the error budgets by bundle and environment, read after each load
+	// where each bundle's promotion would be judged (boardBudgets).
+	budgets map[string]map[string]model.Budget
 
 	table *Table
 	keys  boardKeys
@@ -95,11 +101,20 @@ func (b *board) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		if msg.gen == b.gen {
 			b.loading, b.loaded, b.err, b.loadedAt = false, true, nil, msg.at
 			b.setStates(msg.states)
+			cmd := b.loadBudgets()
+			b.budgeting = cmd != nil
+			return b, cmd
+		}
+		return b, nil
+	case boardBudgets:
+		if msg.gen == b.gen {
+			b.budgets, b.budgeting = msg.budgets, false
+			b.setStates(b.states)
 		}
 		return b, nil
 	case boardFailed:
 		if msg.gen == b.gen {
-			b.loading, b.err = false, msg.err
+			b.loading, b.budgeting, b.err = false, false, msg.err
 			if !b.loaded {
 				b.table.SetEmpty(fmt.Sprintf("could not read the ledger (r retries): %v", msg.err))
 			}
@@ -162,11 +177,12 @@ func indexOf(xs []string, s string) int {
 }
 
 func (b *board) setStates(states []model.BundleState) {
-	in := boardInput{States: states, Policy: b.acts.policy(), Now: b.now()}
+	b.states = states
+	in := boardInput{States: states, Policy: b.acts.policy(), Budgets: b.budgets, Now: b.now()}
 	b.entries = buildBoard(in)
 	rows := make([]*Row, len(b.entries))
 	for i, e := range b.entries {
-		rows[i] = boardRow(b.c.Glyphs, e, nil)
+		rows[i] = boardRow(b.c.Glyphs, e, b.budgets[e.Bundle])
 	}
 	b.table.SetRows(rows)
 	b.table.SetEmpty("no bundle has a deployment in the ledger's last 14 days")
@@ -264,7 +280,7 @@ func (b *board) Crumb() string { return "board" }
 
 // Status tells the status bar about the ledger's data.
 func (b *board) Status() Status {
-	return Status{Loading: b.loading, LoadedAt: b.loadedAt, Problem: b.err}
+	return Status{Loading: b.loading || b.budgeting, LoadedAt: b.loadedAt, Problem: b.err}
 }
 
 // openBoard goes to the promotion board (:board): from the home, like every : command.

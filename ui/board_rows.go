@@ -138,7 +138,8 @@ func blockedBy(gates []model.Gate, name model.GateName) bool {
 	return false
 }
 
-// Board columns: the bundle, one per environment, what waits and what blocks it.
+// Board columns: the bundle, one per environment, what waits, the error budget left where
+// its promotion would be judged, and what blocks it.
 const (
 	boardColBundle = 0
 	boardColFirst  = 1 // the first environment's column
@@ -152,15 +153,43 @@ func boardColumns(envs []string) []Column {
 	}
 	cols = append(cols,
 		Column{Title: "WAITING", Min: 9, Max: 10, Flex: true, Priority: 1},
+		// The budget gives way first at narrow widths (before the environments: at 80
+		// columns the waiting version matters more); a spent budget that blocks what waits
+		// is also among BLOCKED BY.
+		Column{Title: "BUDGET", Min: 6, Max: 6, Right: true, Priority: 11},
 		Column{Title: "BLOCKED BY", Min: 14, Max: 400, Flex: true})
 	return cols
 }
 
+// boardBudgetEnv is where a row's promotion would be judged: the environment its waiting
+// release waits for, else the last one (where p acts from the board).
+func boardBudgetEnv(e boardEntry) string {
+	if e.Wait != nil {
+		return e.Wait.To
+	}
+	if len(e.Cells) > 0 {
+		return e.Cells[len(e.Cells)-1].Environment
+	}
+	return ""
+}
+
+// budgetCell is the error budget left in words: "42%", "spent", "-" when unknown.
+func budgetCell(b model.Budget, ok bool) Cell {
+	switch {
+	case !ok || b.NoData:
+		return Cell{"-", ToneMuted}
+	case b.Spent:
+		return Cell{"spent", ToneDegraded}
+	}
+	return Cell{fmt.Sprintf("%.0f%%", 100*b.Remaining), ToneBase}
+}
+
 // boardRow renders an entry: each environment's version with its verdict glyph, PIN and
-// VETO in words, a mark on the version that waits; what waits and what blocks it, and the
-// error budget left where the promotion would be judged.
+// VETO in words, a mark on the version that waits; what waits, the error budget left where
+// the promotion would be judged (budgets by environment), and what blocks it (a spent
+// budget among them when something waits: model.Board judges the budget gate).
 func boardRow(g Glyphs, e boardEntry, budgets map[string]model.Budget) *Row {
-	r := &Row{Key: e.Bundle, Cells: make([]Cell, 0, len(e.Cells)+3)}
+	r := &Row{Key: e.Bundle, Cells: make([]Cell, 0, len(e.Cells)+4)}
 	r.Cells = append(r.Cells, Cell{Clean(e.Bundle), ToneBase})
 	var tags []string
 	for _, c := range e.Cells {
@@ -183,23 +212,19 @@ func boardRow(g Glyphs, e boardEntry, budgets map[string]model.Budget) *Row {
 			wait.Tone = ToneDegraded
 			block = Cell{Clean(strings.Join(w.Blocks, ", ")), ToneDegraded}
 		}
-		if b, ok := budgets[w.To]; ok && !b.NoData && !b.Spent {
-			block.Text += fmt.Sprintf("%sbudget %.0f%% left", sepIf(block.Text), 100*b.Remaining)
-		}
 	} else if pinned := pinnedEnvs(e); pinned != "" {
 		block = Cell{"pinned in " + pinned, ToneDegraded}
 	}
-	r.Cells = append(r.Cells, wait, block)
+	env := boardBudgetEnv(e)
+	b, ok := budgets[env]
+	budget := budgetCell(b, ok)
+	r.Cells = append(r.Cells, wait, budget, block)
+	if budget.Text == "spent" {
+		tags = append(tags, "budget-spent:"+env)
+	}
 	r.Find = Fields{Bundle: strings.ToLower(e.Bundle), Tags: strings.Join(tags, ",")}
 	r.Find.All = r.Find.Bundle + " " + strings.ToLower(wait.Text+" "+block.Text)
 	return r
-}
-
-func sepIf(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "; "
 }
 
 func pinnedEnvs(e boardEntry) string {

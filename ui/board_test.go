@@ -98,7 +98,7 @@ func TestBoardFindsTheStagingReleaseWaitingForProdFromTheHomeInOneKey(t *testing
 	}{{"dark", themes.Dark}, {"mono", themes.Mono}} {
 		for _, sz := range sizes[:2] {
 			t.Run(fmt.Sprintf("%s_%dx%d", th.name, sz.w, sz.h), func(t *testing.T) {
-				m := startRoot(t, rootCommon(t, th.theme()), rootOptions(), sz.w, sz.h)
+				m := startRoot(t, withActions(t, rootCommon(t, th.theme())), rootOptions(), sz.w, sz.h)
 				sendKeys(t, m, "B")
 				got := rootFrame(m)
 				golden(t, fmt.Sprintf("board_%s_%dx%d", th.name, sz.w, sz.h), got)
@@ -117,6 +117,17 @@ func TestBoardFindsTheStagingReleaseWaitingForProdFromTheHomeInOneKey(t *testing
 				}
 				if l := lines[found]; !strings.Contains(l, "prod") || !strings.Contains(l, "approval 0/1") {
 					t.Errorf("its row does not say it waits for prod and needs an approval:\n%s", l)
+				}
+				// From 120 columns, the error budget left where the promotion would be judged
+				// (prod's, read after the load as the budget gate reads it): on the estate,
+				// supply_chain_analytics has none of prod's spent.
+				if sz.w >= 120 {
+					if !strings.Contains(line(plain, "BUNDLE"), "BUDGET") {
+						t.Errorf("no BUDGET column:\n%s", plain)
+					}
+					if l := lines[found]; !strings.Contains(l, " 100% ") {
+						t.Errorf("its row does not say prod's error budget left:\n%s", l)
+					}
 				}
 			})
 		}

@@ -295,22 +295,19 @@ func (s *ReleaseScreen) selectedRef() any {
 	return nil
 }
 
-// headerHeight is the lines above a tab's body: 5, and the state line when the release is
-// pinned, vetoed or rolled back.
+// headerHeight is the lines above a tab's body: 5, and the state's lines when the release
+// is pinned, vetoed or rolled back.
 func (s *ReleaseScreen) headerHeight() int {
-	if s.stateLine() != "" {
-		return 6
-	}
-	return 5
+	return 5 + len(s.stateLines())
 }
 
-// stateLine says whether the release is pinned, vetoed or rolled back, by whom, when, why
-// and with which ticket.
-func (s *ReleaseScreen) stateLine() string {
+// stateLines say whether the release is pinned, vetoed or rolled back, by whom, when, why
+// and with which ticket, wrapped to the width.
+func (s *ReleaseScreen) stateLines() []string {
 	if s.state == nil {
-		return ""
+		return nil
 	}
-	return stateLine(s.c.Glyphs, *s.state, s.env, s.d.Release.Version, s.c.Now())
+	return wrapState(s.c.Glyphs, stateLine(s.c.Glyphs, *s.state, s.env, s.d.Release.Version, s.c.Now()), s.width)
 }
 
 // View draws the header, the tab bar and the visible part of the current tab.
@@ -371,7 +368,7 @@ func (s *ReleaseScreen) header() []string {
 			relCell{" by " + d.DeployedBy, t.Base}, sourceCell(c, d.Source)),
 		drawLine(c, w, verdict...),
 	}
-	if st := s.stateLine(); st != "" {
+	for _, st := range s.stateLines() {
 		lines = append(lines, drawLine(c, w, relCell{st, t.Warning}))
 	}
 	return append(lines,

@@ -140,3 +140,37 @@ func groupDigits(n int64) string {
 	}
 	return b.String()
 }
+
+// stateLinesMax is the most lines the release header gives its state (pinned, vetoed,
+// rolled back); a longer one is cut on the last with an ellipsis.
+const stateLinesMax = 4
+
+// wrapState wraps the release header's state line (stateLine) to width at spaces instead
+// of cutting it: who, when, why and the ticket all show at 80 columns. Continuation lines
+// are indented under the text after the glyph; at most stateLinesMax lines.
+func wrapState(g Glyphs, line string, width int) []string {
+	if line == "" || width <= 0 {
+		return nil
+	}
+	const indent = "  "
+	lines := wrap(line, width)
+	out := []string{lines[0]}
+	if len(lines) > 1 {
+		// The rest again, under the indent.
+		for _, r := range wrap(strings.Join(lines[1:], " "), max(1, width-len(indent))) {
+			out = append(out, indent+r)
+		}
+	}
+	if len(out) > stateLinesMax {
+		rest := make([]string, 0, len(out)-stateLinesMax+1)
+		for _, l := range out[stateLinesMax-1:] {
+			rest = append(rest, strings.TrimSpace(l))
+		}
+		last := indent + strings.Join(rest, " ")
+		out = append(out[:stateLinesMax-1], FitWith(last, width, g.Ellipsis))
+	}
+	for i := range out {
+		out[i] = FitWith(out[i], width, g.Ellipsis)
+	}
+	return out
+}

@@ -60,6 +60,19 @@ func testSource(t testing.TB) *source.Source {
 	return shared.src
 }
 
+// withActions wires c's actions as the tui verb does: the source's executor under the
+// simulation's policy (the estate's default user).
+func withActions(t testing.TB, c *Common) *Common {
+	t.Helper()
+	src := c.Source.(*source.Source)
+	pol, err := src.Policy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Actions = source.UIActions{A: src.Actions(pol)}
+	return c
+}
+
 // needSim skips a test in a build without the simulation (nosim, CGO_ENABLED=0); call it
 // before any sync.Once that loads from the simulation.
 func needSim(t testing.TB) {

@@ -196,13 +196,11 @@ func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []m
 		in.RequestID = p.RequestID
 	}
 	if p.RunsDeployer() {
-		ep, _ := a.policy.Env(req.Environment)
-		now := a.src.Now()
-		tallies, err := a.src.ledger.BundleTallies(ctx, e.Env, req.Bundle, now.Add(-ep.SLO.Window), now)
+		b, err := a.budget(ctx, e, req.Bundle)
 		if err != nil {
-			return a.src.warehouseProblem(e, err)
+			return err
 		}
-		in.Budget = model.ComputeBudget(ep.SLO, tallies, now)
+		in.Budget = b
 	}
 	p.Report = model.EvaluateGates(in)
 	p.To = p.Report.Release
@@ -251,6 +249,28 @@ func (a *Actions) judge(ctx context.Context, e *Environment, p *Plan, events []m
 		p.Writes = append(p.Writes, "pinned ("+req.Bundle+", "+req.Environment+") on success")
 	}
 	return nil
+}
+
+// Budget is a bundle's error budget in an environment under its policy's SLO (what the
+// budget gate of a promotion or rollback there judges): the promotion board shows it.
+func (a *Actions) Budget(ctx context.Context, bundle, env string) (model.Budget, error) {
+	e, err := a.src.Environment(env)
+	if err != nil {
+		return model.Budget{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.src.Timeout())
+	defer cancel()
+	return a.budget(ctx, e, bundle)
+}
+
+func (a *Actions) budget(ctx context.Context, e *Environment, bundle string) (model.Budget, error) {
+	ep, _ := a.policy.Env(e.Env.Name)
+	now := a.src.Now()
+	tallies, err := a.src.ledger.BundleTallies(ctx, e.Env, bundle, now.Add(-ep.SLO.Window), now)
+	if err != nil {
+		return model.Budget{}, a.src.warehouseProblem(e, err)
+	}
+	return model.ComputeBudget(ep.SLO, tallies, now), nil
 }
 
 // requestID is the deploy_requested event id of a new promotion or rollback: derived from

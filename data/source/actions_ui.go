@@ -28,6 +28,11 @@ func (u UIActions) ExecuteAction(ctx context.Context, p model.ActionPlan, progre
 	return u.A.Execute(ctx, p, ExecOptions{Progress: progress})
 }
 
+// Budget is a bundle's error budget in an environment (the promotion board's).
+func (u UIActions) Budget(ctx context.Context, bundle, env string) (model.Budget, error) {
+	return u.A.Budget(ctx, bundle, env)
+}
+
 // InFlight lists the requests without a result.
 func (u UIActions) InFlight(ctx context.Context) ([]model.Request, error) { return u.A.InFlight(ctx) }
 
