@@ -130,3 +130,39 @@ func TestWithoutALedgerDoctorSaysDiscoveryIsInUse(t *testing.T) {
 		t.Errorf("doctor does not say how to create the ledger, or claims to read it:\n%s", out)
 	}
 }
+
+// Without a ledger, the Changes of a deployment the bundle deployment history records name
+// the previous deployment's commit too (from the history), so the git range is whole.
+func TestWithoutALedgerChangesTakeThePreviousCommitFromTheHistory(t *testing.T) {
+	got := releasesJSON(t, noLedgerArgs(t, "releases", "--env", "prod", "-o", "json", "--since", "2d", "--limit", "1000"))
+	deploys := map[string]int{}
+	for _, g := range got {
+		deploys[g.Bundle]++
+	}
+	var pick *listedRelease
+	for i := range got {
+		if got[i].Source == "deployment-history" && deploys[got[i].Bundle] > 1 {
+			pick = &got[i]
+			break
+		}
+	}
+	if pick == nil {
+		t.Fatalf("no bundle with deployment history deployed twice in 2 days: %d deployments", len(got))
+	}
+	code, out, errOut := cockpit(t, noLedgerArgs(t, "show", pick.ReleaseID, "--env", "prod", "-o", "json")...)
+	if code != 0 {
+		t.Fatalf("show %s: exit %d: %s", pick.ReleaseID, code, errOut)
+	}
+	var s struct {
+		Changes struct {
+			Previous string `json:"previous_release_id"`
+			Git      struct{ From, To string }
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatalf("show -o json: %v\n%s", err, out)
+	}
+	if s.Changes.Previous == "" || s.Changes.Git.From == "" || s.Changes.Git.To == "" {
+		t.Errorf("%s: changes %+v: want the previous release and both commits", pick.ReleaseID, s.Changes)
+	}
+}

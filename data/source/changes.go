@@ -17,6 +17,9 @@ func (s *Source) Changes(ctx context.Context, env string, d model.Deployment) (m
 		if err != nil {
 			return model.Changes{}, err
 		}
+		if st.HasPrevious && st.PreviousSHA == "" {
+			st.PreviousSHA = s.historyCommit(ctx, e, d.Release.Bundle, st.PreviousAt)
+		}
 		origin := ""
 		if st.MetadataPath != "" && e.Workspace != nil {
 			if m, err := e.Workspace.BundleMetadata(ctx, st.MetadataPath); err == nil {

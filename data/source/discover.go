@@ -191,3 +191,19 @@ func readCommits(ctx context.Context, e *Environment, h *envHistory) {
 		}
 	}
 }
+
+// historyCommit is the commit the deployment history records for a bundle's deploy at (within
+// historyMatch), for a discovered deployment read on its own (the previous deployment the
+// Changes tab compares with); "" when there is no history or no such deploy.
+func (s *Source) historyCommit(ctx context.Context, e *Environment, bundle string, at time.Time) string {
+	if s.history == nil || e.Workspace == nil || at.IsZero() {
+		return ""
+	}
+	h := s.history.of(ctx, e, at.Add(-historyMatch), s.clock())
+	for _, v := range h.versions[bundle] {
+		if dt := v.Completed.Sub(at); dt >= -historyMatch && dt <= historyMatch {
+			return v.Git.Commit
+		}
+	}
+	return ""
+}
