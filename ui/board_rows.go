@@ -157,7 +157,8 @@ func boardColumns(envs []string) []Column {
 		// columns the waiting version matters more); a spent budget that blocks what waits
 		// is also among BLOCKED BY.
 		Column{Title: "BUDGET", Min: 6, Max: 6, Right: true, Priority: 11},
-		Column{Title: "BLOCKED BY", Min: 14, Max: 400, Flex: true})
+		// What blocks a promotion is the board's answer: wrapped, never cut.
+		Column{Title: "BLOCKED BY", Min: 14, Max: 400, Flex: true, Wrap: true})
 	return cols
 }
 
@@ -207,7 +208,9 @@ func boardRow(g Glyphs, e boardEntry, budgets map[string]model.Budget) *Row {
 	if w := e.Wait; w != nil {
 		wait = Cell{g.Arrow + " " + Clean(w.To), ToneHealthy}
 		if len(w.Blocks) == 0 {
-			block = Cell{"no block: p judges every gate", ToneHealthy}
+			// Known: the board judges the gates that do not depend on who asks; p judges
+			// every gate. Short enough for one line of the column at 80 cells.
+			block = Cell{"no block known", ToneHealthy}
 		} else {
 			wait.Tone = ToneDegraded
 			block = Cell{Clean(strings.Join(w.Blocks, ", ")), ToneDegraded}

@@ -24,6 +24,8 @@ type relCell struct {
 type relRow struct {
 	Cells []relCell
 	Span  []relCell
+	// Cont starts the further lines of a span that wraps (Row.SpanCont).
+	Cont string
 	// Ref is what the row stands for (a job run the cursor can open); nil for none.
 	Ref any
 }
@@ -45,7 +47,7 @@ type relTable struct {
 func (t *relTable) tableRows() []*Row {
 	out := make([]*Row, len(t.Rows))
 	for i, r := range t.Rows {
-		row := &Row{Key: strconv.Itoa(i), Ref: r.Ref, Span: r.Span}
+		row := &Row{Key: strconv.Itoa(i), Ref: r.Ref, Span: r.Span, SpanCont: r.Cont}
 		if r.Span == nil {
 			row.Cells = make([]Cell, len(r.Cells))
 			row.styles = make([]lipgloss.Style, len(r.Cells))

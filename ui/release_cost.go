@@ -18,7 +18,9 @@ func costTable(c *Common, cost model.Cost) *relTable {
 		Cols: []Column{
 			{Title: "TYPE"},
 			{Title: "RESOURCE", Min: 12, Name: true},
-			{Title: "RUN / UPDATE", Min: 10, Flex: true},
+			// A run or update id identifies the row (y on the Runs tab copies its URL): whole,
+			// wrapped after half an update's UUID at the narrowest.
+			{Title: "RUN / UPDATE", Min: 19, Name: true},
 			{Title: "DBUS", Min: 14, Right: true},
 		},
 	}

@@ -144,7 +144,7 @@ func lineageTable(c *Common, d domain.Deployment, data lineageTabData) *relTable
 	}
 	for _, l := range flattenTree(roots, g) {
 		span := append([]relCell{{l.Prefix, t.Border}, {l.Node.Text, l.Node.Style}}, l.Node.Extra...)
-		tb.Rows = append(tb.Rows, relRow{Span: span, Ref: lineageRef(l.Node)})
+		tb.Rows = append(tb.Rows, relRow{Span: span, Cont: l.Cont, Ref: lineageRef(l.Node)})
 	}
 	if len(upstream)+len(written)+len(hop1)+len(hop2) == 0 {
 		tb.Rows = nil

@@ -63,8 +63,12 @@ type Row struct {
 	Key   string // stable identity (a deployment ID): the cursor follows it
 	Cells []Cell
 	Span  []relCell
-	Ref   any    // what the row stands for (a job run the cursor opens); nil for none
-	Find  Fields // what the filter matches, lower-case
+	// SpanCont, when set, starts each further line of a span that wraps (a tree line's
+	// pipes, drawn in the first segment's style), and the span then wraps between words:
+	// a name moves whole to the next line rather than being split.
+	SpanCont string
+	Ref      any    // what the row stands for (a job run the cursor opens); nil for none
+	Find     Fields // what the filter matches, lower-case
 
 	// styles, when set, draw the cells instead of their tones (rows built for one theme).
 	styles []lipgloss.Style

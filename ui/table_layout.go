@@ -208,6 +208,9 @@ func (t *Table) rowHeight(r *Row) int {
 // segments), before styling.
 func (t *Table) cellLines(r *Row) [][]string {
 	if r.Span != nil {
+		if r.SpanCont != "" {
+			return t.spanWords(r.Span, r.SpanCont)
+		}
 		return t.spanLines(r.Span)
 	}
 	lines := [][]string{make([]string, len(t.cols))}
@@ -295,6 +298,74 @@ func (t *Table) spanLines(segs []relCell) [][]string {
 		}
 	}
 	return append(lines, cur)
+}
+
+// spanWords breaks a span's segments into lines of the table's width between words: a
+// word that does not fit on the line goes whole to the next one, which starts with cont
+// (a tree line's pipes, in the first segment's style); only a word longer than a whole
+// line is broken (breakAt).
+func (t *Table) spanWords(segs []relCell, cont string) [][]string {
+	avail := t.width - t.gutter
+	cont = Clean(cont)
+	if Width(cont) >= avail/2 {
+		cont = ansi.Truncate(cont, max(0, avail/2), "")
+	}
+	total := 0
+	for _, s := range segs {
+		total += Width(Clean(s.Text))
+	}
+	if total <= avail || avail <= 0 {
+		return t.spanLines(segs)
+	}
+	var lines [][]string
+	cur := make([]string, len(segs))
+	used, fresh := 0, true // fresh: nothing but the continuation on the line yet
+	newLine := func() {
+		lines = append(lines, cur)
+		cur = make([]string, len(segs))
+		cur[0] = cont
+		used, fresh = Width(cont), true
+	}
+	for i, s := range segs {
+		text := Clean(s.Text)
+		for text != "" {
+			if fresh && len(lines) > 0 {
+				text = strings.TrimLeft(text, " ")
+				if text == "" {
+					break
+				}
+			}
+			tok := nextWord(text)
+			room := avail - used
+			if w := Width(tok); w > room {
+				if !fresh && Width(strings.TrimLeft(tok, " ")) <= avail-Width(cont) {
+					newLine()
+					continue
+				}
+				if room <= 0 {
+					newLine()
+					continue
+				}
+				tok = breakAt(tok, room, true)
+			}
+			cur[i] += tok
+			used += Width(tok)
+			text = text[len(tok):]
+			if strings.TrimSpace(tok) != "" {
+				fresh = false
+			}
+		}
+	}
+	return append(lines, cur)
+}
+
+// nextWord is the start of s up to the end of its first word, with the spaces before it.
+func nextWord(s string) string {
+	i := len(s) - len(strings.TrimLeft(s, " "))
+	if j := strings.IndexByte(s[i:], ' '); j >= 0 {
+		return s[:i+j]
+	}
+	return s
 }
 
 // wrapName breaks a name into lines of at most width cells, after a separator (- _ . / or

@@ -25,8 +25,12 @@ func (n *treeNode) add(text string, style lipgloss.Style) *treeNode {
 }
 
 // treeLine is one drawn line of a tree: the branch characters before the label, and the node.
+// Cont is what starts each further line when the label wraps: the pipes of the levels
+// that go on below, and the node's own pipe down to its children, so a wrapped line stays
+// inside the tree.
 type treeLine struct {
 	Prefix string
+	Cont   string
 	Node   *treeNode
 }
 
@@ -36,6 +40,12 @@ type treeLine struct {
 func flattenTree(roots []*treeNode, g Glyphs) []treeLine {
 	var out []treeLine
 	blank := strings.Repeat(" ", Width(g.TreePipe))
+	below := func(n *treeNode) string {
+		if len(n.Children) > 0 {
+			return g.TreePipe
+		}
+		return blank
+	}
 	var walk func(n *treeNode, indent string)
 	walk = func(n *treeNode, indent string) {
 		for i, c := range n.Children {
@@ -44,12 +54,12 @@ func flattenTree(roots []*treeNode, g Glyphs) []treeLine {
 			if last {
 				branch, next = g.TreeLast, blank
 			}
-			out = append(out, treeLine{Prefix: indent + branch, Node: c})
+			out = append(out, treeLine{Prefix: indent + branch, Cont: indent + next + below(c), Node: c})
 			walk(c, indent+next)
 		}
 	}
 	for _, r := range roots {
-		out = append(out, treeLine{Node: r})
+		out = append(out, treeLine{Cont: below(r), Node: r})
 		walk(r, "")
 	}
 	return out
