@@ -24,7 +24,8 @@ func (s *ReleaseScreen) Legend() []legendEntry {
 		{"CHANGE", "the ratio's change in points against the previous deployment; " + g.Failing + " regressed beyond the policy"},
 	}
 	lineage := []legendEntry{
-		{g.TreeBranch + g.TreeLast, "read tables above the release, written tables and their consumers (two hops) below"},
+		{g.TreeBranch + g.TreeLast, "the tables the release read, the release, the tables it wrote and their consumers (two hops); what is broken comes first"},
+		{g.Failing + " table", "broken: a failing check names it (what it saw, -64% rows) or an expectation on it regressed; y copies a table's name"},
 	}
 	changes := []legendEntry{
 		{"CHANGE", "+ added, - removed, ~ changed since the bundle's previous deployment here; = unchanged (muted)"},
@@ -32,6 +33,7 @@ func (s *ReleaseScreen) Legend() []legendEntry {
 	}
 	common := []legendEntry{
 		{"1-13 of 17", "the rows shown, when a tab is longer than the screen; 3/40 where the cursor is"},
+		{"y Y", "y copies the row's URL (Runs), table name (Lineage) or the release id; Y offers the sha, ids, ticket"},
 		{"/", "searches the tab's text; n and N go to the next and previous match"},
 	}
 	tabs := map[relTab][]legendEntry{tabRuns: runs, tabChecks: checks, tabQuality: quality, tabLineage: lineage, tabChanges: changes}

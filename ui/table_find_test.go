@@ -275,7 +275,7 @@ func TestReleaseHelpExplainsTheTabsColumns(t *testing.T) {
 	for _, e := range l {
 		text.WriteString(e.Term + " " + e.Meaning + "\n")
 	}
-	for _, want := range []string{"VS BASELINE", "RECENT", "so far", "RATIO", "CHANGE", "n and N"} {
+	for _, want := range []string{"VS BASELINE", "RECENT", "so far", "RATIO", "CHANGE", "n and N", "broken: a failing check", "y copies"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("the legend does not explain %q", want)
 		}
