@@ -21,7 +21,7 @@ func costTable(c *Common, cost model.Cost) *relTable {
 			// A run or update id identifies the row (y on the Runs tab copies its URL): whole,
 			// wrapped after half an update's UUID at the narrowest.
 			{Title: "RUN / UPDATE", Min: 19, Name: true},
-			{Title: "DBUS", Min: 14, Right: true},
+			{Title: "DBUS", Min: 10, Flex: true, Wrap: true, Right: true}, // "not billed yet" wraps before an id does
 		},
 	}
 	billed := 0
