@@ -15,19 +15,27 @@ vetoes AS (
   SELECT DISTINCT v.release_id
   FROM {{release_events}} AS v
   WHERE v.kind = 'vetoed'
+),
+-- The deployments the filters and the cursor match, counted once beside them (a scalar
+-- count rather than COUNT(*) OVER (), which DuckDB 1.x can fail on with an internal error
+-- when a window sink gets no rows).
+matched AS (
+  SELECT w.*
+  FROM windowed AS w
+  WHERE w.deployed_at >= CAST(? AS TIMESTAMP)
+    AND (? = '' OR w.release_id = ?)
+    AND (? = '' OR w.event_id = ?)
+    AND (? = 0 OR w.deployed_at < CAST(? AS TIMESTAMP)
+      OR (w.deployed_at = CAST(? AS TIMESTAMP) AND w.event_id < ?))
 )
-SELECT w.event_id, w.release_id, w.bundle, w.version, w.git_sha, w.actor, w.ticket,
-  w.deployed_at, w.window_end, w.previous_id, w.previous_at,
+SELECT m.event_id, m.release_id, m.bundle, m.version, m.git_sha, m.actor, m.ticket,
+  m.deployed_at, m.window_end, m.previous_id, m.previous_at,
   COALESCE(p.kind = 'pinned', FALSE) AS pinned,
   vt.release_id IS NOT NULL AS vetoed,
-  COUNT(*) OVER () AS matching
-FROM windowed AS w
-LEFT JOIN pins AS p ON p.bundle = w.bundle
-LEFT JOIN vetoes AS vt ON vt.release_id = w.release_id
-WHERE w.deployed_at >= CAST(? AS TIMESTAMP)
-  AND (? = '' OR w.release_id = ?)
-  AND (? = '' OR w.event_id = ?)
-  AND (? = 0 OR w.deployed_at < CAST(? AS TIMESTAMP)
-    OR (w.deployed_at = CAST(? AS TIMESTAMP) AND w.event_id < ?))
-ORDER BY w.deployed_at DESC, w.event_id DESC
+  n.matching
+FROM matched AS m
+CROSS JOIN (SELECT COUNT(*) AS matching FROM matched) AS n
+LEFT JOIN pins AS p ON p.bundle = m.bundle
+LEFT JOIN vetoes AS vt ON vt.release_id = m.release_id
+ORDER BY m.deployed_at DESC, m.event_id DESC
 LIMIT ?
