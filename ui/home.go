@@ -526,15 +526,16 @@ func (h *home) summaryLine() string {
 	th := h.c.Theme
 	count := ""
 	if e := h.activeEnv(); e != nil && e.loaded {
-		count = fmt.Sprintf("%d deployments", h.table.Total())
-		if more := e.moreText(h.table.Total(), h.c.Glyphs); more != "" {
-			count = more
-		}
-		if !h.filter.Empty() {
+		more := e.moreText(h.table.Total(), h.c.Glyphs)
+		switch {
+		case !h.filter.Empty() && more != "":
+			count = fmt.Sprintf("%d of %d deployments (%s)", h.table.Len(), h.table.Total(), more)
+		case !h.filter.Empty():
 			count = fmt.Sprintf("%d of %d deployments", h.table.Len(), h.table.Total())
-			if more := e.moreText(h.table.Total(), h.c.Glyphs); more != "" {
-				count += " (" + more + ")"
-			}
+		case more != "":
+			count = more
+		default:
+			count = fmt.Sprintf("%d deployments", h.table.Total())
 		}
 	}
 	if h.typing {

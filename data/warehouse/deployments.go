@@ -74,7 +74,7 @@ func (s *Store) ListDeployments(ctx context.Context, env Env, q DeploymentQuery)
 		return Page{}, fmt.Errorf("%w: page size %d is not between 1 and %d", ErrInvalidInput, q.Limit, MaxLimit)
 	}
 	f := pageFilter{bundle: q.Bundle, since: q.Since, after: q.After, limit: limit + 1}
-	ds, matching, skipped, err := s.deploymentsCounted(ctx, env, f)
+	ds, matching, skipped, err := s.deployments(ctx, env, f)
 	if err != nil {
 		return Page{}, err
 	}
@@ -120,7 +120,7 @@ func (s *Store) GetDeploymentByID(ctx context.Context, env Env, id string) (mode
 }
 
 func (s *Store) one(ctx context.Context, env Env, f pageFilter, what string) (model.Deployment, error) {
-	ds, _, err := s.deployments(ctx, env, f)
+	ds, _, _, err := s.deployments(ctx, env, f)
 	if err != nil {
 		return model.Deployment{}, err
 	}
@@ -149,14 +149,9 @@ type pageRow struct {
 
 // deployments runs the statements of a page: the page itself, then side by side the health
 // of its windows (and of the windows before them), its checks, its pre-deploy baselines and
-// its expectations against their median before the deploy.
-func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model.Deployment, model.Skipped, error) {
-	ds, _, skipped, err := s.deploymentsCounted(ctx, env, f)
-	return ds, skipped, err
-}
-
-// deploymentsCounted is deployments with how many deployments match from the cursor on.
-func (s *Store) deploymentsCounted(ctx context.Context, env Env, f pageFilter) ([]model.Deployment, int, model.Skipped, error) {
+// its expectations against their median before the deploy; with how many deployments the
+// filters match from the cursor on.
+func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model.Deployment, int, model.Skipped, error) {
 	rows, matching, skipped, err := s.page(ctx, env, f)
 	if err != nil || len(rows) == 0 {
 		return nil, matching, skipped, err
