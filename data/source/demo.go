@@ -43,6 +43,11 @@ type DemoOptions struct {
 // demoTimeout bounds one call to the simulation unless --timeout or the configuration says.
 const demoTimeout = 3 * time.Minute
 
+// demoStatements is how many reads the simulation's DuckDB runs at once. Its memory cap is
+// one budget for the process: it holds the two heaviest statements of a 1,000-deployment
+// page, not the six of the home's three environments loading "all time" side by side.
+const demoStatements = 2
+
 // catchUpEvery is how often an open demo advances its estate to the clock.
 const catchUpEvery = 10 * time.Second
 
@@ -95,6 +100,7 @@ func openDemoSim(ctx context.Context, user config.Config, o DemoOptions) (*Sourc
 		s.Close()
 		return nil, nil, err
 	}
+	store = store.Limited(warehouse.NewSlots(demoStatements))
 	var servers []*sim.Server
 	// Time flows while the demo is open: catch the estate up to the clock every few
 	// seconds (a no-op when the clock is frozen).

@@ -201,6 +201,7 @@ func joinDemo(ctx context.Context, user config.Config, o DemoOptions, ep demoEnd
 	if log == nil {
 		log = io.Discard
 	}
+	slots := warehouse.NewSlots(demoStatements)
 	for _, ws := range ep.Workspaces {
 		client, err := workspace.Open(ctx, workspace.Config{Host: ws.URL, Token: who.Token, Transport: src.counters.transport(nil)})
 		if err != nil {
@@ -218,6 +219,8 @@ func joinDemo(ctx context.Context, user config.Config, o DemoOptions, ep demoEnd
 			src.Close()
 			return nil, err
 		}
+		// The statements end in the serving process's DuckDB, whose memory is one budget.
+		store = store.Limited(slots)
 		src.counters.latency = o.Latency
 		store = src.counters.observe(store)
 		stores = append(stores, store)

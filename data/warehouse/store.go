@@ -56,6 +56,39 @@ type Store struct {
 	trace func(statement string)
 	// observe, when set (Observed), is told of every statement sent, reads and writes.
 	observe func(ctx context.Context)
+	// slots, when set (Limited), holds one token per statement running; copies share it.
+	slots Slots
+}
+
+// Slots limits how many statements run at once across the stores that share it.
+type Slots chan struct{}
+
+// NewSlots lets n statements run at once (at least one).
+func NewSlots(n int) Slots { return make(Slots, max(n, 1)) }
+
+// Limited is the store running its reads within slots, the others waiting their turn (or
+// their context). An embedded engine such as the simulation's DuckDB has one memory budget
+// for the whole process, which the home's three environments, each with two statements side
+// by side, exhaust on a long window; a SQL warehouse runs each statement on its own and
+// needs no limit. The copy shares the database; its copies (Observed) share the slots.
+// Writes are not held back: an action never waits behind a long read.
+func (s *Store) Limited(slots Slots) *Store {
+	c := *s
+	c.slots = slots
+	return &c
+}
+
+// acquire waits for a statement slot, if the store is Limited, and returns its release.
+func (s *Store) acquire(ctx context.Context) (func(), error) {
+	if s.slots == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Observed is the store with f told of every statement it sends to the database (reads
@@ -181,6 +214,11 @@ func scanTo(end time.Time) time.Time {
 
 // query runs a statement and calls scan for each row.
 func (s *Store) query(ctx context.Context, what, text string, args []any, scan func(*sql.Rows) error) error {
+	release, err := s.acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer release()
 	s.sent(ctx)
 	q, args := s.readSQL(text, args)
 	rows, err := s.db.QueryContext(ctx, q, args...)
