@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"time"
+
+	"github.com/release-cockpit/cockpit/config"
 )
 
 // runRec is one job run or pipeline update, decided in full when it is scheduled.
@@ -66,20 +68,25 @@ func (g *generator) activityIn(env string, from, to time.Time, fn func(*runRec))
 // the same minute share them: a run is one run, whoever asked for it.
 func (g *generator) devActivity(from, to time.Time, fn func(*runRec)) {
 	for _, b := range g.e.bundles {
-		var last time.Time
-		for _, d := range g.tl.byKey[key(b.name, "dev")] {
-			job := d.at.Add(time.Duration(2+d.at.Unix()%4) * time.Minute).Truncate(time.Minute)
-			if !job.After(last) {
-				continue
-			}
-			last = job
-			pipe := job.Add(time.Minute)
-			if !job.Before(from) && job.Before(to) {
-				fn(g.run("dev", b, &b.jobs[0], 0, job, false))
-			}
-			if !pipe.Before(from) && pipe.Before(to) {
-				fn(g.run("dev", b, &b.pipes[0], 0, pipe, false))
-			}
+		g.devActivityOf(b, from, to, fn)
+	}
+}
+
+// devActivityOf is devActivity for one bundle.
+func (g *generator) devActivityOf(b *bundleSpec, from, to time.Time, fn func(*runRec)) {
+	var last time.Time
+	for _, d := range g.tl.byKey[key(b.name, "dev")] {
+		job := d.at.Add(time.Duration(2+d.at.Unix()%4) * time.Minute).Truncate(time.Minute)
+		if !job.After(last) {
+			continue
+		}
+		last = job
+		pipe := job.Add(time.Minute)
+		if !job.Before(from) && job.Before(to) {
+			fn(g.run("dev", b, &b.jobs[0], 0, job, false))
+		}
+		if !pipe.Before(from) && pipe.Before(to) {
+			fn(g.run("dev", b, &b.pipes[0], 0, pipe, false))
 		}
 	}
 }
@@ -225,4 +232,41 @@ func (g *generator) storyRuns() []*runRec {
 	job.end = job.start.Add(8 * time.Minute)
 	job.result, job.termCode = "FAILED", "RUN_EXECUTION_ERROR"
 	return []*runRec{upd, job}
+}
+
+// exercised says whether anything of a deployment's bundle ran while it was current: within
+// its bake time (what its post-deploy checks could observe) and within its whole window (up
+// to the next deployment, or the end of the bake time for one still current when judged).
+type exercised struct{ bake, window bool }
+
+// exercise finds what of a degraded deployment's bundle ran under it; only the degraded
+// profile needs it (truth, postCheck), so the others skip the enumeration.
+func (g *generator) exercise(d *deployment) exercised {
+	if d.profile != profDegraded || d.failed {
+		return exercised{}
+	}
+	done := d.at.Add(config.DefaultBakeTime(d.env))
+	end := done
+	if !d.next.IsZero() && d.next.After(done) {
+		end = d.next
+	}
+	var ran exercised
+	fn := func(r *runRec) {
+		if r.bundle != d.bundle || r.start.Before(d.at) || !r.start.Before(end) {
+			return
+		}
+		ran.window = true
+		ran.bake = ran.bake || r.start.Before(done)
+	}
+	if d.env == "dev" {
+		g.devActivityOf(d.bundle, d.at, end, fn)
+	} else {
+		for j := range d.bundle.jobs {
+			g.schedule(d.env, d.bundle, &d.bundle.jobs[j], j, d.at, end, fn)
+		}
+		for p := range d.bundle.pipes {
+			g.schedule(d.env, d.bundle, &d.bundle.pipes[p], p, d.at, end, fn)
+		}
+	}
+	return ran
 }

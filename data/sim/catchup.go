@@ -214,7 +214,7 @@ func (g *generator) stageLedger(s *stage, part int, from, to time.Time) error {
 		if i%ledgerParts != part || d.at.Before(from.Add(-2*time.Hour)) || d.at.After(to.Add(15*time.Minute)) {
 			continue
 		}
-		if err := stageEvents(s, int64(i), deploymentRows(g.seed, d, from, to)); err != nil {
+		if err := stageEvents(s, int64(i), deploymentRows(g.seed, d, g.exercise(d), from, to)); err != nil {
 			return err
 		}
 		if err := stageDeploy(s, d, from, to); err != nil {

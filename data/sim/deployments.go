@@ -277,8 +277,9 @@ func (tl *timeline) at(bundle, env string, t time.Time) *deployment {
 	return ds[i-1]
 }
 
-// deploymentRows are the ledger events of one deployment that fall in (from, to].
-func deploymentRows(seed int64, d *deployment, from, to time.Time) []ledgerRow {
+// deploymentRows are the ledger events of one deployment that fall in (from, to]; ran says
+// what of its bundle ran while it was current (exercise).
+func deploymentRows(seed int64, d *deployment, ran exercised, from, to time.Time) []ledgerRow {
 	rid := d.releaseID()
 	base := ledgerRow{releaseID: rid, bundle: d.bundle.name, version: d.version, sha: d.sha, env: d.env, actor: d.actor, ticket: d.ticket}
 	deployerRun := int64(900_000_000_000) + int64(h64(seed, "deployer", rid, d.env, d.at.Unix())%100_000_000_000)
@@ -310,11 +311,10 @@ func deploymentRows(seed int64, d *deployment, from, to time.Time) []ledgerRow {
 		return rows // superseded before its bake time ended: no post-deploy verdict
 	}
 	for i, name := range postChecks {
-		spec := postCheck(seed, d, name)
+		spec := postCheck(seed, d, ran, name)
 		add("check", spec.outcome, done.Add(time.Duration(i)*10*time.Second), 0, checkJSON(name, "post", spec))
 	}
-	verdict := map[profile]string{profGood: "healthy", profDegraded: "degraded", profBad: "failing"}[d.profile]
-	add("verdict", verdict, done.Add(time.Minute), 0, "")
+	add("verdict", truth(d, ran), done.Add(time.Minute), 0, "")
 	return rows
 }
 
@@ -375,8 +375,20 @@ func checkDetails(name, phase string, c checkSpec) map[string]any {
 	return m
 }
 
-// postCheck decides a post-deploy check from the deployment's profile.
-func postCheck(seed int64, d *deployment, name string) checkSpec {
+// truth is the simulation's answer key for a deployment (the verdict event, which the
+// cockpit never reads): its profile, as far as anything showed it. A degraded release shows
+// only through its runs and updates (slower, failing more often); one under which nothing of
+// its bundle ran did no harm that anyone could see, so its truth is healthy. A bad release
+// also fails its checks, so it is failing whatever ran.
+func truth(d *deployment, ran exercised) string {
+	if d.profile == profDegraded && !ran.window {
+		return "healthy"
+	}
+	return map[profile]string{profGood: "healthy", profDegraded: "degraded", profBad: "failing"}[d.profile]
+}
+
+// postCheck decides a post-deploy check from the deployment's profile and what ran.
+func postCheck(seed int64, d *deployment, ran exercised, name string) checkSpec {
 	if c, ok := d.checks[name]; ok {
 		return c
 	}
@@ -384,6 +396,10 @@ func postCheck(seed int64, d *deployment, name string) checkSpec {
 	switch name {
 	case "sla":
 		pass.observed, pass.threshold = fmt.Sprintf("p95 %dm", 8+between(0, 6, seed, "sla", d.releaseID())), "p95 ≤ 20m"
+		if d.profile == profDegraded && !ran.bake {
+			// Nothing ran to measure: the slower runs of a degraded release cannot show yet.
+			return checkSpec{outcome: "inconclusive", noData: true, threshold: "p95 ≤ 20m"}
+		}
 		if d.profile == profDegraded {
 			return checkSpec{outcome: "inconclusive", observed: "p95 24m", threshold: "p95 ≤ 20m"}
 		}

@@ -13,7 +13,7 @@ import (
 
 // FormatVersion changes whenever the estate's shape or generation changes incompatibly; a
 // file of another format is refused (ErrVersion), so the default file name carries it.
-const FormatVersion = "5"
+const FormatVersion = "6"
 
 // load reads the estate's meta, or on first open decides the anchor and writes the objects.
 func (s *Sim) load(ctx context.Context) error {
