@@ -295,10 +295,55 @@ func (s *ReleaseScreen) selectedRef() any {
 	return nil
 }
 
-// headerHeight is the lines above a tab's body: 5, and the state's lines when the release
-// is pinned, vetoed or rolled back.
+// headerHeight is the lines above a tab's body: 4, the verdict's lines, and the state's
+// lines when the release is pinned, vetoed or rolled back.
 func (s *ReleaseScreen) headerHeight() int {
-	return 5 + len(s.stateLines())
+	return 4 + len(s.verdictLines()) + len(s.stateLines())
+}
+
+// verdictLinesMax is the most lines the release header gives the verdict and its reasons;
+// what does not fit is cut on the last with an ellipsis.
+const verdictLinesMax = 3
+
+// verdictLines are the verdict, its marks (provisional, awaiting a decision, on live facts)
+// and its reasons, wrapped between words to the width rather than cut, so the expectation
+// or table a reason names is read whole at 80 columns; further lines are indented as the
+// state's are.
+func (s *ReleaseScreen) verdictLines() []string {
+	c, t, d := s.c, s.c.Theme, s.d
+	v := verdictStatus(c, d.Verdict)
+	verdict := []relCell{v.cell()}
+	if d.Provisional {
+		verdict = append(verdict, relCell{" " + c.Glyphs.Provisional + "provisional", t.Warning})
+	}
+	if d.NeedsDecision {
+		verdict = append(verdict, relCell{" awaiting a decision", t.Warning})
+	}
+	if d.Live {
+		verdict = append(verdict, relCell{" on live facts", t.Tag})
+	}
+	if len(d.Reasons) > 0 {
+		verdict = append(verdict, relCell{"  " + strings.Join(d.Reasons, "; "), t.Base})
+	}
+	lines := wrapCells(verdict, s.width, 2)
+	if len(lines) <= 1 {
+		return []string{drawLine(c, s.width, verdict...)}
+	}
+	if len(lines) > verdictLinesMax {
+		last := lines[verdictLinesMax-1]
+		for _, l := range lines[verdictLinesMax:] {
+			if strings.TrimSpace(l[0].Text) == "" {
+				l = l[1:] // the indent
+			}
+			last = append(append(last, relCell{Text: " "}), l...)
+		}
+		lines = append(lines[:verdictLinesMax-1], last)
+	}
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = drawLine(c, s.width, l...)
+	}
+	return out
 }
 
 // stateLines say whether the release is pinned, vetoed or rolled back, by whom, when, why
@@ -346,28 +391,14 @@ func (s *ReleaseScreen) header() []string {
 	if d.Ticket == "" {
 		ticket = relCell{"  no ticket", t.Muted}
 	}
-	v := verdictStatus(c, d.Verdict)
-	verdict := []relCell{v.cell()}
-	if d.Provisional {
-		verdict = append(verdict, relCell{" " + c.Glyphs.Provisional + "provisional", t.Warning})
-	}
-	if d.NeedsDecision {
-		verdict = append(verdict, relCell{" awaiting a decision", t.Warning})
-	}
-	if d.Live {
-		verdict = append(verdict, relCell{" on live facts", t.Tag})
-	}
-	if len(d.Reasons) > 0 {
-		verdict = append(verdict, relCell{"  " + strings.Join(d.Reasons, "; "), t.Base})
-	}
 	lines := []string{
 		drawLine(c, w, relCell{d.Release.ID(), t.Title}, relCell{"  " + sha, t.Muted}, relCell{"  " + s.env, t.Tag}, ticket),
 		drawLine(c, w,
 			relCell{"deployed " + FormatAge(now, d.DeployedAt), t.Base},
 			relCell{" (" + d.DeployedAt.In(now.Location()).Format("2006-01-02 15:04 MST") + ")", t.Muted},
 			relCell{" by " + d.DeployedBy, t.Base}, sourceCell(c, d.Source)),
-		drawLine(c, w, verdict...),
 	}
+	lines = append(lines, s.verdictLines()...)
 	for _, st := range s.stateLines() {
 		lines = append(lines, drawLine(c, w, relCell{st, t.Warning}))
 	}

@@ -94,38 +94,141 @@ func drawTab(c *Common, tb *relTable, t *Table, width, height int) []string {
 	return out[:min(len(out), max(height, 0))]
 }
 
-// noteLines draws the notes in width, one line each, cut; with WrapNotes, the last segment
-// of a note that does not fit goes on over the next lines, indented under its start.
+// noteLines draws the notes in width, one line each, cut; with WrapNotes, a note too wide
+// goes on over the next lines instead (wrapNote).
 func (tb *relTable) noteLines(c *Common, width int) []string {
 	var out []string
 	for _, n := range tb.Notes {
-		total := 0
-		for _, s := range n {
-			total += Width(Clean(s.Text))
-		}
-		if !tb.WrapNotes || len(n) == 0 || total <= width || width <= 0 {
+		if !tb.WrapNotes {
 			out = append(out, drawLine(c, width, n...))
 			continue
 		}
-		head, last := n[:len(n)-1], n[len(n)-1]
-		lead := total - Width(Clean(last.Text))
-		if lead > width/2 {
-			out = append(out, drawLine(c, width, head...))
-			head, lead = nil, 0
+		out = append(out, wrapNote(c, n, width)...)
+	}
+	return out
+}
+
+// wrapNote draws a line of segments in width, on one line when it fits (exactly as
+// drawLine), else wrapped between words over as many lines as it takes (wrapCells), the
+// further lines indented under the start of the last segment (a link after its label)
+// when that start is in the left half, else not indented.
+func wrapNote(c *Common, n []relCell, width int) []string {
+	total := 0
+	for _, s := range n {
+		total += Width(Clean(s.Text))
+	}
+	if len(n) == 0 || total <= width || width <= 0 {
+		return []string{drawLine(c, width, n...)}
+	}
+	lead := total - Width(Clean(n[len(n)-1].Text))
+	if lead > width/2 {
+		lead = 0
+	}
+	var out []string
+	for _, l := range wrapCells(n, width, lead) {
+		out = append(out, drawLine(c, width, l...))
+	}
+	return out
+}
+
+// wrapCells lays segments out over lines of at most width cells, breaking between words
+// (at spaces, which are dropped at a break) and keeping every piece in its segment's
+// style; a word too long for a line of its own starts where it is and is cut where each
+// line ends (a link stays whole over lines). Lines after the first start with indent
+// spaces. The text is cleaned first.
+func wrapCells(segs []relCell, width, indent int) [][]relCell {
+	type unit struct {
+		r      rune
+		w, seg int
+	}
+	var units []unit
+	for i, s := range segs {
+		for _, r := range Clean(s.Text) {
+			units = append(units, unit{r, Width(string(r)), i})
 		}
-		for rest := Clean(last.Text); rest != ""; {
-			piece := ansi.Truncate(rest, width-lead, "")
-			if piece == "" { // a character wider than the room left
-				piece = rest[:len(string([]rune(rest)[0]))]
-			}
-			rest = rest[len(piece):]
-			segs := append(append([]relCell(nil), head...), relCell{piece, last.Style})
-			if head == nil {
-				segs = []relCell{{strings.Repeat(" ", lead), last.Style}, {piece, last.Style}}
-			}
-			out = append(out, drawLine(c, width, segs...))
-			head = nil
+	}
+	if width <= 0 {
+		return nil
+	}
+	if indent >= width {
+		indent = 0
+	}
+	var lines [][]unit
+	var line []unit
+	used := 0
+	newLine := func() {
+		lines = append(lines, line)
+		line, used = nil, indent
+	}
+	widthOf := func(us []unit) int {
+		n := 0
+		for _, u := range us {
+			n += u.w
 		}
+		return n
+	}
+	for i := 0; i < len(units); {
+		// A gap (spaces) and the word after it.
+		j := i
+		for j < len(units) && units[j].r == ' ' {
+			j++
+		}
+		k := j
+		for k < len(units) && units[k].r != ' ' {
+			k++
+		}
+		gap, word := units[i:j], units[j:k]
+		i = k
+		if len(word) == 0 {
+			break // trailing spaces
+		}
+		start := len(lines) == 0 && len(line) == 0
+		if !start && len(line) == 0 {
+			gap = nil // a further line starts with its word
+		}
+		gw, ww := widthOf(gap), widthOf(word)
+		switch {
+		case used+gw+ww <= width:
+			line, used = append(append(line, gap...), word...), used+gw+ww
+			continue
+		case len(line) > 0 && indent+ww <= width:
+			newLine()
+			line, used = append(line, word...), used+ww
+			continue
+		}
+		// Too long for a line of its own: from here, cut at each line's end.
+		if used+gw < width {
+			line, used = append(line, gap...), used+gw
+		} else if len(line) > 0 {
+			newLine()
+		}
+		for _, u := range word {
+			if used+u.w > width && len(line) > 0 {
+				newLine()
+			}
+			line, used = append(line, u), used+u.w
+		}
+	}
+	if len(line) > 0 {
+		lines = append(lines, line)
+	}
+	out := make([][]relCell, len(lines))
+	for n, l := range lines {
+		var cells []relCell
+		if n > 0 && indent > 0 {
+			cells = append(cells, relCell{Text: strings.Repeat(" ", indent)})
+		}
+		for a := 0; a < len(l); {
+			b := a
+			var text strings.Builder
+			for b < len(l) && l[b].seg == l[a].seg {
+				text.WriteRune(l[b].r)
+				b++
+			}
+			cells = append(cells, relCell{text.String(), segs[l[a].seg].Style})
+			a = b
+		}
+		out[n] = cells
 	}
 	return out
 }

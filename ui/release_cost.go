@@ -46,6 +46,7 @@ func costTable(c *Common, cost model.Cost) *relTable {
 			" late by up to " + billingLateness + ": usage after it is not counted yet"
 	}
 	tb.Notes = append(tb.Notes, []relCell{{late, t.Warning}})
+	tb.WrapNotes = true // how late billing is must be read whole, at 80 columns too
 	return tb
 }
 

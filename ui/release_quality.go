@@ -119,6 +119,7 @@ func qualityTable(c *Common, es []domain.ExpectationDelta) *relTable {
 			tb.Rows = append(tb.Rows, relRow{Cells: append(append([]relCell{st.cell(), plainCell(c, e.Expectation)}, cur...), prev, change)})
 		}
 	}
+	tb.WrapNotes = true // the summary says what it counts: whole, at 80 columns too
 	tb.Notes = [][]relCell{
 		qualitySummary(c, len(es), len(datasets), passed, failed, basePassed, baseFailed),
 		{{"a row is one expectation's ratio; a check's OBSERVED (2 Checks) is its own", t.Muted}},
