@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	domain "github.com/release-cockpit/cockpit/model"
 	"github.com/release-cockpit/cockpit/themes"
 )
 
@@ -169,4 +170,62 @@ func TestManyReasonsTakeAtMostThreeLines(t *testing.T) {
 	if !strings.Contains(lines[2+verdictLinesMax], "1 Runs") {
 		t.Errorf("the tab bar is not under the verdict: %q", lines[2+verdictLinesMax])
 	}
+}
+
+// assertWordsOnScreen fails for each word of names that is not a whole word of frame: a
+// name cut (to a shared prefix, with an ellipsis) or split inside a word fails.
+func assertWordsOnScreen(t *testing.T, what, frame string, names []string) {
+	t.Helper()
+	words := map[string]bool{}
+	for _, f := range strings.Fields(frame) {
+		words[f] = true
+	}
+	for _, n := range names {
+		for _, w := range strings.Fields(Clean(n)) {
+			if !words[w] {
+				t.Errorf("%s: %q of %q is cut at 80x24:\n%s", what, w, n, frame)
+			}
+		}
+	}
+}
+
+// Issue 13's "done when" for the tabs TestAt80x24EveryReleaseTabShowsNamesWholeOrWrapped
+// and narrow_test.go leave out: at 80x24 the Changes tab's resource names, the Audit tab's
+// kinds and details (check names, runs, tickets) and the update screen's pipeline, dataset,
+// expectation and flow names are whole or wrapped at a space.
+func TestAt80x24ChangesAuditAndTheUpdateShowNamesWholeOrWrapped(t *testing.T) {
+	c := relCommon(t, themes.Mono(), UnicodeGlyphs)
+	s := openIncident(t, c, tabChanges, 80, 24)
+	var names []string
+	for _, r := range s.tabs[tabChanges].data.(domain.Changes).Resources {
+		names = append(names, r.Name)
+	}
+	if len(names) == 0 {
+		t.Fatal("the incident's Changes tab lists no resources")
+	}
+	assertWordsOnScreen(t, "Changes", ansi.Strip(s.View()), names)
+
+	s = openIncident(t, c, tabAudit, 80, 24)
+	names = nil
+	for _, e := range s.tabs[tabAudit].data.([]domain.LedgerEvent) {
+		names = append(names, string(e.Kind), eventDetails(c, "prod", e))
+	}
+	if len(names) == 0 {
+		t.Fatal("the incident's Audit tab lists no events")
+	}
+	assertWordsOnScreen(t, "Audit", ansi.Strip(s.View()), names)
+
+	u := openUpdate(t, c, 80, 24)
+	d := u.detail
+	names = []string{d.PipelineName}
+	for _, e := range d.Expectations {
+		names = append(names, e.Dataset, e.Expectation)
+	}
+	for _, f := range d.Flows {
+		names = append(names, f.Name)
+	}
+	if len(d.Expectations) == 0 || len(d.Flows) == 0 {
+		t.Fatalf("the incident's update has %d expectation(s) and %d flow(s)", len(d.Expectations), len(d.Flows))
+	}
+	assertWordsOnScreen(t, "update", ansi.Strip(u.View()), names)
 }
