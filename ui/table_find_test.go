@@ -255,7 +255,7 @@ func TestHelpFitsAt80x24WithALegend(t *testing.T) {
 			t.Errorf("help does not mention %s", b.Help().Key)
 		}
 	}
-	for _, want := range []string{"RUNS 2/1", "EXP", "CHECKS", "provisional", "decision", "PINNED", "12/240"} {
+	for _, want := range []string{"RUNS 2/1", "EXP", "CHECKS", "provisional", "a trailing " + UnicodeGlyphs.Provisional + ":", "decision", "PINNED", "12/240"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the legend does not explain %q", want)
 		}
