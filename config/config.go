@@ -41,6 +41,11 @@ type Config struct {
 	// PolicyFile is a workspace file holding the policy of every environment (ParsePolicy), so
 	// the cockpit and `cockpit gate` read the same one; the environments then have no policy key.
 	PolicyFile string `yaml:"policy_file"`
+	// DiscoverUnrecorded supplements an existing ledger with the deployments discovered from
+	// what Databricks records, for the bundles the ledger records none of in an environment
+	// (CI never wired to `cockpit record`). Off by default: every read of the ledger then also
+	// scans the audit log and the jobs' and pipelines' bundle metadata.
+	DiscoverUnrecorded bool `yaml:"discover_unrecorded"`
 
 	// Path is the file it was read from, empty for the built-in defaults.
 	Path string `yaml:"-"`

@@ -198,7 +198,8 @@ func demoSource(user config.Config, who sim.User, label string, clock func() tim
 	return src
 }
 
-// demoConfig keeps the user's display settings but takes environments from the simulation.
+// demoConfig keeps the user's display settings (and discover_unrecorded) but takes
+// environments from the simulation.
 func demoConfig(user config.Config) config.Config {
 	c := config.Default()
 	if user.Refresh != 0 {
@@ -215,6 +216,7 @@ func demoConfig(user config.Config) config.Config {
 		c.Timeout = user.Timeout
 	}
 	c.Theme = user.Theme
+	c.DiscoverUnrecorded = user.DiscoverUnrecorded
 	for i := range c.Environments {
 		e := &c.Environments[i]
 		e.WorkspaceID = sim.WorkspaceID(e.Name)

@@ -29,15 +29,19 @@ const historyTTL = time.Minute
 // discoverWithoutLedger makes every environment read discovered deployments when the
 // workspace has no ledger: a missing ledger is no error for reads. Writes still go to the
 // ledger and fail, saying to create it. When the question cannot be answered (the warehouse
-// is down), nothing changes: the reads will say what is wrong.
+// is down), nothing changes: the reads will say what is wrong. With a ledger and
+// discover_unrecorded set, the discovered deployments of the bundles the ledger never
+// recorded supplement it.
 func (s *Source) discoverWithoutLedger(ctx context.Context) {
 	if s.ledger == nil {
 		return
 	}
-	if ok, err := s.ledger.HasLedger(ctx); err != nil || ok {
+	ok, err := s.ledger.HasLedger(ctx)
+	if err != nil || ok && !s.cfg.DiscoverUnrecorded {
 		return
 	}
 	d := warehouse.Discovery{
+		Unrecorded: ok,
 		Envs: func() []warehouse.Env {
 			var out []warehouse.Env
 			for _, name := range s.Environments() {

@@ -12,6 +12,9 @@ import (
 //go:embed discovered.sql
 var discoveredSQL string
 
+//go:embed unrecorded.sql
+var unrecordedSQL string
+
 // DiscoveredPrefix starts the id of every discovered deployment; a ledger event id never
 // does (they are UUIDv7s or what CI passed, never this prefix with a hash).
 const DiscoveredPrefix = "discovered-"
@@ -30,6 +33,11 @@ type Discovery struct {
 	Envs func() []Env
 	// Since gives the start of the audit scan; nil is DefaultDiscoveryLookback before now.
 	Since func() time.Time
+	// Unrecorded is for a workspace that has a ledger: the discovered deployments supplement
+	// it for the bundles it records no deployment of in an environment (CI never wired to
+	// `cockpit record`), instead of replacing it. A bundle the ledger knows in an environment
+	// is the ledger's alone there, so no deployment is shown twice and the ledger's facts win.
+	Unrecorded bool
 }
 
 // Discovering returns a store over the same database that reads discovered deployments in
@@ -42,21 +50,33 @@ func (s *Store) Discovering(d Discovery) (*Store, error) {
 	}
 	c := *s
 	c.disc = &d
-	c.discNames = c.tables.discoveryReplacer(c.dialect)
+	c.discNames = c.tables.discoveryReplacer(c.dialect, d.Unrecorded)
 	return &c, nil
 }
 
 // Discovers says whether the store reads discovered deployments in place of the ledger.
-func (s *Store) Discovers() bool { return s.disc != nil }
+func (s *Store) Discovers() bool { return s.disc != nil && !s.disc.Unrecorded }
+
+// DiscoversUnrecorded says whether the store's discovered deployments supplement its ledger
+// for the bundles the ledger never recorded.
+func (s *Store) DiscoversUnrecorded() bool { return s.disc != nil && s.disc.Unrecorded }
 
 // discoveryReplacer is replacer with the ledger's events and resources replaced by the
-// discovered ones (CTE names of discovered.sql).
-func (t Tables) discoveryReplacer(d Dialect) *strings.Replacer {
+// discovered ones (CTE names of discovered.sql), or, supplementing a ledger (unrecorded), by
+// the ledger's and the discovered ones of the bundles it never recorded (unrecorded.sql).
+func (t Tables) discoveryReplacer(d Dialect, unrecorded bool) *strings.Replacer {
 	// Of two pairs with the same old string, NewReplacer applies the first.
 	pairs := []string{
 		"{{release_events}}", "discovered_events",
 		"{{release_resources}}", "discovered_resources"}
-	if d == Databricks && t.ExpectationResults == "" {
+	if unrecorded {
+		pairs = []string{
+			"{{release_events}}", "merged_events",
+			"{{release_resources}}", "merged_resources",
+			"{{ledger_events}}", d.quoteName(t.Ledger + "." + ledgerEvents),
+			"{{ledger_resources}}", d.quoteName(t.Ledger + "." + ledgerResources)}
+	}
+	if d == Databricks && t.ExpectationResults == "" && !unrecorded {
 		// Without a ledger there is no expectation_results view: read what its definition
 		// reads, the pipeline event log system table, in its place.
 		pairs = append(pairs, "{{expectation_results}}", "("+expectationResultsView(t, d)+")")
@@ -101,7 +121,11 @@ func (s *Store) discoveryCTEs() (string, []any) {
 		since = s.disc.Since()
 	}
 	args = append(args, date(since))
-	text := strings.Replace(stripComments(discoveredSQL), "{{discovered_envs}}", strings.Join(envs, "\n  UNION ALL\n  "), 1)
+	text := stripComments(discoveredSQL)
+	if s.disc.Unrecorded {
+		text = strings.TrimSpace(text) + ",\n" + stripComments(unrecordedSQL)
+	}
+	text = strings.Replace(text, "{{discovered_envs}}", strings.Join(envs, "\n  UNION ALL\n  "), 1)
 	return strings.TrimSpace(s.discNames.Replace(text)), args
 }
 
