@@ -29,7 +29,7 @@ func (g *globals) open(ctx context.Context) (*source.Source, error) {
 				return nil, err
 			}
 		}
-		o := source.DemoOptions{Path: path, Seed: g.demoSeed, Days: g.demoDays, As: g.as, Progress: g.stderr, Hostile: g.hostile, Log: g.debugLog, Lag: g.demoLag, Latency: g.demoLatency, NoLedger: g.demoLedger == "none"}
+		o := source.DemoOptions{Path: path, Seed: g.demoSeed, Days: g.demoDays, As: g.as, Progress: g.stderr, Hostile: g.hostile, Log: g.debugLog, Lag: g.demoLag, Latency: g.demoLatency, NoLedger: g.demoLedger == "none", Unrecorded: g.demoLedger == "partial"}
 		if g.demoNow != "" {
 			o.Now = g.now()
 		}
@@ -53,7 +53,10 @@ func demoPath(g *globals) (string, error) {
 	if g.hostile {
 		name += "-hostile"
 	}
-	if g.demoLedger == "none" {
+	switch g.demoLedger {
+	case "partial":
+		name += "-partial"
+	case "none":
 		name += "-noledger"
 	}
 	if g.demoNow != "" {

@@ -67,7 +67,7 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	pf.IntVar(&g.demoDays, "demo-days", 90, "days of history in a new simulated estate")
 	pf.BoolVar(&g.demoReset, "demo-reset", false, "start the simulated estate afresh, its stories around now (forgets demo actions)")
 	pf.BoolVar(&g.hostile, "demo-hostile", false, "plant malformed ledger rows and escape sequences in the simulated estate (its own file)")
-	pf.StringVar(&g.demoLedger, "demo-ledger", "ledger", "ledger of the simulated workspace: ledger, or none for a workspace without one whose deployments are discovered (its own file)")
+	pf.StringVar(&g.demoLedger, "demo-ledger", "ledger", "ledger of the simulated workspace: ledger; none for a workspace without one whose deployments are discovered; partial for a ledger CI never wrote for a few bundles, which are discovered (each its own file)")
 	pf.MarkHidden("demo-days")
 	pf.DurationVar(&g.demoLag, "demo-lag", 45*time.Minute, "how late the simulated system tables (runs, updates, lineage, expectations) arrive after what they describe ends")
 	pf.DurationVar(&g.demoLatency, "demo-latency", 0, "answer every statement of the simulated warehouse this much late, as a remote SQL warehouse does (benchmarks)")
@@ -114,10 +114,10 @@ func (g *globals) setup() error {
 	if (g.demoDB != "" || g.demoNow != "" || g.as != "" || g.demoReset || g.hostile || g.demoLagSet || g.demoLedger != "ledger") && !g.demo {
 		return usage("--demo-db, --demo-now, --demo-reset, --demo-hostile, --demo-lag, --demo-ledger and --as apply to the simulated workspace only: add --demo or run cockpit demo")
 	}
-	if g.demoLedger != "ledger" && g.demoLedger != "none" {
-		return usage("--demo-ledger %q: pass ledger (the default) or none", g.demoLedger)
+	if g.demoLedger != "ledger" && g.demoLedger != "none" && g.demoLedger != "partial" {
+		return usage("--demo-ledger %q: pass ledger (the default), none or partial", g.demoLedger)
 	}
-	if g.demoLedger == "none" && g.hostile {
+	if g.demoLedger != "ledger" && g.hostile {
 		return usage("--demo-hostile plants malformed ledger rows: it needs --demo-ledger ledger")
 	}
 	if g.demoLag < 0 {

@@ -214,8 +214,11 @@ func (g *generator) stageLedger(s *stage, part int, from, to time.Time) error {
 		if i%ledgerParts != part || d.at.Before(from.Add(-2*time.Hour)) || d.at.After(to.Add(15*time.Minute)) {
 			continue
 		}
-		if err := stageEvents(s, int64(i), deploymentRows(g.seed, d, g.exercise(d), from, to)); err != nil {
-			return err
+		recorded := !g.unrecorded[d.bundle.name]
+		if recorded {
+			if err := stageEvents(s, int64(i), deploymentRows(g.seed, d, g.exercise(d), from, to)); err != nil {
+				return err
+			}
 		}
 		if err := stageDeploy(s, d, from, to); err != nil {
 			return err
@@ -223,7 +226,7 @@ func (g *generator) stageLedger(s *stage, part int, from, to time.Time) error {
 		if err := g.stageChanges(s, d, from, to); err != nil {
 			return err
 		}
-		if d.failed || !d.firstSeen || !d.at.After(from) || d.at.After(to) {
+		if !recorded || d.failed || !d.firstSeen || !d.at.After(from) || d.at.After(to) {
 			continue
 		}
 		// A release's resources are those of its bundle in the environment (bundle_resources).
@@ -235,7 +238,7 @@ func (g *generator) stageLedger(s *stage, part int, from, to time.Time) error {
 		return nil
 	}
 	for j, r := range g.tl.extra {
-		if r.at.After(from) && !r.at.After(to) {
+		if r.at.After(from) && !r.at.After(to) && !g.unrecorded[r.bundle] {
 			if err := stageEvents(s, int64(len(g.tl.all)+j), []ledgerRow{r}); err != nil {
 				return err
 			}

@@ -22,6 +22,8 @@ type generator struct {
 	tlUntil time.Time
 	start   time.Time // first instant of history
 	seeds   map[string]uint64
+	// unrecorded are the bundles whose deployments the ledger never records (Options.Unrecorded).
+	unrecorded map[string]bool
 }
 
 // DeployerJobID is the job that deploys releases into an environment (DESIGN §6).

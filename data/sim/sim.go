@@ -62,7 +62,15 @@ type Options struct {
 	// metadata.json, the deployment history service) and no ledger event. It is the
 	// estate's own: an estate generated with a ledger is refused, and the other way round.
 	NoLedger bool
+	// Unrecorded opens an estate whose ledger CI writes for every bundle but UnrecordedBundles
+	// (--demo-ledger partial): their deployments are only in what Databricks records. It is
+	// the estate's own, like NoLedger.
+	Unrecorded bool
 }
+
+// UnrecordedBundles are the bundles whose CI never records to the ledger in an estate opened
+// with Unrecorded; none of them is in a scripted story.
+var UnrecordedBundles = []string{"fleet_routes", "marketing_attribution", "workforce_planning_gold"}
 
 // Sim is an open simulated estate.
 type Sim struct {

@@ -36,7 +36,7 @@ func (s *Sim) load(ctx context.Context) error {
 	if meta["seed"] == "" {
 		anchor := now
 		start := anchor.Add(-time.Duration(s.opts.Days) * 24 * time.Hour)
-		s.gen = &generator{seed: s.opts.Seed, e: s.estate, st: newStories(s.estate, s.opts.Seed, anchor), start: start}
+		s.gen = s.newGenerator(anchor, start)
 		s.gen.seedResources()
 		conn, err := s.db.Conn(ctx)
 		if err != nil {
@@ -59,7 +59,7 @@ func (s *Sim) load(ctx context.Context) error {
 		for k, v := range map[string]string{
 			"version": FormatVersion, "seed": strconv.FormatInt(s.opts.Seed, 10), "anchor": anchor.Format(time.RFC3339Nano),
 			"start": start.Format(time.RFC3339Nano), "through": start.Format(time.RFC3339Nano), "freeze_windows": string(freeze),
-			"ledger": ledgerMode(s.opts.NoLedger),
+			"ledger": ledgerMode(s.opts),
 		} {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO sim.sim_internal.meta VALUES (?, ?)", k, v); err != nil {
 				return fmt.Errorf("writing the estate's meta: %w", err)
@@ -77,7 +77,7 @@ func (s *Sim) load(ctx context.Context) error {
 	if meta["seed"] != strconv.FormatInt(s.opts.Seed, 10) {
 		return fmt.Errorf("%w: this estate was generated with seed %s, not %d: pass --demo-seed %s or another --demo-db", ErrSeed, meta["seed"], s.opts.Seed, meta["seed"])
 	}
-	if m := ledgerMode(s.opts.NoLedger); meta["ledger"] != m {
+	if m := ledgerMode(s.opts); meta["ledger"] != m {
 		return fmt.Errorf("%w: this estate was generated with ledger %q, not %q: pass another --demo-db, or --demo-reset", ErrLedgerMode, meta["ledger"], m)
 	}
 	anchor, err1 := time.Parse(time.RFC3339Nano, meta["anchor"])
@@ -89,7 +89,7 @@ func (s *Sim) load(ctx context.Context) error {
 	if now.Before(through) {
 		return fmt.Errorf("%w: the estate already runs to %s, later than the clock (%s): pass another --demo-db for an earlier --demo-now, or --demo-reset", ErrClock, through.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
-	s.gen = &generator{seed: s.opts.Seed, e: s.estate, st: newStories(s.estate, s.opts.Seed, anchor), start: start}
+	s.gen = s.newGenerator(anchor, start)
 	s.gen.seedResources()
 	s.through = through
 	return nil
@@ -127,12 +127,28 @@ var (
 	ErrLedgerMode = errors.New("simulated estate has another ledger mode")
 )
 
-// ledgerMode is the meta value of an estate's ledger: "ledger", or "none" (--demo-ledger none).
-func ledgerMode(none bool) string {
-	if none {
+// ledgerMode is the meta value of an estate's ledger: "ledger", "none" (--demo-ledger none)
+// or "partial" (--demo-ledger partial).
+func ledgerMode(o Options) string {
+	switch {
+	case o.NoLedger:
 		return "none"
+	case o.Unrecorded:
+		return "partial"
 	}
 	return "ledger"
+}
+
+// newGenerator is the generator of the estate the options open.
+func (s *Sim) newGenerator(anchor, start time.Time) *generator {
+	g := &generator{seed: s.opts.Seed, e: s.estate, st: newStories(s.estate, s.opts.Seed, anchor), start: start}
+	if s.opts.Unrecorded {
+		g.unrecorded = map[string]bool{}
+		for _, b := range UnrecordedBundles {
+			g.unrecorded[b] = true
+		}
+	}
+	return g
 }
 
 // Anchor is when the estate was first generated: the stories happen around it.

@@ -38,6 +38,9 @@ type DemoOptions struct {
 	// NoLedger opens an estate whose workspace has no ledger (--demo-ledger none): the
 	// cockpit discovers its deployments.
 	NoLedger bool
+	// Unrecorded opens an estate whose ledger CI writes for every bundle but a few
+	// (--demo-ledger partial); the demo then discovers those (discover_unrecorded).
+	Unrecorded bool
 }
 
 // demoTimeout bounds one call to the simulation unless --timeout or the configuration says.
@@ -67,6 +70,9 @@ func openDemoSim(ctx context.Context, user config.Config, o DemoOptions) (*Sourc
 	if err != nil {
 		return nil, nil, input("--as: %v", err)
 	}
+	if o.Unrecorded {
+		user.DiscoverUnrecorded = true // the point of the partial ledger
+	}
 	clock := func() time.Time { return time.Now().UTC() }
 	if !o.Now.IsZero() {
 		now := o.Now.UTC()
@@ -79,7 +85,7 @@ func openDemoSim(ctx context.Context, user config.Config, o DemoOptions) (*Sourc
 			return src, nil, err
 		}
 	}
-	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress, Hostile: o.Hostile, Lag: o.Lag, NoLedger: o.NoLedger})
+	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress, Hostile: o.Hostile, Lag: o.Lag, NoLedger: o.NoLedger, Unrecorded: o.Unrecorded})
 	if err != nil {
 		if o.Path != "" && lockedByOther(err) {
 			if ep, ok := awaitServing(ctx, o); ok {

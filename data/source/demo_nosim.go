@@ -22,7 +22,8 @@ type DemoOptions struct {
 	Log      io.Writer
 	Lag      time.Duration
 	Latency  time.Duration
-	NoLedger bool
+	NoLedger   bool
+	Unrecorded bool
 }
 
 // DemoFormat is the simulated estate's file format (none in a nosim build).
