@@ -12,16 +12,16 @@ import (
 
 // DemoOptions choose the simulated estate (unused in a nosim build).
 type DemoOptions struct {
-	Path     string
-	Seed     int64
-	Now      time.Time
-	Days     int
-	As       string
-	Progress io.Writer
-	Hostile  bool
-	Log      io.Writer
-	Lag      time.Duration
-	Latency  time.Duration
+	Path       string
+	Seed       int64
+	Now        time.Time
+	Days       int
+	As         string
+	Progress   io.Writer
+	Hostile    bool
+	Log        io.Writer
+	Lag        time.Duration
+	Latency    time.Duration
 	NoLedger   bool
 	Unrecorded bool
 }
