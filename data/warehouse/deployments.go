@@ -74,19 +74,28 @@ func (s *Store) ListDeployments(ctx context.Context, env Env, q DeploymentQuery)
 		return Page{}, fmt.Errorf("%w: page size %d is not between 1 and %d", ErrInvalidInput, q.Limit, MaxLimit)
 	}
 	f := pageFilter{bundle: q.Bundle, since: q.Since, after: q.After, limit: limit + 1}
-	ds, matching, skipped, err := s.deployments(ctx, env, f)
+	var (
+		ds       []model.Deployment
+		matching int
+		skipped  model.Skipped
+		bad      model.Skipped
+	)
+	// The ledger rows that cannot be deployments are counted alongside the page, in the
+	// same round trip. Discovered deployments are whole by construction: only the ledger
+	// has rows to leave out.
+	err := together(
+		func() (err error) { ds, matching, skipped, err = s.deployments(ctx, env, f); return },
+		func() (err error) {
+			if q.After == nil && !s.Discovers() {
+				bad, err = s.notDeployments(ctx, env, q.Bundle, q.Since)
+			}
+			return
+		})
 	if err != nil {
 		return Page{}, err
 	}
 	p := Page{Skipped: skipped, Matching: matching}
-	// Discovered deployments are whole by construction: only the ledger has rows to leave out.
-	if q.After == nil && !s.Discovers() {
-		bad, err := s.notDeployments(ctx, env, q.Bundle, q.Since)
-		if err != nil {
-			return Page{}, err
-		}
-		p.Skipped.Merge(bad)
-	}
+	p.Skipped.Merge(bad)
 	if len(ds) > limit {
 		ds = ds[:limit]
 		last := ds[limit-1]
@@ -163,22 +172,17 @@ func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model
 	if f.id != "" {
 		bundle = rows[0].d.Release.Bundle
 	}
-	// The four follow-up statements are independent: run them two at a time, which halves
-	// the round trips without asking a small engine (the simulation's DuckDB has 128 MB, and
-	// the home loads every environment at once) for all four at the same time.
+	// The four follow-up statements are independent: they run side by side, one round trip
+	// after the page's. A store over an engine that cannot hold them all at once is Limited.
 	var (
 		health       map[string]model.Health
 		checks       map[string][]model.Check
 		baselines    map[string]model.Baseline
 		expectations map[string]model.ExpectationChange
 	)
-	err = both(
+	err = together(
 		func() (err error) { health, err = s.health(ctx, env, bundle, keys, rows); return },
-		func() (err error) { checks, err = s.pageChecks(ctx, env, bundle, keys); return })
-	if err != nil {
-		return nil, 0, skipped, err
-	}
-	err = both(
+		func() (err error) { checks, err = s.pageChecks(ctx, env, bundle, keys); return },
 		func() (err error) { baselines, err = s.baselines(ctx, env, bundle, keys, rows); return },
 		func() (err error) { expectations, err = s.worstExpectations(ctx, env, bundle, keys, rows); return })
 	if err != nil {
@@ -211,15 +215,16 @@ func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model
 	return out, matching, skipped, nil
 }
 
-// both runs f and g side by side and joins their errors.
-func both(f, g func() error) error {
+// together runs fs side by side and joins their errors.
+func together(fs ...func() error) error {
+	errs := make([]error, len(fs))
 	var wg sync.WaitGroup
-	var ef, eg error
-	wg.Add(2)
-	go func() { defer wg.Done(); ef = f() }()
-	go func() { defer wg.Done(); eg = g() }()
+	for i, f := range fs {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = f() }()
+	}
 	wg.Wait()
-	return errors.Join(ef, eg)
+	return errors.Join(errs...)
 }
 
 func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, int, model.Skipped, error) {
