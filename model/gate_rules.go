@@ -155,14 +155,22 @@ func gateFreeze(in GateInput, ep EnvPolicy) Gate {
 	return g
 }
 
+// gateBudget judges the bundle's error budget in the target. A spent budget freezes
+// promotions (DESIGN §5: releases stop until the budget recovers, or break-glass), never
+// a rollback: rolling back is the remedy for a burning budget (the SRE workbook's error
+// budget policy halts changes except fixes), so for a rollback the gate reports the budget
+// and passes.
 func gateBudget(in GateInput, ep EnvPolicy) Gate {
-	g := Gate{Name: GateBudget, BreakGlass: true}
+	rollback := in.Action == ActionRollback
+	g := Gate{Name: GateBudget, BreakGlass: !rollback}
 	b := in.Budget
 	switch {
 	case ep.SLO.Target <= 0:
 		g.OK, g.Reason = true, in.Environment+" has no SLO"
 	case !ep.SLO.Gate:
 		g.OK, g.Reason = true, fmt.Sprintf("%s (not a gate in %s)", b, in.Environment)
+	case b.Spent && rollback:
+		g.OK, g.Reason = true, fmt.Sprintf("budget spent: rollbacks are allowed, promotions are frozen (%s's %s in %s)", in.Release.Bundle, b, in.Environment)
 	case b.Spent:
 		g.Reason = fmt.Sprintf("%s's %s in %s%s", in.Release.Bundle, b, in.Environment, breakGlassHint(ep))
 	default:

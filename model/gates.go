@@ -161,7 +161,9 @@ func (r GateReport) Gate(name GateName) (Gate, bool) {
 //
 // break_glass is reported when GateInput.BreakGlass asks for it: it passes for a user the
 // policy allows who gives a reason, and then the blocked no_freeze and budget gates are
-// overridden and the report says BreakGlassUsed.
+// overridden and the report says BreakGlassUsed. A rollback's budget gate reports the
+// budget and never blocks (a spent budget freezes promotions, not the remedy), so only a
+// freeze window needs break-glass for a rollback.
 func EvaluateGates(in GateInput) GateReport {
 	rep := GateReport{Action: in.Action, Environment: in.Environment, Release: in.Release}
 	env := in.State.Env(in.Environment)

@@ -21,13 +21,14 @@ func TestOnlyBreakGlassBlocks(t *testing.T) {
 		gates  []Gate
 		want   bool
 	}{
-		{"budget spent, ticket and reason still to type", ActionRollback, []Gate{okGate, budget, ticket, reason}, true},
+		{"frozen, ticket and reason still to type", ActionRollback, []Gate{okGate, freeze, ticket, reason}, true},
+		{"budget spent, ticket and reason still to type", ActionPromote, []Gate{okGate, budget, ticket, reason}, true},
 		{"freeze and budget", ActionPromote, []Gate{okGate, freeze, budget}, true},
 		{"nothing blocks: nothing to break", ActionRollback, []Gate{okGate, ticket}, false},
 		{"an approval missing too", ActionPromote, []Gate{okGate, budget, {Name: GateApprovals, Reason: "has 0"}}, false},
 		{"not authorized too", ActionRollback, []Gate{{Name: GateAuthorized, Reason: "not in the list"}, budget}, false},
 		{"a pin is not a deployment", ActionPin, []Gate{okGate, budget}, false},
-		{"already overridden", ActionRollback, []Gate{okGate, {Name: GateBudget, BreakGlass: true, Overridden: true}}, false},
+		{"already overridden", ActionRollback, []Gate{okGate, {Name: GateNoFreeze, BreakGlass: true, Overridden: true}}, false},
 	}
 	for _, c := range cases {
 		r := GateReport{Action: c.action, Gates: c.gates}
@@ -36,13 +37,13 @@ func TestOnlyBreakGlassBlocks(t *testing.T) {
 		}
 	}
 	// Without the typed gates answered, the ticket still blocks.
-	if (GateReport{Action: ActionRollback, Gates: []Gate{budget, ticket}}).OnlyBreakGlassBlocks() {
+	if (GateReport{Action: ActionRollback, Gates: []Gate{freeze, ticket}}).OnlyBreakGlassBlocks() {
 		t.Error("a missing ticket is not answered by break-glass")
 	}
 }
 
 func TestBreakGlassPreviewOverridesOnlyFreezeAndBudget(t *testing.T) {
-	r := GateReport{Action: ActionRollback, Gates: []Gate{
+	r := GateReport{Action: ActionPromote, Gates: []Gate{
 		{Name: GateAuthorized, OK: true},
 		{Name: GateNoFreeze, OK: true, BreakGlass: true},
 		{Name: GateBudget, Reason: "spent", BreakGlass: true},

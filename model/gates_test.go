@@ -390,11 +390,16 @@ func TestEvaluateGatesRollback(t *testing.T) {
 			[]gateWant{{gate: GateNoFreeze, reason: "prod is frozen until"}}, false, "1.1"},
 		{"on-call breaks glass in a freeze", func(l *ledger, in *GateInput) { activeFreeze(in); in.BreakGlass = true }, true,
 			[]gateWant{{gate: GateNoFreeze, overrid: true}, {gate: GateBreakGlass, ok: true}}, true, "1.1"},
-		{"spent budget blocks a rollback but for break-glass", func(l *ledger, in *GateInput) { in.Budget = spentBudget() }, false,
-			[]gateWant{{gate: GateBudget, reason: "error budget spent"}}, false, "1.1"},
+		{"a spent budget does not refuse a rollback: it is the remedy", func(l *ledger, in *GateInput) { in.Budget = spentBudget() }, true,
+			[]gateWant{{gate: GateBudget, ok: true, reason: "budget spent: rollbacks are allowed, promotions are frozen (kpi's error budget spent: 12 failed of 612 runs over 28d"}}, false, "1.1"},
+		{"a spent budget needs no break-glass for a rollback", func(l *ledger, in *GateInput) { in.Budget, in.BreakGlass = spentBudget(), true }, true,
+			[]gateWant{{gate: GateBudget, ok: true}, {gate: GateBreakGlass, ok: true, reason: "no freeze or budget gate blocks: not used"}}, false, "1.1"},
+		{"a spent budget and a freeze: the freeze still needs break-glass", func(l *ledger, in *GateInput) { in.Budget = spentBudget(); activeFreeze(in) }, false,
+			[]gateWant{{gate: GateBudget, ok: true, reason: "rollbacks are allowed"}, {gate: GateNoFreeze, reason: "prod is frozen until"}}, false, "1.1"},
 		{"a release manager may roll back but not break glass", func(l *ledger, in *GateInput) {
+			activeFreeze(in)
 			in.Budget, in.Principal, in.BreakGlass = spentBudget(), marco, true
-		}, false, []gateWant{{gate: GateAuthorized, ok: true}, {gate: GateBreakGlass, reason: "not in prod's break-glass list"}}, false, "1.1"},
+		}, false, []gateWant{{gate: GateAuthorized, ok: true}, {gate: GateBudget, ok: true}, {gate: GateBreakGlass, reason: "not in prod's break-glass list"}}, false, "1.1"},
 		{"a lead may not roll back", func(l *ledger, in *GateInput) { in.Principal = dana }, false,
 			[]gateWant{{gate: GateAuthorized, reason: "you (dana.okafor@example.com) are not in prod's rollback list: groups oncall, release-managers"}}, false, "1.1"},
 		{"in flight blocks a rollback", func(l *ledger, in *GateInput) {

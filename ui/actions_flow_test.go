@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/release-cockpit/cockpit/config"
 	"github.com/release-cockpit/cockpit/data/source"
+	"github.com/release-cockpit/cockpit/model"
 	"github.com/release-cockpit/cockpit/themes"
 )
 
@@ -60,12 +62,19 @@ func (e *actionEstate) as(t *testing.T, role string) *source.Source {
 // tui verb wires it (the simulation's policy, --read-only on top).
 func (e *actionEstate) cockpitAs(t *testing.T, role string, readOnly bool) (*teatest.TestModel, framed) {
 	t.Helper()
+	return e.cockpitWith(t, role, func(p *model.Policy) { p.ReadOnly = p.ReadOnly || readOnly })
+}
+
+// cockpitWith starts the TUI as cockpitAs does, under the simulation's policy as edit
+// changes it (the cockpit's policy only: the deployer runs judge theirs).
+func (e *actionEstate) cockpitWith(t *testing.T, role string, edit func(*model.Policy)) (*teatest.TestModel, framed) {
+	t.Helper()
 	src := e.as(t, role)
 	pol, err := src.Policy()
 	if err != nil {
 		t.Fatal(err)
 	}
-	pol.ReadOnly = pol.ReadOnly || readOnly
+	edit(&pol)
 	c := &Common{Theme: themes.Mono(), Glyphs: UnicodeGlyphs, Source: src, Now: src.Now, Timeout: 30 * time.Second,
 		Actions: source.UIActions{A: src.Actions(pol)}}
 	f := newFramed(New(c, Options{Env: "prod", Refresh: -1, Clock: func() time.Time { return testNow }}))
@@ -210,43 +219,33 @@ func TestActionFlowsOnTheSimulation(t *testing.T) {
 	e := openActionEstate(t)
 
 	// As on-call: roll back the prod incident. The short estate's error budget is spent,
-	// so the rollback is refused for the budget alone and on-call, whom the policy lets,
-	// breaks glass with a reason; the typed confirmation, the progress to success, the row
-	// then showing the previous version, CURRENT and PINNED, and :audit the request as
-	// break-glass.
+	// which freezes promotions but not the rollback that remedies it: the typed
+	// confirmation, reason and ticket, no break-glass; the progress to success, the row
+	// then showing the previous version, CURRENT and PINNED, and :audit the request with
+	// its ticket and the budget gate's reason.
 	t.Run("oncall rolls back the prod incident", func(t *testing.T) {
 		tm, f := e.cockpitAs(t, "oncall", false)
 		waitFrame(t, f, "the incident under the cursor", func(s string) bool { return strings.Contains(line(s, "▌"), "ecommerce_orders") })
 		tm.Send(pressKey("b"))
 		dlg := waitFrame(t, f, "the rollback dialog", func(s string) bool { return strings.Contains(s, "Roll back ecommerce_orders in prod") })
-		for _, want := range []string{"from 2026.1122.21", "rollback target", "Type prod/ecommerce_orders to confirm", "run-now"} {
+		for _, want := range []string{"from 2026.1122.21", "rollback target", "Type prod/ecommerce_orders to confirm", "run-now",
+			"✓ budget", "budget spent: rollbacks are allowed"} {
 			if !strings.Contains(dlg, want) {
 				t.Errorf("the rollback dialog lacks %q:\n%s", want, dlg)
 			}
+		}
+		if strings.Contains(dlg, "breaks glass") || strings.Contains(dlg, "refused") {
+			t.Errorf("the incident's rollback is refused or offers break-glass:\n%s", dlg)
 		}
 		m := dialogTo.FindStringSubmatch(dlg)
 		if m == nil {
 			t.Fatalf("the rollback dialog names no target version:\n%s", dlg)
 		}
 		target := m[1]
-		glass := strings.Contains(dlg, "✗ budget") || strings.Contains(dlg, "✗ no freeze")
-		if glass {
-			if !strings.Contains(dlg, "ctrl+g breaks glass") || !strings.Contains(dlg, "refused: ") {
-				t.Fatalf("the budget blocks the rollback but break-glass is not offered to on-call:\n%s", dlg)
-			}
-			tm.Send(pressKey(breakGlassKey))
-			bg := waitFrame(t, f, "the break-glass dialog", func(s string) bool { return strings.Contains(s, "BREAK-GLASS Roll back ecommerce_orders in prod") })
-			if !strings.Contains(bg, "overridden by break-glass") || strings.Contains(bg, "refused:") {
-				t.Fatalf("break-glass does not override the budget:\n%s", bg)
-			}
-		}
 		confirmTyped(tm, "prod/ecommerce_orders", "valid_client_id failures at 18 percent", "INC-50001")
 		prog := waitRun(t, f, "the progress to success", func(s string) bool { return strings.Contains(s, "✓ succeeded") })
-		if !strings.Contains(prog, "elapsed") || !strings.Contains(prog, "run ") {
-			t.Errorf("the progress does not show the run and the elapsed time:\n%s", prog)
-		}
-		if glass && !strings.Contains(prog, "(break-glass)") {
-			t.Errorf("the progress does not say it is break-glass:\n%s", prog)
+		if !strings.Contains(prog, "elapsed") || !strings.Contains(prog, "run ") || strings.Contains(prog, "(break-glass)") {
+			t.Errorf("the progress does not show the run and the elapsed time, or says break-glass:\n%s", prog)
 		}
 		tm.Send(pressKey("x")) // any key closes
 		after := waitRun(t, f, "the home reloaded with the rolled-back row", func(s string) bool {
@@ -255,24 +254,20 @@ func TestActionFlowsOnTheSimulation(t *testing.T) {
 		if strings.Contains(after, "Roll back ecommerce_orders") {
 			t.Errorf("the progress did not close:\n%s", after)
 		}
-		if glass {
-			tm.Send(pressKey(":"))
-			typeKeys(tm, "audit")
-			tm.Send(pressKey("enter"))
-			aud := waitFrame(t, f, "the request in :audit", func(s string) bool {
-				return rowWith(s, "deploy_requested", "ecommerce_orders@"+target) != ""
-			})
-			if r := rowWith(aud, "deploy_requested", "ecommerce_orders@"+target); !strings.Contains(r, "INC-50001") {
-				t.Errorf("the rollback's request is not recorded with its ticket:\n%s", r)
-			}
-			cursorTo(t, tm, f, "deploy_requested", "ecommerce_orders@"+target)
-			tm.Send(pressKey("enter"))
-			ev := waitFrame(t, f, "the request in full", func(s string) bool {
-				return strings.Contains(s, "break-glass") && strings.Contains(s, "overridden by break-glass")
-			})
-			if r := rowWith(ev, "break-glass", "yes"); r == "" {
-				t.Errorf("the request is not recorded as break-glass:\n%s", ev)
-			}
+		tm.Send(pressKey(":"))
+		typeKeys(tm, "audit")
+		tm.Send(pressKey("enter"))
+		aud := waitFrame(t, f, "the request in :audit", func(s string) bool {
+			return rowWith(s, "deploy_requested", "ecommerce_orders@"+target) != ""
+		})
+		if r := rowWith(aud, "deploy_requested", "ecommerce_orders@"+target); !strings.Contains(r, "INC-50001") || strings.Contains(r, " bg") {
+			t.Errorf("the rollback's request is not recorded with its ticket, or as break-glass:\n%s", r)
+		}
+		cursorTo(t, tm, f, "deploy_requested", "ecommerce_orders@"+target)
+		tm.Send(pressKey("enter"))
+		ev := waitFrame(t, f, "the request in full", func(s string) bool { return strings.Contains(s, "rollbacks are allowed") })
+		if strings.Contains(ev, "overridden by break-glass") || rowWith(ev, "break-glass", "yes") != "" {
+			t.Errorf("the request is recorded as break-glass:\n%s", ev)
 		}
 		quit(t, tm)
 	})
@@ -401,4 +396,77 @@ func TestActionFlowsOnTheSimulation(t *testing.T) {
 		}
 		quit(t, tm)
 	})
+
+	// As on-call in a freeze window (this cockpit's policy has one active in prod): rolling
+	// back the release just promoted is refused for the freeze alone; on-call, whom the
+	// policy lets, breaks glass with ctrl+g and a reason, the run succeeds, and :audit shows
+	// the request as break-glass.
+	t.Run("oncall breaks glass in a freeze", func(t *testing.T) {
+		if release == "" {
+			t.Fatal("the refused promotion named no release (it runs first)")
+		}
+		tm, f := e.cockpitWith(t, "oncall", freezeProd(t))
+		cursorTo(t, tm, f, "supply_chain_analytics")
+		tm.Send(pressKey("b"))
+		dlg := waitFrame(t, f, "the rollback dialog", func(s string) bool { return strings.Contains(s, "Roll back supply_chain_analytics in prod") })
+		if !strings.Contains(dlg, "✗ no freeze") || !strings.Contains(dlg, "only the freeze blocks: ctrl+g breaks glass") || !strings.Contains(dlg, "refused: no_freeze") {
+			t.Fatalf("the freeze does not block the rollback with break-glass offered to on-call:\n%s", dlg)
+		}
+		m := dialogTo.FindStringSubmatch(dlg)
+		if m == nil {
+			t.Fatalf("the rollback dialog names no target version:\n%s", dlg)
+		}
+		target := m[1]
+		tm.Send(pressKey(breakGlassKey))
+		bg := waitFrame(t, f, "the break-glass dialog", func(s string) bool {
+			return strings.Contains(s, "BREAK-GLASS Roll back supply_chain_analytics in prod")
+		})
+		if !strings.Contains(bg, "overridden by break-glass: prod is frozen") || strings.Contains(bg, "refused:") {
+			t.Fatalf("break-glass does not override the freeze:\n%s", bg)
+		}
+		confirmTyped(tm, "prod/supply_chain_analytics", "KPI job fails after the promotion", "INC-50002")
+		prog := waitRun(t, f, "the break-glass rollback's success", func(s string) bool { return strings.Contains(s, "✓ succeeded") })
+		if !strings.Contains(prog, "(break-glass)") {
+			t.Errorf("the progress does not say it is break-glass:\n%s", prog)
+		}
+		tm.Send(pressKey("x"))
+		waitRun(t, f, "the home reloaded with the rolled-back row", func(s string) bool {
+			return rowWith(s, "supply_chain_analytics", target, "CURRENT", "PINNED") != ""
+		})
+		tm.Send(pressKey(":"))
+		typeKeys(tm, "audit")
+		tm.Send(pressKey("enter"))
+		aud := waitFrame(t, f, "the request in :audit", func(s string) bool {
+			return rowWith(s, "deploy_requested", "supply_chain_analytics@"+target) != ""
+		})
+		if r := rowWith(aud, "deploy_requested", "supply_chain_analytics@"+target); !strings.Contains(r, "INC-50002") || !strings.Contains(r, " bg") {
+			t.Errorf("the break-glass request is not recorded with its ticket and as break-glass:\n%s", r)
+		}
+		cursorTo(t, tm, f, "deploy_requested", "supply_chain_analytics@"+target)
+		tm.Send(pressKey("enter"))
+		ev := waitFrame(t, f, "the request in full", func(s string) bool {
+			return strings.Contains(s, "break-glass") && strings.Contains(s, "overridden by break-glass")
+		})
+		if r := rowWith(ev, "break-glass", "yes"); r == "" {
+			t.Errorf("the request is not recorded as break-glass:\n%s", ev)
+		}
+		quit(t, tm)
+	})
+}
+
+// freezeProd is a policy edit: a deny window in prod, active whenever it is read.
+func freezeProd(t *testing.T) func(*model.Policy) {
+	t.Helper()
+	every, err := model.ParseCron("* * * * *")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(p *model.Policy) {
+		for i := range p.Environments {
+			if p.Environments[i].Name == "prod" {
+				p.Environments[i].Windows = append(slices.Clip(p.Environments[i].Windows),
+					model.FreezeWindow{Kind: model.WindowDeny, Schedule: every, Duration: time.Hour, Reason: "incident freeze (CHG-48101)"})
+			}
+		}
+	}
 }

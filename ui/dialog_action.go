@@ -140,10 +140,10 @@ func shaNote(sha string) string {
 // control key: typed dialogs take letters as text, and y/N ones cancel on any other key.
 const breakGlassKey = "ctrl+g"
 
-// actionDialog is the dialog of a plan (actionSpec). When the freeze and the error budget
-// are all that block (besides the reason and ticket still to type) it offers break-glass
-// to a user the policy allows (bg: their decision on model.ActionBreakGlass in the
-// environment): breakGlassKey switches to a dialog that shows those gates overridden and
+// actionDialog is the dialog of a plan (actionSpec). When the freeze window and/or (for a
+// promotion) the spent error budget are all that block (besides the reason and ticket
+// still to type) it offers break-glass to a user the policy allows (bg: their decision on
+// model.ActionBreakGlass in the environment): breakGlassKey switches to a dialog that shows those gates overridden and
 // needs a reason, the ticket as usual and the typed confirmation; its result is Toggled,
 // and executing asks the executor for break-glass, which records the request as such.
 // To anyone else the dialog stays refused, every gate with its reason, and says why
@@ -162,10 +162,13 @@ func actionDialog(p model.ActionPlan, prod bool, bg model.Decision) ConfirmSpec 
 	var names []string
 	for _, g := range p.Report.Blocking() {
 		if g.BreakGlass {
-			names = append(names, strings.ReplaceAll(string(g.Name), "_", " "))
+			names = append(names, overridable(g.Name))
 		}
 	}
-	what := strings.Join(names, " and ")
+	what, verb := strings.Join(names, " and "), "blocks"
+	if len(names) > 1 {
+		verb = "block"
+	}
 	gp := p
 	gp.Request.BreakGlass = true
 	gp.Report = p.Report.BreakGlassPreview(p.Actor)
@@ -174,10 +177,21 @@ func actionDialog(p model.ActionPlan, prod bool, bg model.Decision) ConfirmSpec 
 	on.ConfirmLabel = spec.ConfirmLabel + " (break-glass)"
 	requireReason(&on)
 	spec.Toggle = &DialogToggle{Key: breakGlassKey, Help: "break glass",
-		Off:    fmt.Sprintf("only %s blocks: %s breaks glass (you may; reason required)", what, breakGlassKey),
+		Off:    fmt.Sprintf("only %s %s: %s breaks glass (you may; reason required)", what, verb, breakGlassKey),
 		OnLine: fmt.Sprintf("break-glass overrides %s; recorded as break-glass", what),
 		On:     &on}
 	return spec
+}
+
+// overridable names a gate break-glass overrides in the dialog's words.
+func overridable(n model.GateName) string {
+	switch n {
+	case model.GateNoFreeze:
+		return "the freeze"
+	case model.GateBudget:
+		return "the budget"
+	}
+	return strings.ReplaceAll(string(n), "_", " ")
 }
 
 // requireReason makes a dialog typed with a required reason (break-glass always needs one).

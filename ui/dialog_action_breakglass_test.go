@@ -10,17 +10,18 @@ import (
 	"github.com/release-cockpit/cockpit/themes"
 )
 
-// A prod rollback that only the spent error budget blocks (besides the reason and ticket
-// still to type), as the executor plans it on the short test estate.
-func budgetRollbackPlan() model.ActionPlan {
+// A prod rollback that only a freeze window blocks (besides the reason and ticket still to
+// type), as the executor plans it on the short test estate: the spent error budget does
+// not hold a rollback back.
+func freezeRollbackPlan() model.ActionPlan {
 	p := dialogPlans()["rollback_prod"].plan
 	p.Report.Action = model.ActionRollback
 	p.Report.Gates = []model.Gate{
 		gate(model.GateAuthorized, true, "priya.raman@example.com may roll back prod"),
 		gate(model.GateRollbackTarget, true, "2026.1122.21 → 2026.1121.25, the last verified deployment"),
 		gate(model.GateNotVetoed, true, "ecommerce_orders@2026.1121.25 is not vetoed"),
-		{Name: model.GateNoFreeze, OK: true, Reason: "no freeze window is active in prod", BreakGlass: true},
-		{Name: model.GateBudget, Reason: "ecommerce_orders's error budget spent: 31 failed of 612 runs over 28d, SLO 99% allows 6.1 in prod; wait, or break glass (groups oncall, leads)", BreakGlass: true},
+		{Name: model.GateNoFreeze, Reason: "prod is frozen until Nov 24 08:00 UTC by the peak-season change freeze (CHG-48100); wait, or break glass with a reason (groups oncall, leads)", BreakGlass: true},
+		gate(model.GateBudget, true, "budget spent: rollbacks are allowed, promotions are frozen (ecommerce_orders's error budget spent: 31 failed of 612 runs over 28d, SLO 99% allows 6.1 in prod)"),
 		gate(model.GateNotInFlight, true, "no deployment of ecommerce_orders is in flight in prod"),
 		gate(model.GateTicket, false, "prod requires a change ticket: give one (--ticket)"),
 		gate(model.GateReason, false, "prod requires a reason: give one (--reason)"),
@@ -49,7 +50,7 @@ func TestBreakGlassDialogGolden(t *testing.T) {
 				}
 				name := fmt.Sprintf("dialog_breakglass_%s_%s_%dx%d", state, th.name, sz.w, sz.h)
 				t.Run(name, func(t *testing.T) {
-					d := NewConfirm(dialogCommon(th.theme()), actionDialog(budgetRollbackPlan(), true, mayBreakGlass))
+					d := NewConfirm(dialogCommon(th.theme()), actionDialog(freezeRollbackPlan(), true, mayBreakGlass))
 					if on {
 						d.Update(pressKey(breakGlassKey))
 					}
@@ -65,16 +66,16 @@ func TestBreakGlassDialogGolden(t *testing.T) {
 }
 
 func TestBreakGlassIsOfferedOnlyWhenFreezeOrBudgetAloneBlocks(t *testing.T) {
-	p := budgetRollbackPlan()
+	p := freezeRollbackPlan()
 	off := actionDialog(p, true, mayBreakGlass)
 	if off.Toggle == nil || off.Toggle.Key != breakGlassKey {
-		t.Fatalf("break-glass is not offered to on-call when only the budget blocks: %+v", off)
+		t.Fatalf("break-glass is not offered to on-call when only the freeze blocks: %+v", off)
 	}
-	if !strings.Contains(off.Disabled, "refused: budget: ecommerce_orders's error budget spent") {
-		t.Errorf("without break-glass the rollback is not refused for the budget: %q", off.Disabled)
+	if !strings.Contains(off.Disabled, "refused: no_freeze: prod is frozen until") {
+		t.Errorf("without break-glass the rollback is not refused for the freeze: %q", off.Disabled)
 	}
 	plain := ansi.Strip(drawDialog(NewConfirm(dialogCommon(themes.Mono()), off), 120, 40))
-	for _, want := range []string{"ctrl+g break glass", "only budget blocks: ctrl+g breaks glass", "✗ budget"} {
+	for _, want := range []string{"ctrl+g break glass", "only the freeze blocks: ctrl+g breaks glass", "✗ no freeze", "✓ budget"} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("the offer lacks %q:\n%s", want, plain)
 		}
@@ -82,14 +83,14 @@ func TestBreakGlassIsOfferedOnlyWhenFreezeOrBudgetAloneBlocks(t *testing.T) {
 
 	// Someone the policy does not let break glass: refused, every reason, and why not.
 	refused := actionDialog(p, true, noBreakGlass)
-	if refused.Toggle != nil || !strings.Contains(refused.Disabled, "budget:") ||
+	if refused.Toggle != nil || !strings.Contains(refused.Disabled, "no_freeze:") ||
 		!strings.Contains(refused.Disabled, "break-glass is not yours: you (marco.bianchi@example.com) are not in prod's break-glass list") {
 		t.Errorf("a user without break-glass is not refused with the reasons: %+v", refused)
 	}
 	// Another gate blocks too: break-glass would not be enough, so it is not offered.
 	withApproval := p
 	withApproval.Report.Gates = append(append([]model.Gate(nil), p.Report.Gates...), gate(model.GateApprovals, false, "needs 1 approval(s), has 0"))
-	if s := actionDialog(withApproval, true, mayBreakGlass); s.Toggle != nil || !strings.Contains(s.Disabled, "approvals") || !strings.Contains(s.Disabled, "budget") {
+	if s := actionDialog(withApproval, true, mayBreakGlass); s.Toggle != nil || !strings.Contains(s.Disabled, "approvals") || !strings.Contains(s.Disabled, "no_freeze") {
 		t.Errorf("break-glass offered although an approval is missing: %+v", s)
 	}
 	// Nothing to break.
@@ -98,11 +99,11 @@ func TestBreakGlassIsOfferedOnlyWhenFreezeOrBudgetAloneBlocks(t *testing.T) {
 	}
 }
 
-// Switched on, the dialog shows the budget overridden, needs the phrase, a reason and the
+// Switched on, the dialog shows the freeze overridden, needs the phrase, a reason and the
 // ticket, and answers Toggled; switched off again it is refused again. What was typed
 // stays across the switch.
 func TestBreakGlassDialogNeedsTheReasonTicketAndPhrase(t *testing.T) {
-	d := NewConfirm(dialogCommon(themes.Mono()), actionDialog(budgetRollbackPlan(), true, mayBreakGlass))
+	d := NewConfirm(dialogCommon(themes.Mono()), actionDialog(freezeRollbackPlan(), true, mayBreakGlass))
 	d.SetSize(120, 38)
 	typeDialog(d, "prod/ecommerce_orders")
 	d.Update(pressKey(breakGlassKey))
@@ -110,8 +111,8 @@ func TestBreakGlassDialogNeedsTheReasonTicketAndPhrase(t *testing.T) {
 		t.Fatal("ctrl+g did not switch break-glass on")
 	}
 	v := ansi.Strip(d.View())
-	for _, want := range []string{"BREAK-GLASS Roll back ecommerce_orders in prod", "✓ budget", "overridden by break-glass: ecommerce_orders's",
-		"✓ break glass", "break-glass overrides budget; recorded as break-glass", "Roll back (break-glass)"} {
+	for _, want := range []string{"BREAK-GLASS Roll back ecommerce_orders in prod", "✓ no freeze", "overridden by break-glass: prod is frozen",
+		"✓ break glass", "break-glass overrides the freeze; recorded as break-glass", "Roll back (break-glass)"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the break-glass dialog lacks %q:\n%s", want, v)
 		}
@@ -146,7 +147,7 @@ func TestBreakGlassDialogNeedsTheReasonTicketAndPhrase(t *testing.T) {
 	d.Update(pressKey("tab"))
 	d.Update(pressKey("tab"))
 	d.Update(pressKey("enter"))
-	if _, done := d.Result(); done || !strings.HasPrefix(d.err, "refused: budget") {
+	if _, done := d.Result(); done || !strings.HasPrefix(d.err, "refused: no_freeze") {
 		t.Fatalf("with break-glass off the rollback was not refused: %q", d.err)
 	}
 	d.Update(pressKey(breakGlassKey))

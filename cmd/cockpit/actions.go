@@ -30,7 +30,7 @@ func (f *actionFlags) common(cmd *cobra.Command) {
 	fl.StringVar(&f.reason, "reason", "", "why (recorded in the ledger; required in prod and for pin, unpin, veto and break-glass)")
 	fl.StringVar(&f.ticket, "ticket", "", "change ticket (recorded in the ledger; required in prod)")
 	fl.BoolVar(&f.yes, "yes", false, "confirm without a prompt (needed without a terminal); never skips a gate")
-	fl.BoolVar(&f.breakGlass, "break-glass", false, "take a promotion or rollback past a freeze window or a spent error budget (needs the right and a reason)")
+	fl.BoolVar(&f.breakGlass, "break-glass", false, "take a promotion past a freeze window or a spent error budget, or a rollback past a freeze window (needs the right and a reason)")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
 	fl.BoolVar(&f.noWait, "no-wait", false, "return once the deployer run has started instead of following it to its end")
 }

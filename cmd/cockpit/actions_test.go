@@ -13,6 +13,7 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2"
 	"github.com/release-cockpit/cockpit/data/sim"
+	"github.com/release-cockpit/cockpit/model"
 )
 
 // The action tests change their estate, so they have one of their own (frozen, 3 days).
@@ -39,11 +40,14 @@ func actionResult(t *testing.T, as string, args ...string) (int, actionJSON, str
 
 func TestActionFlowsFromTheCommandLineWithAFrozenClock(t *testing.T) {
 	// As on-call, roll back the prod incident. The estate's three days put its error budget
-	// at spent, so on-call (who may) breaks glass with a reason.
+	// at spent: that freezes promotions, not the rollback that remedies it (no break-glass).
 	code, res, errOut := actionResult(t, "oncall", "rollback", "--bundle", sim.IncidentBundle, "--env", "prod",
-		"--ticket", "INC-7", "--reason", "valid_client_id failures", "--break-glass", "--yes")
+		"--ticket", "INC-7", "--reason", "valid_client_id failures", "--yes")
 	if code != 0 || res.Outcome == nil || res.Outcome.State != "succeeded" || res.Plan.From == res.Plan.To {
 		t.Fatalf("rollback: exit %d, %+v %+v\n%s", code, res.Plan, res.Outcome, errOut)
+	}
+	if res.Plan.BreakGlass || !hasGate(res.Plan.Gates, "budget", "budget spent: rollbacks are allowed") {
+		t.Errorf("the rollback's budget gate: %+v (break-glass used %v)", res.Plan.Gates, res.Plan.BreakGlass)
 	}
 	code, out, errOut := cockpit(t, actionArgs(t, "oncall", "releases", "--env", "prod", "--bundle", sim.IncidentBundle, "--since", "0", "-o", "json")...)
 	if code != 0 || !strings.Contains(out, `"version": "`+res.Plan.To+`"`) {
@@ -114,6 +118,16 @@ func TestActionFlowsFromTheCommandLineWithAFrozenClock(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("ledger since the frozen now:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// hasGate reports whether gates hold a passing gate named name whose reason contains reason.
+func hasGate(gates []model.Gate, name model.GateName, reason string) bool {
+	for _, g := range gates {
+		if g.Name == name && g.OK && strings.Contains(g.Reason, reason) {
+			return true
+		}
+	}
+	return false
 }
 
 func TestActionUsageErrorsExit2(t *testing.T) {

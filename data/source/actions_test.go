@@ -171,7 +171,7 @@ func TestAPinnedEnvironmentRefusesPromotionUntilUnpinnedWithAReason(t *testing.T
 	}
 }
 
-func TestAFreezeOrASpentBudgetRefusesProdExceptBreakGlassWithAReason(t *testing.T) {
+func TestAFreezeOrASpentBudgetRefusesProdPromotionExceptBreakGlassAndTheBudgetNeverARollback(t *testing.T) {
 	s, _ := fastDemo(t)
 	pol := testPolicy()
 	cron, err := model.ParseCron("* * * * *")
@@ -201,19 +201,24 @@ func TestAFreezeOrASpentBudgetRefusesProdExceptBreakGlassWithAReason(t *testing.
 	promote := ActionRequest{Action: model.ActionPromote, Bundle: sim.IncidentBundle, Version: currentIn(t, s, "staging", sim.IncidentBundle),
 		Environment: "prod", Reason: "r", Ticket: "CHG-3", BreakGlass: true}
 	p = plan(t, rm, promote)
-	if g := gate(t, p, model.GateBudget); g.OK || g.Overridden || !g.BreakGlass {
-		t.Fatalf("budget gate with a spent budget: %+v", g)
+	if g := gate(t, p, model.GateBudget); g.OK || g.Overridden || !g.BreakGlass || !strings.Contains(g.Reason, "error budget spent") {
+		t.Fatalf("budget gate of a promotion with a spent budget: %+v", g)
 	}
 	if g := gate(t, p, model.GateBreakGlass); g.OK {
 		t.Fatalf("break-glass by a release manager the policy does not allow: %+v", g)
 	}
-	rb.BreakGlass = false
-	if g := gate(t, plan(t, oncall, rb), model.GateBudget); g.OK {
-		t.Fatalf("rollback with a spent budget: %+v", g)
+	// Where the policy lets release managers break glass, a reason takes the promotion past it.
+	prod.Grants[model.ActionBreakGlass] = model.Principals{Groups: []string{"oncall", "leads", "release-managers"}}
+	p = plan(t, actionsAs(t, s, "release-manager", pol), promote)
+	if g := gate(t, p, model.GateBudget); !g.Overridden || !p.Report.BreakGlassUsed || !gate(t, p, model.GateBreakGlass).OK {
+		t.Fatalf("break-glass promotion with a spent budget: %+v", p.Report.Gates)
 	}
-	rb.BreakGlass = true
-	if p := plan(t, oncall, rb); !p.OK() || !gate(t, p, model.GateBudget).Overridden {
-		t.Fatalf("break-glass rollback with a spent budget: %v", p.Report.Reasons())
+	// The spent budget does not refuse the rollback that remedies it: no break-glass needed.
+	rb.BreakGlass = false
+	p = plan(t, oncall, rb)
+	g := gate(t, p, model.GateBudget)
+	if !p.OK() || p.Report.BreakGlassUsed || !g.OK || g.Overridden || !strings.Contains(g.Reason, "budget spent: rollbacks are allowed") {
+		t.Fatalf("rollback with a spent budget: %v; budget gate %+v", p.Report.Reasons(), g)
 	}
 }
 
@@ -291,8 +296,9 @@ func TestARequestLeftByACockpitThatDiedIsListedAndReconciled(t *testing.T) {
 	s, _ := fastDemo(t)
 	ctx := context.Background()
 	oncall := actionsAs(t, s, "oncall", testPolicy())
-	// The incident has spent the budget of the estate's two days: on-call breaks glass.
-	rb := ActionRequest{Action: model.ActionRollback, Bundle: sim.IncidentBundle, Environment: "prod", Reason: "bad data", Ticket: "INC-1", BreakGlass: true}
+	// The incident has spent the budget of the estate's two days: that does not hold the
+	// rollback back (no break-glass).
+	rb := ActionRequest{Action: model.ActionRollback, Bundle: sim.IncidentBundle, Environment: "prod", Reason: "bad data", Ticket: "INC-1"}
 	p := plan(t, oncall, rb)
 	if !p.OK() {
 		t.Fatalf("rollback: %v", p.Report.Reasons())
