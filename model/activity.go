@@ -14,6 +14,9 @@ type JobRun struct {
 	// ResultState uses the system-table vocabulary (SUCCEEDED, FAILED, ...); empty while active.
 	ResultState     string
 	TerminationCode string
+	// Live marks a run only the REST API knows yet (the system tables arrive about an hour
+	// late), or one whose end only the API knows: MergeLiveRuns.
+	Live bool
 }
 
 // Active reports whether the run has no result yet.

@@ -14,6 +14,7 @@ func (s *ReleaseScreen) Legend() []legendEntry {
 		{"VS BASELINE", "the run's duration against the median of its job's runs before the deploy; 50% or more either way is marked"},
 		{"RECENT", fmt.Sprintf("a sparkline of the job's last %d runs before the deploy, oldest left, newest right", domain.BaselineRuns)},
 		{"so far", "the run or update is still going: how long until now"},
+		{g.Provisional + " ID", "only the REST API knows the run yet (the system tables arrive about an hour late)"},
 	}
 	checks := []legendEntry{
 		{"PHASE", "pre: reported before the deploy (validate, tests, policy); post: after it (canary, SLA, freshness, drift, budget)"},

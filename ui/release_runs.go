@@ -19,7 +19,7 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 		row            relRow
 	}
 	var items []item
-	failed, active := 0, 0
+	failed, active, live := 0, 0, 0
 	for _, r := range data.runs {
 		st := runStatus(c, r.ResultState)
 		took, vs := runTook(c, now, r.Start, r.End, r.Active()), mutedCell(c, "no baseline")
@@ -46,8 +46,13 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 		if name == "" {
 			name = "job " + r.JobID
 		}
+		id := mutedCell(c, r.RunID)
+		if r.Live {
+			live++
+			id = plainCell(c, c.Glyphs.Provisional+r.RunID)
+		}
 		items = append(items, item{r.Failed(), r.Active(), r.Start, relRow{Ref: r, Cells: []relCell{
-			st.cell(), plainCell(c, name), mutedCell(c, r.RunID), mutedCell(c, FormatAge(now, r.Start)),
+			st.cell(), plainCell(c, name), id, mutedCell(c, FormatAge(now, r.Start)),
 			took, vs, {Text: Sparkline(base, c.Glyphs.Spark, domain.BaselineRuns), Style: t.Muted},
 		}}})
 	}
@@ -88,6 +93,9 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 		counts.Style = t.Failing
 	}
 	tb.Notes = append(tb.Notes, []relCell{{summary, t.Base}, counts})
+	if live > 0 {
+		tb.Notes = append(tb.Notes, []relCell{{fmt.Sprintf("%s %d run(s) only the REST API knows yet: the system tables arrive about an hour late", c.Glyphs.Provisional, live), t.Muted}})
+	}
 	note := []relCell{{fmt.Sprintf("baseline: each job's last %d runs before %s", domain.BaselineRuns, clockText(now, d.DeployedAt, false)), t.Muted}}
 	if data.baselineErr != nil {
 		note = []relCell{{"baselines unavailable: " + data.baselineErr.Error(), t.Warning}}

@@ -27,6 +27,14 @@ import (
 // SetLiveTimeout bounds the live path's calls of one list (zero restores the default).
 func (s *Source) SetLiveTimeout(d time.Duration) { s.liveTimeout = d }
 
+// liveBudget is how long the live path's calls of one read may take.
+func (s *Source) liveBudget() time.Duration {
+	if s.liveTimeout > 0 {
+		return s.liveTimeout
+	}
+	return s.Timeout() / 2
+}
+
 // liveFeed is what the REST API says about the open windows of one page.
 type liveFeed struct {
 	scope   warehouse.LiveScope
@@ -40,11 +48,7 @@ type liveFeed struct {
 // since then (every page) and the releases' pipelines' latest updates.
 func (s *Source) readLive(ctx context.Context, e *Environment, oldestOpen time.Time, releaseIDs []string) (liveFeed, error) {
 	var f liveFeed
-	timeout := s.liveTimeout
-	if timeout <= 0 {
-		timeout = s.Timeout() / 2
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
 	defer cancel()
 	scope, err := e.Store.LiveScope(ctx, e.Env, oldestOpen, releaseIDs)
 	if err != nil {
@@ -99,6 +103,31 @@ func (s *Source) mergeLive(ctx context.Context, e *Environment, page []model.Dep
 		d.Health = model.MergeLive(d.Health, f.scope.Known, liveWindow(d, f.scope), f.runs, f.updates).Health
 	}
 	return out, nil
+}
+
+// liveRuns adds to the runs of a current deployment's open window those the REST API knows
+// and the system tables do not yet (model.MergeLiveRuns): one warehouse statement for what
+// the tables hold and the release's jobs, then the runs feed from where the tables stop. A
+// failing feed leaves the warehouse's runs; the home's stale banner says why.
+func (s *Source) liveRuns(ctx context.Context, e *Environment, d model.Deployment, runs []model.JobRun) []model.JobRun {
+	if !d.Current || !d.Window.Open() || e.Workspace == nil {
+		return runs
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
+	defer cancel()
+	scope, err := e.Store.LiveScope(ctx, e.Env, d.Window.Start, []string{d.Release.ID()})
+	if err != nil {
+		return runs
+	}
+	since := d.Window.Start
+	if scope.Since.After(since) {
+		since = scope.Since
+	}
+	live, err := e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{})
+	if err != nil {
+		return runs
+	}
+	return model.MergeLiveRuns(runs, liveWindow(&d, scope), live, e.Env.WorkspaceID)
 }
 
 // liveWindow is a deployment's window with its release's jobs and pipelines.

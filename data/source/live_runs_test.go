@@ -1,0 +1,58 @@
+package source
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/release-cockpit/cockpit/data/sim"
+	"github.com/release-cockpit/cockpit/model"
+)
+
+// The Runs tab of the incident (about 35 minutes old) with the system tables an hour late
+// lists what it lists without the delay: the runs the tables lack come from the REST API,
+// marked live, the failed one among them, each once.
+func TestTheRunsTabListsWhatOnlyTheAPIKnowsYet(t *testing.T) {
+	ctx := context.Background()
+	runsOf := func(s *Source) map[string]model.JobRun {
+		t.Helper()
+		ds, err := s.List(ctx, "prod", Query{Since: 2 * time.Hour, Bundle: sim.IncidentBundle})
+		if err != nil || len(ds) == 0 {
+			t.Fatalf("the incident: %d deployments, %v", len(ds), err)
+		}
+		runs, _, err := s.Runs(ctx, "prod", ds[0].Deployment)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]model.JobRun{}
+		for _, r := range runs {
+			if _, dup := out[r.RunID]; dup {
+				t.Errorf("run %s listed twice", r.RunID)
+			}
+			out[r.RunID] = r
+		}
+		return out
+	}
+	late, now := runsOf(openLagged(t, time.Hour)), runsOf(openLagged(t, 0))
+	live, failedLive := 0, 0
+	for id, want := range now {
+		got, ok := late[id]
+		switch {
+		case !ok:
+			t.Errorf("run %s (%s) is listed without the delay, not with it", id, want.ResultState)
+		case got.ResultState != want.ResultState:
+			t.Errorf("run %s: %q with the delay, %q without", id, got.ResultState, want.ResultState)
+		case got.Live:
+			live++
+			if got.Failed() {
+				failedLive++
+			}
+		}
+		if want.Live {
+			t.Errorf("run %s is marked live with the tables on time", id)
+		}
+	}
+	if len(late) != len(now) || live == 0 || failedLive == 0 {
+		t.Errorf("%d runs with the delay (%d live, %d of them failed), %d without", len(late), live, failedLive, len(now))
+	}
+}
