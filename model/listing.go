@@ -33,7 +33,7 @@ const BaselineRuns = 20
 type Listing struct {
 	Deployments []AssessedDeployment
 	Skipped     Skipped
-	// LiveErr says why the live facts (the REST API's runs and updates the system tables
+	// LiveErr says why the live facts (it Is ErrLiveFactsMissing) (the REST API's runs and updates the system tables
 	// have not got yet) are missing from the open windows' health; nil when they are in
 	// or no window is open. The deployments are then the warehouse's alone.
 	LiveErr error

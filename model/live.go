@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"strconv"
 	"time"
 )
@@ -10,6 +11,11 @@ import (
 // computed, with run ids and update ids as the keys so that nothing is counted twice: a fact
 // the warehouse already holds is the warehouse's, except that a run or update it still shows
 // as active may have finished since (the API is newer there).
+
+// ErrLiveFactsMissing is what an error Is when a read's live facts are missing and the data it
+// came with is the warehouse's alone (about an hour behind for the open windows): the data
+// stands, and the error says why the rest is missing.
+var ErrLiveFactsMissing = errors.New("live facts missing")
 
 // LiveUpdate is a pipeline update as the REST API reports it (pipelines latest_updates and
 // the update's events).

@@ -23,6 +23,8 @@ type fakeSource struct {
 	// leftOut is what every counting read says it left out (zero: nothing).
 	leftOut model.Skipped
 	lists   int // List calls, to see loads happen
+	// runsErr is what Runs returns with the runs (a live-facts error keeps them).
+	runsErr error
 }
 
 var errFakeNotHere = errors.New("the fake source has no such data")
@@ -68,7 +70,7 @@ func (f *fakeSource) List(_ context.Context, env string, q model.ListQuery) ([]m
 }
 
 func (f *fakeSource) Runs(context.Context, string, model.Deployment) ([]model.JobRun, model.Skipped, error) {
-	return f.runs, f.leftOut, nil
+	return f.runs, f.leftOut, f.runsErr
 }
 func (f *fakeSource) Updates(context.Context, string, model.Deployment) ([]model.PipelineUpdate, model.Skipped, error) {
 	return nil, model.Skipped{}, nil

@@ -96,6 +96,9 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 	if live > 0 {
 		tb.Notes = append(tb.Notes, []relCell{{fmt.Sprintf("%s %d run(s) only the REST API knows yet: the system tables arrive about an hour late", c.Glyphs.Provisional, live), t.Muted}})
 	}
+	if data.liveErr != nil {
+		tb.Notes = append(tb.Notes, []relCell{{Clean(data.liveErr.Error()) + "; these are the system tables' runs, which may lack the last hour's", t.Warning}})
+	}
 	note := []relCell{{fmt.Sprintf("baseline: each job's last %d runs before %s", domain.BaselineRuns, clockText(now, d.DeployedAt, false)), t.Muted}}
 	if data.baselineErr != nil {
 		note = []relCell{{"baselines unavailable: " + data.baselineErr.Error(), t.Warning}}

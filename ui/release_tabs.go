@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -28,6 +29,9 @@ type runsTabData struct {
 	updates     []domain.PipelineUpdate
 	baselines   map[string][]time.Duration
 	baselineErr error
+	// liveErr says why the runs only the REST API knows yet are missing (the runs are the
+	// warehouse's alone); it does not fail the tab either.
+	liveErr error
 }
 
 // defaultLoadTimeout bounds a load when the Common sets no timeout.
@@ -45,17 +49,29 @@ func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deplo
 	var none domain.Skipped
 	switch tab {
 	case tabRuns:
+		// The runs and the updates are read side by side: one round trip, not two.
+		var (
+			updates        []domain.PipelineUpdate
+			skippedUpdates domain.Skipped
+			uerr           error
+			done           = make(chan struct{})
+		)
+		go func() {
+			defer close(done)
+			updates, skippedUpdates, uerr = src.Updates(ctx, env, d)
+		}()
 		runs, skipped, err := src.Runs(ctx, env, d)
-		if err != nil {
-			return nil, none, err
+		<-done
+		var liveErr error
+		if errors.Is(err, domain.ErrLiveFactsMissing) {
+			liveErr, err = err, nil
 		}
-		updates, skippedUpdates, err := src.Updates(ctx, env, d)
-		if err != nil {
+		if err = errors.Join(err, uerr); err != nil {
 			return nil, none, err
 		}
 		skipped.Merge(skippedUpdates)
 		b, berr := src.Baselines(ctx, env, d, runs)
-		return runsTabData{runs: runs, updates: updates, baselines: b, baselineErr: berr}, skipped, nil
+		return runsTabData{runs: runs, updates: updates, baselines: b, baselineErr: berr, liveErr: liveErr}, skipped, nil
 	case tabChecks:
 		cs, err := src.Checks(ctx, env, d)
 		return cs, none, err

@@ -11,6 +11,7 @@ import (
 	"github.com/release-cockpit/cockpit/data/source"
 	"github.com/release-cockpit/cockpit/data/warehouse"
 	"github.com/release-cockpit/cockpit/model"
+	"github.com/release-cockpit/cockpit/ui"
 	"github.com/spf13/cobra"
 )
 
@@ -57,6 +58,8 @@ type shown struct {
 	cost    model.Cost
 	audit   []model.LedgerEvent
 	errs    map[string]error
+	// liveErr says why the runs only the REST API knows yet are missing from runs.
+	liveErr error
 	// leftOut counts, per section, the rows its reads left out (model.Skipped).
 	leftOut map[string]model.Skipped
 }
@@ -85,6 +88,9 @@ func runShow(ctx context.Context, g *globals, f *showFlags, release string) erro
 		return err
 	}
 	s := gatherShown(ctx, src, f.env, d)
+	if s.liveErr != nil {
+		fmt.Fprintln(g.stderr, "cockpit: "+ui.Clean(oneLine(s.liveErr))+"; the runs are what the system tables hold, which may lack the last hour's")
+	}
 	if f.output == "json" {
 		err = writeShowJSON(g.stdout, s)
 	} else {
@@ -116,6 +122,9 @@ func gatherShown(ctx context.Context, src *source.Source, env string, d source.D
 	var err error
 	var left model.Skipped
 	s.runs, left, err = src.Runs(ctx, env, dep)
+	if errors.Is(err, model.ErrLiveFactsMissing) {
+		s.liveErr, err = err, nil // the warehouse's runs stand; runShow says what is missing
+	}
 	note("runs", err)
 	if err == nil {
 		var lu model.Skipped

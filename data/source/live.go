@@ -108,16 +108,16 @@ func (s *Source) mergeLive(ctx context.Context, e *Environment, page []model.Dep
 // liveRuns adds to the runs of a current deployment's open window those the REST API knows
 // and the system tables do not yet (model.MergeLiveRuns): one warehouse statement for what
 // the tables hold and the release's jobs, then the runs feed from where the tables stop. A
-// failing feed leaves the warehouse's runs; the home's stale banner says why.
-func (s *Source) liveRuns(ctx context.Context, e *Environment, d model.Deployment, runs []model.JobRun) []model.JobRun {
+// failing feed leaves the warehouse's runs, with a *LiveError saying why.
+func (s *Source) liveRuns(ctx context.Context, e *Environment, d model.Deployment, runs []model.JobRun) ([]model.JobRun, error) {
 	if !d.Current || !d.Window.Open() || e.Workspace == nil {
-		return runs
+		return runs, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
 	defer cancel()
 	scope, err := e.Store.LiveScope(ctx, e.Env, d.Window.Start, []string{d.Release.ID()})
 	if err != nil {
-		return runs
+		return runs, &LiveError{Err: fmt.Errorf("reading what the system tables hold: %w", err)}
 	}
 	since := d.Window.Start
 	if scope.Since.After(since) {
@@ -125,9 +125,9 @@ func (s *Source) liveRuns(ctx context.Context, e *Environment, d model.Deploymen
 	}
 	live, err := e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{})
 	if err != nil {
-		return runs
+		return runs, &LiveError{Err: err}
 	}
-	return model.MergeLiveRuns(runs, liveWindow(&d, scope), live, e.Env.WorkspaceID)
+	return model.MergeLiveRuns(runs, liveWindow(&d, scope), live, e.Env.WorkspaceID), nil
 }
 
 // liveWindow is a deployment's window with its release's jobs and pipelines.
@@ -253,6 +253,9 @@ func updatesSince(ctx context.Context, e *Environment, p workspace.Pipeline, sin
 type LiveError struct{ Err error }
 
 func (e *LiveError) Unwrap() error { return e.Err }
+
+// Is makes a LiveError model.ErrLiveFactsMissing, which readers outside source test for.
+func (e *LiveError) Is(target error) bool { return target == model.ErrLiveFactsMissing }
 
 func (e *LiveError) Error() string {
 	why := "reading them failed"

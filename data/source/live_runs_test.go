@@ -2,6 +2,8 @@ package source
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,5 +56,35 @@ func TestTheRunsTabListsWhatOnlyTheAPIKnowsYet(t *testing.T) {
 	}
 	if len(late) != len(now) || live == 0 || failedLive == 0 {
 		t.Errorf("%d runs with the delay (%d live, %d of them failed), %d without", len(late), live, failedLive, len(now))
+	}
+}
+
+// A storm on the REST API leaves the Runs tab the warehouse's runs, with an error that says
+// the live facts are missing and why, instead of failing the tab or saying nothing.
+func TestTheRunsTabSaysWhenTheLiveRunsAreMissing(t *testing.T) {
+	ctx := context.Background()
+	s := openLagged(t, time.Hour)
+	ds, err := s.List(ctx, "prod", Query{Since: 2 * time.Hour, Bundle: sim.IncidentBundle})
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("the incident: %d deployments, %v", len(ds), err)
+	}
+	s.SetLiveTimeout(2 * time.Second)
+	if err := s.DemoRESTFault(503); err != nil {
+		t.Fatal(err)
+	}
+	runs, _, err := s.Runs(ctx, "prod", ds[0].Deployment)
+	if !errors.Is(err, model.ErrLiveFactsMissing) || !strings.Contains(err.Error(), "did not answer in time") {
+		t.Fatalf("runs during a storm: %v", err)
+	}
+	for _, r := range runs {
+		if r.Live {
+			t.Errorf("run %s is marked live while the API does not answer", r.RunID)
+		}
+	}
+	if err := s.DemoRESTFault(0); err != nil {
+		t.Fatal(err)
+	}
+	if runs, _, err := s.Runs(ctx, "prod", ds[0].Deployment); err != nil || len(runs) == 0 {
+		t.Errorf("after the storm: %d runs, %v", len(runs), err)
 	}
 }

@@ -232,15 +232,23 @@ func call[T any](s *Source, ctx context.Context, env string, f func(context.Cont
 
 // Runs are the job runs inside a deployment's window, and the rows left out (no run id or
 // start time). The window of a current deployment can still change: the runs the REST API
-// knows and the system tables not yet are added (liveRuns), as the home counts them.
+// knows and the system tables not yet are added (liveRuns), as the home counts them. When
+// those cannot be read, the warehouse's runs come with an error that Is
+// model.ErrLiveFactsMissing and says why.
 func (s *Source) Runs(ctx context.Context, env string, d model.Deployment) ([]model.JobRun, model.Skipped, error) {
-	return callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.JobRun, model.Skipped, error) {
+	var liveErr error
+	runs, skipped, err := callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.JobRun, model.Skipped, error) {
 		runs, skipped, err := e.Store.DeploymentRuns(ctx, e.Env, d)
 		if err != nil {
 			return runs, skipped, err
 		}
-		return s.liveRuns(ctx, e, d, runs), skipped, nil
+		runs, liveErr = s.liveRuns(ctx, e, d, runs)
+		return runs, skipped, nil
 	})
+	if err != nil {
+		return runs, skipped, err
+	}
+	return runs, skipped, liveErr
 }
 
 // Updates are the pipeline updates inside a deployment's window, with their pipelines'
