@@ -197,7 +197,7 @@ func waitRun(t *testing.T, f framed, what string, ok func(string) bool) string {
 // cursorTo moves the cursor down until its row holds every one of want.
 func cursorTo(t *testing.T, tm *teatest.TestModel, f framed, want ...string) {
 	t.Helper()
-	for range 20 {
+	for range 45 {
 		f.mu.Lock()
 		cur := line(*f.last, "▌")
 		f.mu.Unlock()

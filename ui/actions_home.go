@@ -134,10 +134,27 @@ func deploymentTarget(c *Common, states map[string]model.BundleState, env string
 	if r, ok := es.PendingFor(t.Version); ok {
 		t.RequestID = r.ID
 	}
-	if n := len(es.Requests); n > 0 && es.Requests[n-1].State == model.RequestFailed {
-		t.FailedRequest = es.Requests[n-1].ID
+	if r, ok := newestFailed(es); ok {
+		t.FailedRequest = r.ID
+	}
+	if act == actionRetry && t.FailedRequest == "" {
+		// R on the row a promotion was made from: its failed promotion into the next
+		// environment is what there is to retry.
+		if next, ok := policyOf(c).Next(env); ok {
+			if r, ok := newestFailed(st.Env(next)); ok && r.Release.Version == t.Version {
+				t.From, t.Env, t.FailedRequest = env, next, r.ID
+			}
+		}
 	}
 	return t
+}
+
+// newestFailed is an environment's newest request when it failed: what R retries.
+func newestFailed(es model.EnvState) (model.Request, bool) {
+	if n := len(es.Requests); n > 0 && es.Requests[n-1].State == model.RequestFailed {
+		return es.Requests[n-1], true
+	}
+	return model.Request{}, false
 }
 
 // stateLine says in the release header that a release is pinned, vetoed or rolled back:

@@ -162,6 +162,9 @@ func (b *board) target() *actionTarget {
 			t.Current = e.Cells[i].Current.Release.Version
 			t.Pinned = e.Cells[i].Pin != nil
 		}
+		if r, ok := newestFailed(e.State.Env(t.Env)); ok {
+			t.FailedRequest = r.ID // R retries it (a failed promotion of what waits, mostly)
+		}
 		return t
 	}
 	return nil

@@ -30,6 +30,9 @@ type boardWait struct {
 	Version, From, To string
 	// Request is the pending request to promote it, if one was made.
 	Request *model.Request
+	// Failed is the newest request into To when it failed and was for this version: R
+	// retries it.
+	Failed *model.Request
 	// Blocks say in words what stops it ("approval 0/1 (asked by marco 40m ago)", ...).
 	Blocks []string
 }
@@ -87,6 +90,9 @@ func waitOf(in boardInput, st model.BundleState, c model.BoardCell) *boardWait {
 	next := st.Env(c.Next)
 	if r, ok := next.PendingFor(w.Version); ok {
 		w.Request = &r
+	}
+	if r, ok := newestFailed(next); ok && r.Release.Version == w.Version {
+		w.Failed = &r
 	}
 	for _, g := range c.Blockers {
 		switch g.Name {
@@ -207,13 +213,20 @@ func boardRow(g Glyphs, e boardEntry, budgets map[string]model.Budget) *Row {
 	wait, block := Cell{"-", ToneMuted}, Cell{"", ToneMuted}
 	if w := e.Wait; w != nil {
 		wait = Cell{g.Arrow + " " + Clean(w.To), ToneHealthy}
-		if len(w.Blocks) == 0 {
+		switch {
+		case len(w.Blocks) == 0 && w.Failed != nil:
+			block = Cell{failedAttempt, ToneDegraded}
+		case len(w.Blocks) == 0:
 			// Known: the board judges the gates that do not depend on who asks; p judges
 			// every gate. Short enough for one line of the column at 80 cells.
 			block = Cell{"no block known", ToneHealthy}
-		} else {
+		default:
 			wait.Tone = ToneDegraded
-			block = Cell{Clean(strings.Join(w.Blocks, ", ")), ToneDegraded}
+			text := strings.Join(w.Blocks, ", ")
+			if w.Failed != nil {
+				text = failedAttempt + ", " + text
+			}
+			block = Cell{Clean(text), ToneDegraded}
 		}
 	} else if pinned := pinnedEnvs(e); pinned != "" {
 		block = Cell{"pinned in " + pinned, ToneDegraded}
@@ -229,6 +242,9 @@ func boardRow(g Glyphs, e boardEntry, budgets map[string]model.Budget) *Row {
 	r.Find.All = r.Find.Bundle + " " + strings.ToLower(wait.Text+" "+block.Text)
 	return r
 }
+
+// failedAttempt says on the board that the promotion of what waits was tried and failed.
+const failedAttempt = "last attempt failed: R retries"
 
 func pinnedEnvs(e boardEntry) string {
 	var out []string

@@ -89,6 +89,32 @@ func TestBoardMarksWhatIsVerifiedAndWaitingAndWhatBlocksIt(t *testing.T) {
 	}
 }
 
+// A promotion of what waits that was tried and failed says so on its row (R retries it),
+// before anything else that blocks; once retried with success the row no longer waits.
+func TestBoardSaysWhenTheAttemptToPromoteWhatWaitsFailed(t *testing.T) {
+	now := testNow
+	evs := deployed("kpi", "1.0", "prod", now.Add(-48*time.Hour), "healthy")
+	evs = append(evs, deployed("kpi", "2.0", "staging", now.Add(-5*time.Hour), "healthy")...)
+	req := ev(model.EventDeployRequested, "kpi", "2.0", "prod", "marco", now.Add(-10*time.Minute), `{"action":"promote","from":"1.0","to":"2.0"}`)
+	req.Status = model.StatusRequested
+	failed := ev(model.EventDeployFailed, "kpi", "2.0", "prod", "marco", now.Add(-5*time.Minute), `{"request_id":"`+req.EventID+`","failed_resources":["kpi_job"]}`)
+	pol := model.Policy{Environments: []model.EnvPolicy{{Name: "dev"}, {Name: "staging"}, {Name: "prod", ApprovalsRequired: 1}}}
+	board := func(evs []model.LedgerEvent) boardEntry {
+		return buildBoard(boardInput{States: []model.BundleState{model.DeriveState("kpi", evs)}, Policy: pol, Now: now})[0]
+	}
+	e := board(append(evs, req, failed))
+	if e.Wait == nil || e.Wait.Failed == nil || e.Wait.Failed.ID != req.EventID {
+		t.Fatalf("the failed attempt is not on the waiting release: %+v", e.Wait)
+	}
+	if c := boardRow(UnicodeGlyphs, e, nil).Cells[boardColFirst+5].Text; !strings.HasPrefix(c, "last attempt failed: R retries, approval 0/1") {
+		t.Errorf("the blocked-by cell is %q, want the failed attempt first", c)
+	}
+	// Without the failure (the request still in flight) nothing says it failed.
+	if e := board(append(evs, req)); e.Wait != nil && e.Wait.Failed != nil {
+		t.Errorf("a request in flight is said to have failed: %+v", e.Wait.Failed)
+	}
+}
+
 // The release manager's story: from the home, B opens the board, and the staging release
 // verified and waiting for prod approval is on the first rows, saying what blocks it.
 func TestBoardFindsTheStagingReleaseWaitingForProdFromTheHomeInOneKey(t *testing.T) {

@@ -33,8 +33,9 @@ type DialogGate struct {
 	Name   string
 	OK     bool
 	Detail string
-	// Notable: a passing gate worth keeping in sight (overridden by break-glass); a box
-	// too short for every gate folds the other passing ones into one line.
+	// Notable: a passing gate worth keeping in sight (overridden by break-glass, break-glass
+	// itself, a retry's attempt); a box too short for every gate folds the other passing
+	// ones into one line.
 	Notable bool
 }
 

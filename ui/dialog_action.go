@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/release-cockpit/cockpit/model"
@@ -50,15 +51,7 @@ func actionSpec(p model.ActionPlan, prod bool) ConfirmSpec {
 	}
 	spec.Sections = append(spec.Sections, DialogSection{Title: "Release in " + req.Environment, Lines: rel})
 	if len(p.Resources) > 0 {
-		var lines []string
-		for _, r := range p.Resources {
-			name := r.Name
-			if name == "" {
-				name = r.ResourceKey
-			}
-			lines = append(lines, r.ResourceType+" "+name)
-		}
-		spec.Sections = append(spec.Sections, DialogSection{Title: fmt.Sprintf("Resources touched (%d)", len(p.Resources)), Lines: lines})
+		spec.Sections = append(spec.Sections, DialogSection{Title: fmt.Sprintf("Resources touched (%d)", len(p.Resources)), Lines: resourceLines(p)})
 	}
 	call := []string{}
 	if p.Call != "" {
@@ -96,6 +89,38 @@ func actionSpec(p model.ActionPlan, prod bool) ConfirmSpec {
 	return spec
 }
 
+// resourceLines name the resources a deployment touches; a retry marks those its failed
+// attempt failed on (the result's failed_resources, by resource key), and names any it
+// failed on that the release does not list.
+func resourceLines(p model.ActionPlan) []string {
+	var failed []string
+	if id := p.Request.RetryOf; id != "" {
+		if r, ok := p.State.Env(p.Request.Environment).Request(id); ok {
+			failed = r.FailedResources
+		}
+	}
+	seen := map[string]bool{}
+	var lines []string
+	for _, r := range p.Resources {
+		name := r.Name
+		if name == "" {
+			name = r.ResourceKey
+		}
+		l := r.ResourceType + " " + name
+		if r.ResourceKey != "" && slices.Contains(failed, r.ResourceKey) {
+			l += " (failed last attempt)"
+			seen[r.ResourceKey] = true
+		}
+		lines = append(lines, l)
+	}
+	for _, k := range failed {
+		if !seen[k] {
+			lines = append(lines, k+" (failed last attempt)")
+		}
+	}
+	return lines
+}
+
 // dialogGate shows a gate: ok, blocks with the reason, or overridden by break-glass.
 func dialogGate(g model.Gate) DialogGate {
 	name := strings.ReplaceAll(string(g.Name), "_", " ")
@@ -103,7 +128,8 @@ func dialogGate(g model.Gate) DialogGate {
 	case g.Overridden:
 		return DialogGate{Name: name, OK: true, Detail: "overridden by break-glass: " + g.Reason, Notable: true}
 	case g.OK:
-		return DialogGate{Name: name, OK: true, Detail: g.Reason, Notable: g.Name == model.GateBreakGlass}
+		// break-glass, and a retry's attempt with what failed last time, stay in sight.
+		return DialogGate{Name: name, OK: true, Detail: g.Reason, Notable: g.Name == model.GateBreakGlass || g.Name == model.GateRetryable}
 	case typedGate(g.Name):
 		return DialogGate{Name: name, OK: false, Detail: "type it below: " + g.Reason}
 	}

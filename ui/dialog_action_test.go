@@ -126,8 +126,14 @@ func dialogPlans() map[string]struct {
 		Actor:     "ravi.menon@example.com",
 		From:      model.Deployment{Release: model.Release{Bundle: "crm_ingest", Version: "2026.1122.4"}, DeployedBy: "ci", DeployedAt: testNow.Add(-26 * time.Hour)},
 		To:        model.Release{Bundle: "crm_ingest", Version: "2026.1123.5"},
-		Resources: []model.ReleaseResource{{ResourceType: "job", Name: "crm_accounts (failed last attempt)"}},
-		Call:      "POST /api/2.2/jobs/run-now job_id=4410 (attempt 2, its own idempotency token)",
+		Resources: []model.ReleaseResource{{ResourceType: "job", ResourceKey: "crm_accounts_job", Name: "crm_accounts"}},
+		State: model.DeriveState("crm_ingest", []model.LedgerEvent{
+			{EventID: "01a2031b-23c0-74a4-b731-86434ed57c99", Kind: model.EventDeployRequested, Bundle: "crm_ingest", Version: "2026.1123.5",
+				Environment: "staging", Actor: "ravi.menon@example.com", At: testNow.Add(-time.Hour), Details: `{"action":"promote"}`},
+			{EventID: "r1", Kind: model.EventDeployFailed, Bundle: "crm_ingest", Version: "2026.1123.5", Environment: "staging",
+				Actor: "ravi.menon@example.com", At: testNow.Add(-50 * time.Minute), Details: `{"request_id":"01a2031b-23c0-74a4-b731-86434ed57c99","failed_resources":["crm_accounts_job"]}`},
+		}),
+		Call: "POST /api/2.2/jobs/run-now job_id=4410 (attempt 2, its own idempotency token)",
 		Report: model.GateReport{Gates: []model.Gate{
 			gate(model.GateAuthorized, true, "ravi.menon@example.com may promote into staging"),
 			gate(model.GateNotInFlight, true, "no deployment of crm_ingest is in flight in staging"),
@@ -235,5 +241,27 @@ func TestProgressCountsTicksAndEndsWithTheOutcome(t *testing.T) {
 	p.Update(pressKey("x"))
 	if _, done := p.Result(); !done {
 		t.Error("a key after the end does not close the progress")
+	}
+}
+
+// A failed deploy's message is wrapped, not cut: the resources that failed and the request
+// stay in sight, and the box says R retries it once closed.
+func TestProgressOfAFailedDeploySaysWhatFailedAndThatRRetriesIt(t *testing.T) {
+	p := newProgress(dialogCommon(themes.Mono()), 9, "Promote kpi@1.2 to staging")
+	p.SetSize(80, 30)
+	err := fmt.Errorf("the deployment failed: run 42 of request 0193abcd-7d1a-7c3e-9f00-3b1d2a4c5e6f ended failed: bundle deploy failed on kpi_refresh_job, kpi_dlt (retry it with cockpit retry 0193abcd-7d1a-7c3e-9f00-3b1d2a4c5e6f)")
+	p.Update(execFinished{id: 9, out: model.ActionOutcome{State: "failed", RunID: 42}, err: err})
+	v := ansi.Strip(p.View())
+	for _, want := range []string{"✗ failed: the deployment failed", "kpi_refresh_job, kpi_dlt", "then R retries it"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the failure lacks %q:\n%s", want, v)
+		}
+	}
+	// Refused before any run (no outcome): nothing to retry.
+	p = newProgress(dialogCommon(themes.Mono()), 10, "Promote kpi@1.2 to staging")
+	p.SetSize(80, 30)
+	p.Update(execFinished{id: 10, err: fmt.Errorf("refused: approvals: needs 1 approval")})
+	if v := ansi.Strip(p.View()); strings.Contains(v, "R retries") || !strings.Contains(v, "any key closes") {
+		t.Errorf("a refusal offers a retry:\n%s", v)
 	}
 }

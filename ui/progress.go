@@ -106,6 +106,9 @@ func (p *progress) elapsed() time.Duration {
 	return max(d, p.last.Elapsed).Truncate(time.Second)
 }
 
+// maxFailureLines bounds the lines a failure's message wraps over in the box.
+const maxFailureLines = 6
+
 // View draws the box: the title, the request and run, the states seen, the elapsed time,
 // the run URL, and how it ended.
 func (p *progress) View() string {
@@ -137,8 +140,19 @@ func (p *progress) View() string {
 	case !p.ended:
 		lines = append(lines, th.Muted.Render(text(g.Provisional+" running"+g.Ellipsis+" (esc hides this; the action goes on)")))
 	case p.err != nil:
-		lines = append(lines, th.Error.Render(text(g.Failing+" failed: "+Clean(p.err.Error()))))
-		lines = append(lines, th.Muted.Render(text("any key closes")))
+		// Wrapped, not cut: a failed deploy says which resources failed and the request.
+		msg := wrapWords(g.Failing+" failed: "+p.err.Error(), iw, g.Ellipsis)
+		if len(msg) > maxFailureLines {
+			msg = append(msg[:maxFailureLines-1], msg[maxFailureLines-1]+g.Ellipsis)
+		}
+		for _, l := range msg {
+			lines = append(lines, th.Error.Render(text(l)))
+		}
+		if p.out.State == "failed" {
+			lines = append(lines, th.Muted.Render(text("any key closes; then R retries it (a new attempt, gates judged again)")))
+		} else {
+			lines = append(lines, th.Muted.Render(text("any key closes")))
+		}
 	default:
 		word := p.out.State
 		if word == "" {

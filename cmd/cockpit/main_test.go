@@ -196,6 +196,10 @@ func TestBadInputGetsOneLineAndExitCode2(t *testing.T) {
 		{"missing profile", []string{"releases", "--profile", "nope"}, "profile nope"},
 		{"broken config", []string{"releases", "--config", badCfg}, "bad.yaml:3: environments[0].workspace_id"},
 		{"unknown simulated user", demoArgs("--as", "ceo", "releases"), `no simulated user "ceo"`},
+		{"fail-deploy without demo", []string{"releases", "--demo-fail-deploy", "x"}, "apply to the simulated workspace only"},
+		{"fail-deploy without resources", demoArgs("--demo-fail-deploy", "ecommerce_orders:", "releases"), `--demo-fail-deploy "ecommerce_orders:": name a bundle`},
+		{"fail-deploy of no bundle", demoArgs("--demo-fail-deploy", "no_such_bundle", "releases"), `--demo-fail-deploy: the simulated estate has no bundle "no_such_bundle"`},
+		{"fail-deploy of no resource", demoArgs("--demo-fail-deploy", "ecommerce_orders:nope_job", "releases"), `bundle ecommerce_orders has no resource "nope_job": its resources are ecommerce_orders_`},
 	}
 	for _, c := range cases {
 		code, out, errOut := cockpit(t, c.args...)

@@ -33,7 +33,15 @@ func (g *globals) open(ctx context.Context) (*source.Source, error) {
 		if g.demoNow != "" {
 			o.Now = g.now()
 		}
-		return source.OpenDemo(ctx, cfg, o)
+		src, err := source.OpenDemo(ctx, cfg, o)
+		if err != nil {
+			return nil, err
+		}
+		if err := g.failDeploys(ctx, src); err != nil {
+			src.Close()
+			return nil, err
+		}
+		return src, nil
 	}
 	return source.Open(ctx, cfg, source.Options{Profile: g.profile, WarehouseID: g.warehouse, Log: g.debugLog})
 }
@@ -71,6 +79,37 @@ func removeEstate(path string) error {
 	for _, f := range []string{path, path + ".wal"} {
 		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("--demo-reset: %w (close the cockpit that has it open, or remove the file yourself)", err)
+		}
+	}
+	return nil
+}
+
+// parseFailDeploy reads --demo-fail-deploy BUNDLE[:RESOURCE,...].
+func parseFailDeploy(v string) (bundle string, resources []string, err error) {
+	bundle, list, named := strings.Cut(v, ":")
+	bundle = strings.TrimSpace(bundle)
+	if named {
+		for _, r := range strings.Split(list, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				resources = append(resources, r)
+			}
+		}
+	}
+	if bundle == "" || (named && len(resources) == 0) {
+		return "", nil, usage("--demo-fail-deploy %q: name a bundle and, after a colon, its resources (e.g. ecommerce_orders:ecommerce_orders_refresh_job), or the bundle alone for its first job", v)
+	}
+	return bundle, resources, nil
+}
+
+// failDeploys makes the deploys --demo-fail-deploy names fail partly (their next deploy).
+func (g *globals) failDeploys(ctx context.Context, src *source.Source) error {
+	for _, f := range g.demoFailDeploy {
+		bundle, resources, err := parseFailDeploy(f)
+		if err != nil {
+			return err
+		}
+		if _, err := src.DemoFailDeploy(ctx, bundle, resources...); err != nil {
+			return err
 		}
 	}
 	return nil

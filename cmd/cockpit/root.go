@@ -39,6 +39,8 @@ type globals struct {
 	debugLog io.Writer
 	// demoLatency answers every statement of the simulation this much late (benchmarks).
 	demoLatency time.Duration
+	// demoFailDeploy are --demo-fail-deploy BUNDLE[:RESOURCE,...]: deploys to fail partly.
+	demoFailDeploy []string
 }
 
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -68,6 +70,7 @@ Run "cockpit demo" to try it on a simulated workspace.`,
 	pf.BoolVar(&g.demoReset, "demo-reset", false, "start the simulated estate afresh, its stories around now (forgets demo actions)")
 	pf.BoolVar(&g.hostile, "demo-hostile", false, "plant malformed ledger rows and escape sequences in the simulated estate (its own file)")
 	pf.StringVar(&g.demoLedger, "demo-ledger", "ledger", "ledger of the simulated workspace: ledger; none for a workspace without one whose deployments are discovered; partial for a ledger CI never wrote for a few bundles, which are discovered (each its own file)")
+	pf.StringArrayVar(&g.demoFailDeploy, "demo-fail-deploy", nil, "make the next deploy of BUNDLE[:RESOURCE,...] by the simulated deployer jobs fail on those resources (default: its first job), to try a retry (R, cockpit retry); repeatable")
 	pf.MarkHidden("demo-days")
 	pf.DurationVar(&g.demoLag, "demo-lag", 45*time.Minute, "how late the simulated system tables (runs, updates, lineage, expectations) arrive after what they describe ends")
 	pf.DurationVar(&g.demoLatency, "demo-latency", 0, "answer every statement of the simulated warehouse this much late, as a remote SQL warehouse does (benchmarks)")
@@ -111,8 +114,13 @@ func (g *globals) setup() error {
 			return usage("--demo-now %q is not an RFC 3339 time: use e.g. 2026-11-23T12:00:00Z", g.demoNow)
 		}
 	}
-	if (g.demoDB != "" || g.demoNow != "" || g.as != "" || g.demoReset || g.hostile || g.demoLagSet || g.demoLedger != "ledger") && !g.demo {
-		return usage("--demo-db, --demo-now, --demo-reset, --demo-hostile, --demo-lag, --demo-ledger and --as apply to the simulated workspace only: add --demo or run cockpit demo")
+	if (g.demoDB != "" || g.demoNow != "" || g.as != "" || g.demoReset || g.hostile || g.demoLagSet || g.demoLedger != "ledger" || len(g.demoFailDeploy) > 0) && !g.demo {
+		return usage("--demo-db, --demo-now, --demo-reset, --demo-hostile, --demo-lag, --demo-ledger, --demo-fail-deploy and --as apply to the simulated workspace only: add --demo or run cockpit demo")
+	}
+	for _, f := range g.demoFailDeploy {
+		if _, _, err := parseFailDeploy(f); err != nil {
+			return err
+		}
 	}
 	if g.demoLedger != "ledger" && g.demoLedger != "none" && g.demoLedger != "partial" {
 		return usage("--demo-ledger %q: pass ledger (the default), none or partial", g.demoLedger)

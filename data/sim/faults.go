@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -35,4 +37,41 @@ func (s *Sim) stormed(w http.ResponseWriter, r *http.Request) bool {
 		writeError(w, &apiError{status, "TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable. Please try again later."})
 	}
 	return true
+}
+
+// FailNextDeploy makes the next deploy of bundle fail partly, on these resource keys (its
+// first job when none is named), as InjectDeployFailure does, after checking that the
+// bundle and the resources are the estate's: a typo in a demo flag says so instead of
+// failing nothing. It returns the resources the deploy will fail on.
+func (s *Sim) FailNextDeploy(ctx context.Context, bundle string, resources ...string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT resource_type, resource_key FROM sim.sim_internal.bundle_resources
+WHERE bundle = ? ORDER BY resource_type, resource_key`, bundle)
+	if err != nil {
+		return nil, fmt.Errorf("reading the resources of %s: %w", bundle, err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var typ, key string
+		if err := rows.Scan(&typ, &key); err != nil {
+			return nil, err
+		}
+		keys = append(keys, key)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("the simulated estate has no bundle %q", bundle)
+	}
+	for _, r := range resources {
+		if !slices.Contains(keys, r) {
+			return nil, fmt.Errorf("bundle %s has no resource %q: its resources are %s", bundle, r, strings.Join(keys, ", "))
+		}
+	}
+	if len(resources) == 0 {
+		resources = keys[:1] // jobs sort before pipelines: its first job
+	}
+	s.InjectDeployFailure(bundle, resources...)
+	return resources, nil
 }

@@ -33,3 +33,8 @@ const DemoFormat = ""
 func OpenDemo(context.Context, config.Config, DemoOptions) (*Source, error) {
 	return nil, input("this cockpit was built without the simulated workspace (nosim): use a build with cgo for --demo")
 }
+
+// DemoFailDeploy: a nosim build serves no simulation.
+func (s *Source) DemoFailDeploy(context.Context, string, ...string) ([]string, error) {
+	return nil, input("this cockpit was built without the simulated workspace (nosim): --demo-fail-deploy needs a build with cgo")
+}
