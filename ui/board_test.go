@@ -220,3 +220,27 @@ func TestEventViewCleansAndWrapsAndScrollsWithinBounds(t *testing.T) {
 		}
 	}
 }
+
+// R on the home's row a promotion was made from retries that promotion when it failed: the
+// row is in the environment before the one the request failed in.
+func TestRetryOnTheRowAFailedPromotionWasMadeFrom(t *testing.T) {
+	now := testNow
+	evs := deployed("kpi", "2.0", "staging", now.Add(-5*time.Hour), "healthy")
+	req := ev(model.EventDeployRequested, "kpi", "2.0", "prod", "marco", now.Add(-10*time.Minute), `{"action":"promote"}`)
+	req.Status = model.StatusRequested
+	evs = append(evs, req, ev(model.EventDeployFailed, "kpi", "2.0", "prod", "marco", now.Add(-5*time.Minute), `{"request_id":"`+req.EventID+`"}`))
+	states := map[string]model.BundleState{"kpi": model.DeriveState("kpi", evs)}
+	c := &Common{Source: newFakeSource()} // staging, then prod
+	d := model.Deployment{Release: model.Release{Bundle: "kpi", Version: "2.0"}}
+	if tg := deploymentTarget(c, states, "staging", d, actionRetry); tg.Env != "prod" || tg.FailedRequest != req.EventID {
+		t.Errorf("R on the staging row retries %q in %s, want the failed promotion %s into prod", tg.FailedRequest, tg.Env, req.EventID)
+	}
+	d.Release.Version = "1.9"
+	if tg := deploymentTarget(c, states, "staging", d, actionRetry); tg.FailedRequest != "" {
+		t.Errorf("R on another version's row retries %s", tg.FailedRequest)
+	}
+	d.Release.Version = "2.0"
+	if tg := deploymentTarget(c, states, "staging", d, model.ActionPin); tg.Env != "staging" {
+		t.Errorf("another key's target moved to %s", tg.Env)
+	}
+}
