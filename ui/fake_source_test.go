@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,7 +23,8 @@ type fakeSource struct {
 	runs        []model.JobRun
 	// leftOut is what every counting read says it left out (zero: nothing).
 	leftOut model.Skipped
-	lists   int // List calls, to see loads happen
+	mu      sync.Mutex // the home lists its environments side by side
+	lists   int        // List calls, to see loads happen
 	// runsErr is what Runs returns with the runs (a live-facts error keeps them).
 	runsErr error
 }
@@ -61,7 +63,9 @@ func (f *fakeSource) User() string           { return "kim@example.com" }
 func (f *fakeSource) Timeout() time.Duration { return 5 * time.Second }
 
 func (f *fakeSource) List(_ context.Context, env string, q model.ListQuery) ([]model.AssessedDeployment, error) {
+	f.mu.Lock()
 	f.lists++
+	f.mu.Unlock()
 	ds, ok := f.deployments[env]
 	if !ok {
 		return nil, fmt.Errorf("unknown environment %q", env)
@@ -112,7 +116,10 @@ func fakeCommon(th *themes.Theme) (*Common, *fakeSource) {
 func TestTheHomeAndAReleaseRenderFromAFakeSourceWithoutTheSimulation(t *testing.T) {
 	c, f := fakeCommon(themes.Mono())
 	m := startRoot(t, c, rootOptions(), 120, 40)
-	if f.lists == 0 {
+	f.mu.Lock()
+	lists := f.lists
+	f.mu.Unlock()
+	if lists == 0 {
 		t.Fatal("the home never listed")
 	}
 	frame := ansi.Strip(rootFrame(m))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,7 +18,15 @@ import (
 type pagingSource struct {
 	*fakeSource
 	history []model.AssessedDeployment // newest first
+	mu      sync.Mutex                 // the home lists its environments side by side
 	asked   []model.ListQuery
+}
+
+// askedSoFar is a copy of the queries asked until now.
+func (p *pagingSource) askedSoFar() []model.ListQuery {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]model.ListQuery(nil), p.asked...)
 }
 
 func newPagingSource(n int) *pagingSource {
@@ -38,7 +47,9 @@ func newPagingSource(n int) *pagingSource {
 }
 
 func (p *pagingSource) ListAll(_ context.Context, env string, q model.ListQuery) (model.Listing, error) {
+	p.mu.Lock()
 	p.asked = append(p.asked, q)
+	p.mu.Unlock()
 	if env != "prod" {
 		ds, err := p.List(context.Background(), env, q)
 		return model.Listing{Deployments: ds}, err
@@ -86,8 +97,8 @@ func TestTheHomeLoadsALongWindowAPageAtATime(t *testing.T) {
 	if got := m.home.table.Total(); got != 2*homePage {
 		t.Fatalf("after reaching the end the home holds %d deployments, want two pages (%d)", got, 2*homePage)
 	}
-	if last := src.asked[len(src.asked)-1]; last.After == nil || last.After.ID != src.history[homePage-1].ID {
-		t.Fatalf("the second page was not asked after the first one's last deployment: %+v", last)
+	if asked := src.askedSoFar(); asked[len(asked)-1].After == nil || asked[len(asked)-1].After.ID != src.history[homePage-1].ID {
+		t.Fatalf("the second page was not asked after the first one's last deployment: %+v", asked[len(asked)-1])
 	}
 	sendKeys(t, m, "G")
 	frame = ansi.Strip(rootFrame(m))
@@ -97,10 +108,10 @@ func TestTheHomeLoadsALongWindowAPageAtATime(t *testing.T) {
 	if !strings.Contains(frame, fmt.Sprintf("%d deployments", 2*homePage+500)) || strings.Contains(frame, "more at the end") || strings.Contains(frame, "+ ") {
 		t.Errorf("with the whole window loaded the home still says it goes on:\n%s", frame)
 	}
-	asked := len(src.asked)
+	asked := len(src.askedSoFar())
 	sendKeys(t, m, "G", "k", "j")
-	if len(src.asked) != asked {
-		t.Errorf("at the end of a fully loaded window the home asked again: %+v", src.asked[asked:])
+	if now := src.askedSoFar(); len(now) != asked {
+		t.Errorf("at the end of a fully loaded window the home asked again: %+v", now[asked:])
 	}
 	// A full reload starts again from the newest page.
 	sendKeys(t, m, "r")
