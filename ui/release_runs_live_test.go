@@ -31,13 +31,7 @@ func TestTheRunsTabMarksWhatOnlyTheAPIKnows(t *testing.T) {
 	if ids["42"] != c.Glyphs.Provisional+"42" || ids["41"] != "41" {
 		t.Errorf("ID cells %q: want the live run marked %s and the other not", ids, c.Glyphs.Provisional)
 	}
-	var notes []string
-	for _, n := range tb.Notes {
-		for _, cell := range n {
-			notes = append(notes, cell.Text)
-		}
-	}
-	if all := strings.Join(notes, " "); !strings.Contains(all, "1 run(s) only the REST API knows yet") {
+	if all := notesText(tb); !strings.Contains(all, "1 run(s) only the REST API knows yet") {
 		t.Errorf("the notes do not say a run is live: %q", all)
 	}
 }
@@ -50,13 +44,7 @@ func TestTheRunsTabSaysWhyLiveRunsAreMissing(t *testing.T) {
 	runs := []domain.JobRun{{RunID: "41", JobID: "7", RunName: "prod-orders", Start: at, End: at.Add(5 * time.Minute), ResultState: "SUCCEEDED"}}
 	missing := fmt.Errorf("%w: the workspace's REST API did not answer in time", domain.ErrLiveFactsMissing)
 	tb := runsTable(c, domain.Deployment{DeployedAt: at}, runsTabData{runs: runs, liveErr: missing})
-	var notes []string
-	for _, n := range tb.Notes {
-		for _, cell := range n {
-			notes = append(notes, cell.Text)
-		}
-	}
-	if all := strings.Join(notes, " "); !strings.Contains(all, "live facts missing: the workspace's REST API did not answer in time; these are the system tables' runs") {
+	if all := notesText(tb); !strings.Contains(all, "live facts missing: the workspace's REST API did not answer in time; these are the system tables' runs") {
 		t.Errorf("the notes do not say the live runs are missing: %q", all)
 	}
 	if len(tb.Rows) != 1 {
@@ -79,4 +67,15 @@ func TestARunsReadWithoutLiveFactsKeepsTheTab(t *testing.T) {
 	if _, _, err := fetchReleaseTab(context.Background(), src, "prod", domain.Deployment{}, tabRuns); err == nil {
 		t.Error("a failed warehouse read did not fail the tab")
 	}
+}
+
+// notesText is the text of a tab's notes, one space between cells.
+func notesText(tb *relTable) string {
+	var notes []string
+	for _, n := range tb.Notes {
+		for _, cell := range n {
+			notes = append(notes, cell.Text)
+		}
+	}
+	return strings.Join(notes, " ")
 }

@@ -74,9 +74,7 @@ func runReleases(ctx context.Context, g *globals, f *releasesFlags) error {
 	if err != nil {
 		return err
 	}
-	if l.LiveErr != nil {
-		fmt.Fprintln(g.stderr, "cockpit: "+ui.Clean(oneLine(l.LiveErr))+"; showing what the system tables hold, which may lack the last hour's runs")
-	}
+	warnLiveMissing(g.stderr, l.LiveErr)
 	if line := skippedLine(f.env, l.Skipped); line != "" {
 		fmt.Fprintln(g.stderr, "cockpit: "+line)
 	}
@@ -252,4 +250,12 @@ func ratioLabel(h model.Health) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.2f%%", 100*h.ExpectationFailureRatio())
+}
+
+// warnLiveMissing says on stderr, when err is set, why the live facts are missing: the output
+// is what the system tables hold.
+func warnLiveMissing(w io.Writer, err error) {
+	if err != nil {
+		fmt.Fprintln(w, "cockpit: "+ui.Clean(oneLine(err))+"; showing what the system tables hold, which may lack the last hour's runs")
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/release-cockpit/cockpit/data/source"
 	"github.com/release-cockpit/cockpit/data/warehouse"
 	"github.com/release-cockpit/cockpit/model"
-	"github.com/release-cockpit/cockpit/ui"
 	"github.com/spf13/cobra"
 )
 
@@ -88,9 +87,7 @@ func runShow(ctx context.Context, g *globals, f *showFlags, release string) erro
 		return err
 	}
 	s := gatherShown(ctx, src, f.env, d)
-	if s.liveErr != nil {
-		fmt.Fprintln(g.stderr, "cockpit: "+ui.Clean(oneLine(s.liveErr))+"; the runs are what the system tables hold, which may lack the last hour's")
-	}
+	warnLiveMissing(g.stderr, s.liveErr)
 	if f.output == "json" {
 		err = writeShowJSON(g.stdout, s)
 	} else {

@@ -43,29 +43,34 @@ type liveFeed struct {
 }
 
 // readLive reads the feed for windows opened at or after oldestOpen, of the releases
-// named: one warehouse statement for what the system tables hold and from when the feed
-// must read (never before oldestOpen, so the oldest open window bounds it), then the runs
-// since then (every page) and the releases' pipelines' latest updates.
+// named: their runs (readLiveRuns), then the releases' pipelines' latest updates.
 func (s *Source) readLive(ctx context.Context, e *Environment, oldestOpen time.Time, releaseIDs []string) (liveFeed, error) {
-	var f liveFeed
 	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
 	defer cancel()
+	f, since, err := s.readLiveRuns(ctx, e, oldestOpen, releaseIDs)
+	if err != nil {
+		return f, err
+	}
+	f.updates, err = s.liveUpdates(ctx, e, f.scope, since)
+	return f, err
+}
+
+// readLiveRuns reads one warehouse statement for what the system tables hold and from when
+// the feed must read (never before oldestOpen, so the oldest open window bounds it), then
+// the runs since then (every page); it returns that instant too.
+func (s *Source) readLiveRuns(ctx context.Context, e *Environment, oldestOpen time.Time, releaseIDs []string) (liveFeed, time.Time, error) {
+	var f liveFeed
 	scope, err := e.Store.LiveScope(ctx, e.Env, oldestOpen, releaseIDs)
 	if err != nil {
-		return f, fmt.Errorf("reading what the system tables hold: %w", err)
+		return f, time.Time{}, fmt.Errorf("reading what the system tables hold: %w", err)
 	}
 	f.scope = scope
 	since := oldestOpen
 	if scope.Since.After(since) {
 		since = scope.Since
 	}
-	if f.runs, err = e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{}); err != nil {
-		return f, err
-	}
-	if f.updates, err = s.liveUpdates(ctx, e, scope, since); err != nil {
-		return f, err
-	}
-	return f, nil
+	f.runs, err = e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{})
+	return f, since, err
 }
 
 // mergeLive merges the live feed into the health of the page's open windows and assesses
@@ -115,19 +120,11 @@ func (s *Source) liveRuns(ctx context.Context, e *Environment, d model.Deploymen
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
 	defer cancel()
-	scope, err := e.Store.LiveScope(ctx, e.Env, d.Window.Start, []string{d.Release.ID()})
-	if err != nil {
-		return runs, &LiveError{Err: fmt.Errorf("reading what the system tables hold: %w", err)}
-	}
-	since := d.Window.Start
-	if scope.Since.After(since) {
-		since = scope.Since
-	}
-	live, err := e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{})
+	f, _, err := s.readLiveRuns(ctx, e, d.Window.Start, []string{d.Release.ID()})
 	if err != nil {
 		return runs, &LiveError{Err: err}
 	}
-	return model.MergeLiveRuns(runs, liveWindow(&d, scope), live, e.Env.WorkspaceID), nil
+	return model.MergeLiveRuns(runs, liveWindow(&d, f.scope), f.runs, e.Env.WorkspaceID), nil
 }
 
 // liveWindow is a deployment's window with its release's jobs and pipelines.

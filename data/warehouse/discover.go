@@ -72,9 +72,7 @@ func (t Tables) discoveryReplacer(d Dialect, unrecorded bool) *strings.Replacer 
 	if unrecorded {
 		pairs = []string{
 			"{{release_events}}", "merged_events",
-			"{{release_resources}}", "merged_resources",
-			"{{ledger_events}}", d.quoteName(t.Ledger + "." + ledgerEvents),
-			"{{ledger_resources}}", d.quoteName(t.Ledger + "." + ledgerResources)}
+			"{{release_resources}}", "merged_resources"}
 	}
 	if d == Databricks && t.ExpectationResults == "" && !unrecorded {
 		// Without a ledger there is no expectation_results view: read what its definition

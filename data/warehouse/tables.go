@@ -223,6 +223,10 @@ func (t Tables) replacements(d Dialect) []string {
 		"{{ledger}}", q(t.Ledger),
 		"{{release_events}}", ledger(ledgerEvents),
 		"{{release_resources}}", ledger(ledgerResources),
+		// The ledger's own tables where {{release_events}} and {{release_resources}} are
+		// replaced by what discovery derives (unrecorded.sql).
+		"{{ledger_events}}", ledger(ledgerEvents),
+		"{{ledger_resources}}", ledger(ledgerResources),
 		"{{expectation_results}}", expectations,
 		"{{audit}}", q(t.Audit),
 		"{{at}}", d.quote("at"),
