@@ -87,7 +87,17 @@ type estate struct {
 }
 
 // newEstate builds the estate: 40 bundles, 175 jobs and 75 pipelines per environment.
-func newEstate() *estate {
+func newEstate() *estate { return newScaledEstate(1) }
+
+// newScaledEstate builds the estate with scale times its jobs and pipelines (Options.Scale;
+// below 2 is the estate itself). The bundles, their releases and the stories stay the same:
+// every bundle owns scale copies of each of its jobs and pipelines, named after the
+// original's key with the copy's number ("ecommerce_orders_refresh_2_job",
+// "ecommerce_orders_2_dlt"), each writing its own table, scheduled a few minutes apart.
+// The originals come first and keep their ids, keys, schedules and runs, so a scaled estate
+// holds the estate's own history and more; only the number of jobs and pipelines grows.
+func newScaledEstate(scale int) *estate {
+	scale = max(scale, 1)
 	e := &estate{byName: map[string]*bundleSpec{}}
 	add := func(name, catalog string, layer int) *bundleSpec {
 		b := &bundleSpec{index: len(e.bundles), name: name, catalog: catalog, layer: layer}
@@ -106,10 +116,7 @@ func newEstate() *estate {
 	// Resources: 175 jobs (the first 15 bundles get 5, the rest 4) and 75 pipelines (the
 	// first 35 bundles get 2, the rest 1), deterministic in the bundle's index.
 	for _, b := range e.bundles {
-		nJobs, nPipes := 4, 1
-		if b.index < 15 {
-			nJobs = 5
-		}
+		nJobs, nPipes := baseJobs(b.index), 1
 		if b.index < 35 {
 			nPipes = 2
 		}
@@ -118,42 +125,14 @@ func newEstate() *estate {
 		if b.layer < 3 {
 			layer = layers[b.layer]
 		}
-		for p := 0; p < nPipes; p++ {
-			key := fmt.Sprintf("%s_dlt", stem)
-			if p > 0 {
-				key = fmt.Sprintf("%s_%s_dlt", stem, []string{"", "backfill", "quality"}[p])
-			}
-			r := resourceSpec{
-				key: key, kind: "pipeline",
-				hourly:      (b.index+p)%3 == 0 || b.name == "ecommerce_orders",
-				offset:      (b.index*7 + p*23) % 60,
-				writes:      []string{fmt.Sprintf("%s.%s.%s", b.catalog, layer, tableStem(stem, p))},
-				expects:     pick(layerExpectations[min(b.layer, 2)], b.index+p, 2+(b.index+p)%2),
-				baseMinutes: 6 + (b.index*3+p*5)%20,
-			}
-			if b.name == "ecommerce_orders" && p == 0 {
-				// The incident's pipeline checks client ids first: that is what breaks.
-				r.expects = []string{"valid_client_id", "not_null_timestamp", "valid_status", "non_negative_amount"}
-			}
-			b.pipes = append(b.pipes, r)
+		for c := 0; c < scale; c++ {
+			b.addPipes(stem, layer, nPipes, c)
 		}
-		for j := 0; j < nJobs; j++ {
-			suffix := []string{"refresh", "maintenance", "export", "quality_scan", "compaction"}[j]
-			r := resourceSpec{
-				key: fmt.Sprintf("%s_%s_job", stem, suffix), kind: "job",
-				hourly:      (b.index*5+j)%10 < 3,
-				offset:      (b.index*11 + j*17) % 60,
-				tasks:       taskKeys(suffix, (b.index+j)%3+1),
-				baseMinutes: 4 + (b.index*7+j*13)%40,
-			}
-			if j == 0 {
-				// The main job writes the bundle's second table; the others only read.
-				r.writes = []string{fmt.Sprintf("%s.%s.%s_summary", b.catalog, layer, tableStem(stem, 0))}
-			}
-			b.jobs = append(b.jobs, r)
+		for c := 0; c < scale; c++ {
+			b.addJobs(stem, layer, nJobs, c)
 		}
-		e.jobCount += nJobs
-		e.pipCount += nPipes
+		e.jobCount += nJobs * scale
+		e.pipCount += nPipes * scale
 	}
 	// Reads: each layer reads the tables of the bundle upstream of it in its chain; bronze
 	// reads raw landing paths (no table lineage source), consumers read gold tables.
@@ -180,6 +159,65 @@ func newEstate() *estate {
 		}
 	}
 	return e
+}
+
+// baseJobs is how many jobs a bundle of the estate owns: the first 15 bundles 5, the rest 4.
+func baseJobs(bundle int) int {
+	if bundle < 15 {
+		return 5
+	}
+	return 4
+}
+
+// copyName is the copy c of a key or table name: the name itself for the original (c 0),
+// else the name with the copy's number ("_2", "_3", ...).
+func copyName(name string, c int) string {
+	if c == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s_%d", name, c+1)
+}
+
+// addPipes adds copy c of the bundle's n pipelines (c 0: the originals).
+func (b *bundleSpec) addPipes(stem, layer string, n, c int) {
+	for p := 0; p < n; p++ {
+		key := copyName(stem, c) + "_dlt"
+		if p > 0 {
+			key = copyName(fmt.Sprintf("%s_%s", stem, []string{"", "backfill", "quality"}[p]), c) + "_dlt"
+		}
+		r := resourceSpec{
+			key: key, kind: "pipeline",
+			hourly:      (b.index+p)%3 == 0 || b.name == "ecommerce_orders",
+			offset:      (b.index*7 + p*23 + c*13) % 60,
+			writes:      []string{fmt.Sprintf("%s.%s.%s", b.catalog, layer, copyName(tableStem(stem, p), c))},
+			expects:     pick(layerExpectations[min(b.layer, 2)], b.index+p, 2+(b.index+p)%2),
+			baseMinutes: 6 + (b.index*3+p*5)%20,
+		}
+		if b.name == "ecommerce_orders" && p == 0 {
+			// The incident's pipeline checks client ids first: that is what breaks.
+			r.expects = []string{"valid_client_id", "not_null_timestamp", "valid_status", "non_negative_amount"}
+		}
+		b.pipes = append(b.pipes, r)
+	}
+}
+
+// addJobs adds copy c of the bundle's n jobs (c 0: the originals).
+func (b *bundleSpec) addJobs(stem, layer string, n, c int) {
+	for j := 0; j < n; j++ {
+		suffix := []string{"refresh", "maintenance", "export", "quality_scan", "compaction"}[j]
+		r := resourceSpec{
+			key: copyName(fmt.Sprintf("%s_%s", stem, suffix), c) + "_job", kind: "job",
+			hourly:      (b.index*5+j)%10 < 3,
+			offset:      (b.index*11 + j*17 + c*13) % 60,
+			tasks:       taskKeys(suffix, (b.index+j)%3+1),
+			baseMinutes: 4 + (b.index*7+j*13)%40,
+		}
+		if j == 0 {
+			// The main job writes the bundle's second table; the others only read.
+			r.writes = []string{fmt.Sprintf("%s.%s.%s", b.catalog, layer, copyName(tableStem(stem, 0)+"_summary", c))}
+		}
+		b.jobs = append(b.jobs, r)
+	}
 }
 
 // written lists the tables a bundle's resources write.
@@ -246,9 +284,13 @@ func jobID(env string, bundle, j int) int64 {
 	return 1_000_000_000_000 + int64(envIndex(env))*100_000_000_000 + int64(bundle)*1000 + int64(j)
 }
 
-// globalJobIndex is small (< 1000) and unique per (env, bundle, job): used in run ids.
+// globalJobIndex is unique per (env, bundle, job) and small (< 1000) for the estate's own
+// jobs: a run's id is its minute*1000 plus it. A copy c of a scaled estate's job
+// (newScaledEstate) adds c*10^12, above every id of minute*1000 form, so its runs' ids
+// stay unique and never meet those of the original's runs or of run-now.
 func globalJobIndex(env string, bundle, j int) int64 {
-	return int64(envIndex(env))*300 + int64(bundle)*6 + int64(j)
+	c, jb := j/baseJobs(bundle), j%baseJobs(bundle)
+	return int64(c)*1_000_000_000_000 + int64(envIndex(env))*300 + int64(bundle)*6 + int64(jb)
 }
 
 // pipelineID is a stable UUID-shaped id of a pipeline in an environment.

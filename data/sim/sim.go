@@ -66,6 +66,10 @@ type Options struct {
 	// (--demo-ledger partial): their deployments are only in what Databricks records. It is
 	// the estate's own, like NoLedger.
 	Unrecorded bool
+	// Scale multiplies the estate's jobs and pipelines (newScaledEstate: 4 is 700 jobs and
+	// 300 pipelines per environment in the same bundles); 0 and 1 are the estate itself. It
+	// is the estate's own, like NoLedger.
+	Scale int
 }
 
 // UnrecordedBundles are the bundles whose CI never records to the ledger in an estate opened

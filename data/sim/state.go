@@ -32,7 +32,7 @@ func (s *Sim) load(ctx context.Context) error {
 	}
 	rows.Close()
 	now := s.Now().Truncate(time.Second)
-	s.estate = newEstate()
+	s.estate = newScaledEstate(s.opts.Scale)
 	if meta["seed"] == "" {
 		anchor := now
 		start := anchor.Add(-time.Duration(s.opts.Days) * 24 * time.Hour)
@@ -65,6 +65,11 @@ func (s *Sim) load(ctx context.Context) error {
 				return fmt.Errorf("writing the estate's meta: %w", err)
 			}
 		}
+		if m := scaleMeta(s.opts); m != "" {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO sim.sim_internal.meta VALUES ('scale', ?)", m); err != nil {
+				return fmt.Errorf("writing the estate's meta: %w", err)
+			}
+		}
 		if err := tx.Commit(); err != nil {
 			return err
 		}
@@ -79,6 +84,9 @@ func (s *Sim) load(ctx context.Context) error {
 	}
 	if m := ledgerMode(s.opts); meta["ledger"] != m {
 		return fmt.Errorf("%w: this estate was generated with ledger %q, not %q: pass another --demo-db, or --demo-reset", ErrLedgerMode, meta["ledger"], m)
+	}
+	if got, want := meta["scale"], scaleMeta(s.opts); got != want {
+		return fmt.Errorf("%w: this estate was generated at scale %q, not %q: pass another --demo-db, or --demo-reset", ErrScale, got, want)
 	}
 	anchor, err1 := time.Parse(time.RFC3339Nano, meta["anchor"])
 	start, err2 := time.Parse(time.RFC3339Nano, meta["start"])
@@ -125,7 +133,18 @@ var (
 	ErrClock = errors.New("simulated estate is ahead of the clock")
 	// ErrLedgerMode: the estate was generated with a ledger and opened without, or the other way round.
 	ErrLedgerMode = errors.New("simulated estate has another ledger mode")
+	// ErrScale: the estate was generated at another Options.Scale.
+	ErrScale = errors.New("simulated estate has another scale")
 )
+
+// scaleMeta is the meta value of an estate's scale: none for the estate itself (so its
+// meta is what it always was), else the multiplier.
+func scaleMeta(o Options) string {
+	if o.Scale > 1 {
+		return strconv.Itoa(o.Scale)
+	}
+	return ""
+}
 
 // ledgerMode is the meta value of an estate's ledger: "ledger", "none" (--demo-ledger none)
 // or "partial" (--demo-ledger partial).

@@ -38,13 +38,19 @@ func (c *Client) Pipelines(ctx context.Context) ([]Pipeline, error) {
 	}
 	out := make([]Pipeline, len(all))
 	for i, p := range all {
-		out[i] = Pipeline{ID: p.PipelineId, Name: p.Name, State: string(p.State), Health: string(p.Health),
-			CreatorUserName: p.CreatorUserName, RunAsUserName: p.RunAsUserName}
-		for _, u := range p.LatestUpdates {
-			out[i].LatestUpdates = append(out[i].LatestUpdates, UpdateState{ID: u.UpdateId, State: string(u.State), Created: parseCreationTime(u.CreationTime)})
-		}
+		out[i] = pipelineOf(p)
 	}
 	return out, nil
+}
+
+// pipelineOf is a pipelines list's entry.
+func pipelineOf(p pipelines.PipelineStateInfo) Pipeline {
+	out := Pipeline{ID: p.PipelineId, Name: p.Name, State: string(p.State), Health: string(p.Health),
+		CreatorUserName: p.CreatorUserName, RunAsUserName: p.RunAsUserName}
+	for _, u := range p.LatestUpdates {
+		out.LatestUpdates = append(out.LatestUpdates, UpdateState{ID: u.UpdateId, State: string(u.State), Created: parseCreationTime(u.CreationTime)})
+	}
+	return out
 }
 
 // parseCreationTime reads latest_updates[].creation_time, a string: RFC 3339, or epoch
