@@ -43,22 +43,35 @@ type liveFeed struct {
 }
 
 // readLive reads the feed for windows opened at or after oldestOpen, of the releases
-// named: their runs (readLiveRuns), then the releases' pipelines' latest updates.
+// named: one warehouse statement for what the system tables hold (liveScope), then side by
+// side the runs since then and the releases' pipelines' latest updates.
 func (s *Source) readLive(ctx context.Context, e *Environment, oldestOpen time.Time, releaseIDs []string) (liveFeed, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
 	defer cancel()
-	f, since, err := s.readLiveRuns(ctx, e, oldestOpen, releaseIDs)
+	f, since, err := s.liveScope(ctx, e, oldestOpen, releaseIDs)
 	if err != nil {
 		return f, err
 	}
-	f.updates, err = s.liveUpdates(ctx, e, f.scope, since)
-	return f, err
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { f.runs, err = e.Workspace.RunsSince(gctx, since, workspace.RunsOptions{}); return })
+	g.Go(func() (err error) { f.updates, err = s.liveUpdates(gctx, e, f.scope, since); return })
+	return f, g.Wait()
 }
 
-// readLiveRuns reads one warehouse statement for what the system tables hold and from when
-// the feed must read (never before oldestOpen, so the oldest open window bounds it), then
-// the runs since then (every page); it returns that instant too.
+// readLiveRuns reads the scope (liveScope), then the runs since the instant it gives
+// (every page); it returns that instant too.
 func (s *Source) readLiveRuns(ctx context.Context, e *Environment, oldestOpen time.Time, releaseIDs []string) (liveFeed, time.Time, error) {
+	f, since, err := s.liveScope(ctx, e, oldestOpen, releaseIDs)
+	if err != nil {
+		return f, since, err
+	}
+	f.runs, err = e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{})
+	return f, since, err
+}
+
+// liveScope reads one warehouse statement for what the system tables hold and from when
+// the feed must read: never before oldestOpen, so the oldest open window bounds it.
+func (s *Source) liveScope(ctx context.Context, e *Environment, oldestOpen time.Time, releaseIDs []string) (liveFeed, time.Time, error) {
 	var f liveFeed
 	scope, err := e.Store.LiveScope(ctx, e.Env, oldestOpen, releaseIDs)
 	if err != nil {
@@ -69,43 +82,74 @@ func (s *Source) readLiveRuns(ctx context.Context, e *Environment, oldestOpen ti
 	if scope.Since.After(since) {
 		since = scope.Since
 	}
-	f.runs, err = e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{})
-	return f, since, err
+	return f, since, nil
 }
 
 // mergeLive merges the live feed into the health of the page's open windows and assesses
 // them again. A failing API or warehouse leaves the page as the warehouse has it and says
 // why: the live path adds to the health, it never takes the listing down.
 func (s *Source) mergeLive(ctx context.Context, e *Environment, page []model.Deployment) ([]model.Deployment, error) {
-	var open []int
+	return s.startLive(ctx, e, page).merge(page)
+}
+
+// liveRead is the live feed of one page's open windows, read in the background: a listing
+// starts it as soon as the warehouse has answered with the page (DeploymentQuery.OnPage),
+// so that the feed's statement and REST calls overlap the page's follow-up statements
+// instead of adding a round trip after them.
+type liveRead struct {
+	done chan struct{}
+	feed liveFeed
+	err  error
+}
+
+// startLive starts reading the feed for the current deployments of page whose windows are
+// open; nil when there are none (or no workspace to ask).
+func (s *Source) startLive(ctx context.Context, e *Environment, page []model.Deployment) *liveRead {
 	var oldest time.Time
-	releases := map[string]bool{}
+	seen := map[string]bool{}
 	var ids []string
-	for i, d := range page {
+	for _, d := range page {
 		if !d.Window.Open() || !d.Current {
 			continue
 		}
-		open = append(open, i)
 		if oldest.IsZero() || d.Window.Start.Before(oldest) {
 			oldest = d.Window.Start
 		}
-		if !releases[d.Release.ID()] {
-			releases[d.Release.ID()] = true
+		if !seen[d.Release.ID()] {
+			seen[d.Release.ID()] = true
 			ids = append(ids, d.Release.ID())
 		}
 	}
-	if len(open) == 0 || e.Workspace == nil {
+	if len(ids) == 0 || e.Workspace == nil {
+		return nil
+	}
+	r := &liveRead{done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		r.feed, r.err = s.readLive(ctx, e, oldest, ids)
+		if r.err == nil {
+			s.noteLive(e, r.feed.scope, ids, r.feed.runs, r.feed.updates) // what Changed watches (watch.go)
+		}
+	}()
+	return r
+}
+
+// merge waits for the feed and merges it into the open windows of the current deployments
+// of page (the page read again with its health). A nil read leaves the page as it is.
+func (r *liveRead) merge(page []model.Deployment) ([]model.Deployment, error) {
+	if r == nil {
 		return page, nil
 	}
-	f, err := s.readLive(ctx, e, oldest, ids)
-	if err != nil {
-		return page, &LiveError{Err: err}
+	<-r.done
+	if r.err != nil {
+		return page, &LiveError{Err: r.err}
 	}
-	s.noteLive(e, f.scope, ids, f.runs, f.updates) // what Changed watches (watch.go)
 	out := append([]model.Deployment(nil), page...)
-	for _, i := range open {
+	for i := range out {
 		d := &out[i]
-		d.Health = model.MergeLive(d.Health, f.scope.Known, liveWindow(d, f.scope), f.runs, f.updates).Health
+		if d.Window.Open() && d.Current {
+			d.Health = model.MergeLive(d.Health, r.feed.scope.Known, liveWindow(d, r.feed.scope), r.feed.runs, r.feed.updates).Health
+		}
 	}
 	return out, nil
 }
@@ -189,7 +233,7 @@ func (s *Source) liveUpdates(ctx context.Context, e *Environment, scope warehous
 }
 
 // eventReaders is how many updates' events are read at once.
-const eventReaders = 4
+const eventReaders = 8
 
 // readExpectations reads the flow_progress events of the updates at the indexes given,
 // a few at a time, fills in their expectation results and caches them.

@@ -163,6 +163,8 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 	ok := false
 	defer func() { w.endList(ok) }()
 	for {
+		var live *liveRead
+		wq.OnPage = func(ds []model.Deployment) { live = s.startLive(ctx, e, ds) }
 		page, err := e.Store.ListDeployments(ctx, e.Env, wq)
 		if err != nil {
 			return Listing{}, s.warehouseProblem(e, err)
@@ -171,7 +173,7 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 		if wq.After == q.After && q.Status == "" {
 			out.Matching = page.Matching // the first page counts the window from where it starts
 		}
-		merged, lerr := s.mergeLive(ctx, e, s.enrichDiscovered(ctx, e, page.Deployments))
+		merged, lerr := live.merge(s.enrichDiscovered(ctx, e, page.Deployments))
 		if lerr != nil && out.LiveErr == nil {
 			out.LiveErr = lerr
 		}

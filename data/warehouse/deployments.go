@@ -30,6 +30,11 @@ type DeploymentQuery struct {
 	Limit int
 	// After continues from a previous page's Next.
 	After *Cursor
+	// OnPage, when set, is told of the page's deployments (without their health, checks
+	// and tags) as soon as the page is read, before the statements that follow it: a caller
+	// starts what depends only on the page (the live path's reads) while the warehouse
+	// answers the rest. It runs on the caller's goroutine, once per call.
+	OnPage func([]model.Deployment)
 }
 
 // Cursor is the key of the last deployment of a page; the next page starts after it.
@@ -73,7 +78,7 @@ func (s *Store) ListDeployments(ctx context.Context, env Env, q DeploymentQuery)
 	case limit < 0 || limit > MaxLimit:
 		return Page{}, fmt.Errorf("%w: page size %d is not between 1 and %d", ErrInvalidInput, q.Limit, MaxLimit)
 	}
-	f := pageFilter{bundle: q.Bundle, since: q.Since, after: q.After, limit: limit + 1}
+	f := pageFilter{bundle: q.Bundle, since: q.Since, after: q.After, limit: limit + 1, onPage: q.OnPage}
 	var (
 		ds       []model.Deployment
 		matching int
@@ -145,6 +150,7 @@ type pageFilter struct {
 	since                 time.Time
 	after                 *Cursor
 	limit                 int
+	onPage                func([]model.Deployment)
 }
 
 // pageRow is a deployment with what the page statement adds for tags and the baseline.
@@ -164,6 +170,13 @@ func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model
 	rows, matching, skipped, err := s.page(ctx, env, f)
 	if err != nil || len(rows) == 0 {
 		return nil, matching, skipped, err
+	}
+	if f.onPage != nil {
+		ds := make([]model.Deployment, len(rows))
+		for i, r := range rows {
+			ds[i] = r.d
+		}
+		f.onPage(ds)
 	}
 	// The page is the contiguous key range [last, first] of the same (environment, bundle)
 	// set, so the follow-up statements re-derive exactly its rows from that range.
