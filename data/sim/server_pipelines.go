@@ -418,9 +418,9 @@ SELECT pipeline_id, update_id, MIN(period_start_time) AS start_time, MAX(period_
        COALESCE(CAST(to_json(ANY_VALUE(full_refresh_selection)) AS VARCHAR), '[]'),
        COALESCE(ANY_VALUE(compute.cluster_id), ''), COALESCE(ANY_VALUE(run_as_user_name), '')
 FROM sim.lakeflow.pipeline_update_timeline
-WHERE workspace_id = ? AND pipeline_id IN (%s) AND (? = '' OR update_id = ?)
+WHERE workspace_id = ? AND pipeline_id IN (%s) AND (? = '' OR update_id = ?) AND period_start_time >= ?
 GROUP BY pipeline_id, update_id
-HAVING MIN(period_start_time) <= ?
+HAVING MIN(period_start_time) <= ? AND MIN(period_start_time) >= ?
    AND (epoch_ms(MIN(period_start_time)) < ? OR (epoch_ms(MIN(period_start_time)) = ? AND update_id < ?))
    AND (epoch_ms(MIN(period_start_time)) > ? OR (epoch_ms(MIN(period_start_time)) = ? AND update_id >= ?))
 QUALIFY ROW_NUMBER() OVER (PARTITION BY pipeline_id ORDER BY epoch_ms(MIN(period_start_time)) DESC, update_id DESC) <= ?
@@ -442,41 +442,43 @@ func (srv *Server) updatesOf(ctx context.Context, ids []string, q updateQuery) (
 	if q.until != nil {
 		until = *q.until
 	}
+	// The newest updates are nearly always of the last days: those are read first, a scan
+	// of a few days' slices instead of the whole history's; only the pipelines with too few
+	// updates there are read again over all of it. An answer is the same either way.
+	newest := now
+	if q.cursor != nil && time.UnixMilli(cur.Start).Before(newest) {
+		newest = time.UnixMilli(cur.Start)
+	}
+	recent := newest.Add(-recentUpdates)
+	if err := srv.foldUpdates(ctx, ids, q, now, cur, until, recent, out); err != nil {
+		return nil, err
+	}
+	var short []string
+	for _, id := range ids {
+		if len(out[id]) <= q.limit {
+			short = append(short, id)
+			delete(out, id)
+		}
+	}
+	if len(short) > 0 {
+		if err := srv.foldUpdates(ctx, short, q, now, cur, until, time.Time{}, out); err != nil {
+			return nil, err
+		}
+	}
+	seen := map[string]bool{}
+	for _, list := range out {
+		for _, u := range list {
+			if u.result != "" {
+				seen[u.updateID] = true
+			}
+		}
+	}
 	args := []any{srv.wsid}
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	args = append(args, q.updateID, q.updateID, now, cur.Start, cur.Start, cur.ID, until.Start, until.Start, until.ID, q.limit+1)
-	rows, err := srv.sim.db.QueryContext(ctx, fmt.Sprintf(foldedUpdates, placeholders(len(ids))), args...)
-	if err != nil {
-		return nil, fmt.Errorf("listing pipeline updates: %w", err)
-	}
-	seen := map[string]bool{}
-	for rows.Next() {
-		var u pipeUpdate
-		var rs, fs string
-		if err := rows.Scan(&u.pipelineID, &u.updateID, &u.start, &u.end, &u.result, &u.updateType, &u.trigger, &rs, &fs, &u.clusterID, &u.runAs); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("reading pipeline updates: %w", err)
-		}
-		u.start, u.end = u.start.UTC(), u.end.UTC()
-		_ = json.Unmarshal([]byte(rs), &u.refreshSel)
-		_ = json.Unmarshal([]byte(fs), &u.fullSel)
-		if u.result != "" {
-			seen[u.updateID] = true
-		}
-		out[u.pipelineID] = append(out[u.pipelineID], u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading pipeline updates: %w", err)
-	}
-	args = []any{srv.wsid}
-	for _, id := range ids {
-		args = append(args, id)
-	}
 	args = append(args, now, q.updateID, q.updateID)
-	rows, err = srv.sim.db.QueryContext(ctx, `SELECT object_id, run_id, start_time, planned_end, COALESCE(payload, '')
+	rows, err := srv.sim.db.QueryContext(ctx, `SELECT object_id, run_id, start_time, planned_end, COALESCE(payload, '')
 FROM sim.sim_internal.in_flight
 WHERE workspace_id = ? AND kind = 'pipeline' AND object_id IN (`+placeholders(len(ids))+`) AND start_time <= ?
   AND (? = '' OR run_id = ?)`, args...)
@@ -523,6 +525,45 @@ WHERE workspace_id = ? AND kind = 'pipeline' AND object_id IN (`+placeholders(le
 		out[id] = list
 	}
 	return out, nil
+}
+
+// recentUpdates is how far back updatesOf first looks for a pipeline's newest updates.
+const recentUpdates = 48 * time.Hour
+
+// foldUpdates adds to out the updates of the pipelines ids (as updatesOf selects them) that
+// started at or after from, reading the timeline's slices from a day before it (an update's
+// slices are contiguous and at most an hour long, so its start is never cut off). A zero
+// from reads everything.
+func (srv *Server) foldUpdates(ctx context.Context, ids []string, q updateQuery, now time.Time, cur, until updKey, from time.Time, out map[string][]pipeUpdate) error {
+	scanFrom := time.Time{}
+	if !from.IsZero() {
+		scanFrom = from.Add(-24 * time.Hour)
+	}
+	args := []any{srv.wsid}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	args = append(args, q.updateID, q.updateID, scanFrom, now, from, cur.Start, cur.Start, cur.ID, until.Start, until.Start, until.ID, q.limit+1)
+	rows, err := srv.sim.db.QueryContext(ctx, fmt.Sprintf(foldedUpdates, placeholders(len(ids))), args...)
+	if err != nil {
+		return fmt.Errorf("listing pipeline updates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u pipeUpdate
+		var rs, fs string
+		if err := rows.Scan(&u.pipelineID, &u.updateID, &u.start, &u.end, &u.result, &u.updateType, &u.trigger, &rs, &fs, &u.clusterID, &u.runAs); err != nil {
+			return fmt.Errorf("reading pipeline updates: %w", err)
+		}
+		u.start, u.end = u.start.UTC(), u.end.UTC()
+		_ = json.Unmarshal([]byte(rs), &u.refreshSel)
+		_ = json.Unmarshal([]byte(fs), &u.fullSel)
+		out[u.pipelineID] = append(out[u.pipelineID], u)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading pipeline updates: %w", err)
+	}
+	return nil
 }
 
 // updates lists the updates of one pipeline (see updatesOf).
