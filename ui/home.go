@@ -115,7 +115,7 @@ func (h *home) Init() tea.Cmd {
 		return scheduleRefresh(h.refresh)
 	}
 	h.restPending = true
-	return tea.Batch(h.load(first, true), scheduleRefresh(h.refresh), h.acts.init(h.envNames()), loadStates(h.c, h.c.context()), reconcileOnStart(h.c, h.c.context()))
+	return tea.Batch(h.load(first, true), scheduleRefresh(h.refresh), h.acts.init(h.envNames()))
 }
 
 func (h *home) envNames() []string {
@@ -156,13 +156,15 @@ func (h *home) firstEnv() *envState {
 	return h.envs[len(h.envs)-1]
 }
 
-// loadRest loads the environments Init left for later, once.
+// loadRest loads the environments Init left for later, once, with the bundle states and
+// the requests left in flight (two reads of the whole ledger): neither is on the first
+// screen, and the simulation's engine runs two statements at a time.
 func (h *home) loadRest() tea.Cmd {
 	if !h.restPending {
 		return nil
 	}
 	h.restPending = false
-	var cmds []tea.Cmd
+	cmds := []tea.Cmd{loadStates(h.c, h.c.context()), reconcileOnStart(h.c, h.c.context())}
 	for _, e := range h.envs {
 		if !e.loaded && e.pending == 0 && e.problem == nil {
 			cmds = append(cmds, h.load(e, true))

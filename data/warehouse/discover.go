@@ -164,6 +164,7 @@ func (s *Store) DiscoveredSQL(text string) string {
 // HasLedger says whether the ledger's events table exists: false when the workspace has
 // none (a missing table or schema), an error when the question could not be answered.
 func (s *Store) HasLedger(ctx context.Context) (bool, error) {
+	s.sent(ctx) // a round trip like any other: counted, and as late as the others
 	rows, err := s.db.QueryContext(ctx, s.sql("SELECT 1 AS one FROM {{release_events}} WHERE 1 = 0"))
 	if err == nil {
 		err = rows.Close()
