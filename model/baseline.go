@@ -115,6 +115,9 @@ const (
 	FindingNoBase    = "no_baseline"     // nothing before the deploy to compare with
 	FindingRegressed = "regressed"       // significantly worse: degraded
 	FindingFailing   = "failing"         // regressed and bad enough to fail
+	// FindingEarly: while the deployment bakes, significantly worse on too few runs to
+	// condemn, and most of them failed: failing, provisionally (the early warning).
+	FindingEarly = "failing_early"
 )
 
 // Comparison is one signal of a deployment held against its baseline, with the numbers a
@@ -145,7 +148,16 @@ type Comparison struct {
 // before the deploy with Fisher's exact test. It condemns only with at least MinRuns
 // finished in the window and p below the significance threshold; it fails the deployment
 // when, on top, at least FailingRunShare of them failed (and two or more).
-func compareFailures(h Health, p VerdictPolicy) Comparison {
+//
+// The early warning (issue 10): while the deployment bakes, the failures that would be too
+// few to condemn fail it provisionally (FindingEarly) when at least FailingRunShare of the
+// finished runs failed, with the same test at the same threshold against the same
+// baseline. For the first run after the deploy Fisher's p is (k+1)/(n+1) for a baseline of
+// k failures in n runs: exactly the chance, when nothing changed, that the first run is a
+// failure. So a clean week of 400 runs makes a failed first run significant (p = 0.0025),
+// jobs that failed 1 in 120 do not (p = 0.017), and flaky ones never; without a baseline
+// nothing is condemned. Once the bake time is over, the MinRuns rule holds unchanged.
+func compareFailures(h Health, baking bool, p VerdictPolicy) Comparison {
 	b := h.Baseline
 	failed, finished := h.RunsFailed+h.UpdatesFailed, h.RunsSucceeded+h.RunsFailed+h.UpdatesOK+h.UpdatesFailed
 	c := Comparison{Signal: "failures", Observed: failed, Of: finished, BaselineObserved: b.Failed, BaselineOf: b.Finished, P: 1, Finding: FindingWithin}
@@ -163,6 +175,9 @@ func compareFailures(h Health, p VerdictPolicy) Comparison {
 	switch {
 	case c.P >= p.Significance:
 		c.Reason = what + "; " + before
+	case finished < p.MinRuns && baking && float64(failed) >= p.FailingRunShare*float64(finished):
+		c.Finding = FindingEarly
+		c.Reason = fmt.Sprintf("%s since the deploy; %s; provisional: %d runs needed to condemn", what, before, p.MinRuns)
 	case finished < p.MinRuns:
 		c.Finding = FindingTooFew
 		c.Reason = fmt.Sprintf("%s; %s; too few runs to condemn (%d needed): a person must decide", what, before, p.MinRuns)

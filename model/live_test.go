@@ -68,24 +68,36 @@ func TestVerdictIsTheSameFromEitherSource(t *testing.T) {
 	now := t0.Add(35 * time.Minute)
 	w := LiveWindow{Window: Window{Start: t0}, Jobs: map[int64]bool{7: true}, Pipelines: map[string]bool{"p1": true}}
 	p := DefaultVerdictPolicy()
+	clean := Baseline{Lookback: 7 * 24 * time.Hour, Finished: 400}
 	for _, c := range []struct {
 		name    string
 		runs    []Run
 		updates []LiveUpdate
 		wh      Health
 		want    Verdict
+		// at is when the verdict is given, after the deploy (zero: 35 minutes, past the bake).
+		at time.Duration
 	}{
 		{"failed run", []Run{{JobID: 7, RunID: 1, Start: t0.Add(time.Minute), LifeCycleState: "TERMINATED", ResultState: "FAILED"}}, nil,
 			// One failure and nothing before the deploy to compare with: a person decides.
-			Health{RunsFailed: 1, BaselineRatio: 0.001}, VerdictHealthy},
+			Health{RunsFailed: 1, BaselineRatio: 0.001}, VerdictHealthy, 0},
 		{"healthy", []Run{{JobID: 7, RunID: 1, Start: t0.Add(time.Minute), LifeCycleState: "TERMINATED", ResultState: "SUCCESS"}},
 			[]LiveUpdate{{PipelineID: "p1", UpdateID: "u1", Start: t0.Add(time.Minute), State: "COMPLETED", Expectations: true, Passed: 999, Failed: 1}},
-			Health{RunsSucceeded: 1, UpdatesOK: 1, RecordsPassed: 999, RecordsFailed: 1, BaselineRatio: 0.001}, VerdictHealthy},
+			Health{RunsSucceeded: 1, UpdatesOK: 1, RecordsPassed: 999, RecordsFailed: 1, BaselineRatio: 0.001}, VerdictHealthy, 0},
 		{"expectations regress", nil,
 			[]LiveUpdate{{PipelineID: "p1", UpdateID: "u1", Start: t0.Add(time.Minute), State: "COMPLETED", Expectations: true, Passed: 820, Failed: 180}},
-			Health{UpdatesOK: 1, RecordsPassed: 820, RecordsFailed: 180, BaselineRatio: 0.001}, VerdictFailing},
+			Health{UpdatesOK: 1, RecordsPassed: 820, RecordsFailed: 180, BaselineRatio: 0.001}, VerdictFailing, 0},
+		// The early warning: the first run fails a minute after the deploy, against a clean week.
+		{"first run failed while it bakes", []Run{{JobID: 7, RunID: 1, Start: t0.Add(30 * time.Second), LifeCycleState: "TERMINATED", ResultState: "FAILED"}}, nil,
+			Health{RunsFailed: 1, BaselineRatio: 0.001, Baseline: clean}, VerdictFailing, 90 * time.Second},
+		{"first run failed, after the bake", []Run{{JobID: 7, RunID: 1, Start: t0.Add(30 * time.Second), LifeCycleState: "TERMINATED", ResultState: "FAILED"}}, nil,
+			Health{RunsFailed: 1, BaselineRatio: 0.001, Baseline: clean}, VerdictHealthy, 0},
 	} {
-		live := MergeLive(Health{BaselineRatio: 0.001}, Known{}, w, c.runs, c.updates)
+		now := now
+		if c.at != 0 {
+			now = t0.Add(c.at)
+		}
+		live := MergeLive(Health{BaselineRatio: 0.001, Baseline: c.wh.Baseline}, Known{}, w, c.runs, c.updates)
 		if live.Health.LiveFacts == 0 {
 			t.Errorf("%s: the REST API's facts are not marked live", c.name)
 		}

@@ -101,10 +101,13 @@ type Assessment struct {
 // missing data is explicit: nothing in the window, or half or more checks without data,
 // gives unknown. Runs failing or running long as often as they did before the deploy are
 // not a regression; a blemish that only a person can judge (an inconclusive check, too few
-// runs) leaves the verdict healthy with NeedsDecision.
+// runs) leaves the verdict healthy with NeedsDecision, except that while the deployment
+// bakes, its first runs failing where the baseline rarely failed make it failing and
+// provisional (compareFailures, FindingEarly).
 func Assess(h Health, c CheckCounts, w Window, now time.Time, p VerdictPolicy) Assessment {
-	a := Assessment{Provisional: w.Open() && (now.Before(w.Start.Add(p.BakeTime)) || c.Pending > 0), Live: h.LiveFacts > 0}
-	a.Comparisons = []Comparison{compareFailures(h, p), compareDurations(h, p), compareExpectations(h, p)}
+	baking := w.Open() && now.Before(w.Start.Add(p.BakeTime))
+	a := Assessment{Provisional: baking || (w.Open() && c.Pending > 0), Live: h.LiveFacts > 0}
+	a.Comparisons = []Comparison{compareFailures(h, baking, p), compareDurations(h, p), compareExpectations(h, p)}
 	found := func(findings ...string) []string {
 		var out []string
 		for _, cmp := range a.Comparisons {
@@ -120,7 +123,7 @@ func Assess(h Health, c CheckCounts, w Window, now time.Time, p VerdictPolicy) A
 	if c.Fail > 0 {
 		a.Reasons = append(a.Reasons, fmt.Sprintf("%d check(s) failed", c.Fail))
 	}
-	a.Reasons = append(a.Reasons, found(FindingFailing)...)
+	a.Reasons = append(a.Reasons, found(FindingFailing, FindingEarly)...)
 	if len(a.Reasons) > 0 {
 		a.Verdict = VerdictFailing
 		return a

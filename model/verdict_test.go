@@ -108,6 +108,60 @@ func TestAssess(t *testing.T) {
 	}
 }
 
+// TestTheFirstRunsFailingWhileItBakesFailItProvisionally is the early warning (issue 10):
+// while a deployment bakes, failures too few to condemn fail it provisionally when most of
+// its finished runs failed and the baseline rarely failed (Fisher's test, p < 0.01); after
+// the bake time, issue 12's rule holds: too few runs await a person.
+func TestTheFirstRunsFailingWhileItBakesFailItProvisionally(t *testing.T) {
+	p := DefaultVerdictPolicy()
+	fresh := Window{Start: at(-1)}   // deployed a minute ago: baking
+	baked := Window{Start: at(-120)} // open, past bake time
+	closed := Window{Start: at(-20), End: at(-5)}
+	clean := Baseline{Finished: 400}               // a week of hourly runs, none failed
+	rare := Baseline{Finished: 240, Failed: 1}     // 1 in 240: (1+1)/(240+1) = 0.008
+	oneIn120 := Baseline{Finished: 120, Failed: 1} // (1+1)/(120+1) = 0.017
+	flaky := Baseline{Finished: 100, Failed: 50}   // fails half the time
+	runs := func(ok, failed int, b Baseline) Health {
+		return Health{RunsSucceeded: ok, RunsFailed: failed, BaselineRatio: -1, Baseline: b}
+	}
+	cases := []struct {
+		name        string
+		h           Health
+		w           Window
+		verdict     Verdict
+		provisional bool
+		decide      bool
+		finding     string
+		reason      string
+	}{
+		{"1 of 1 failed against a clean week, baking", runs(0, 1, clean), fresh, VerdictFailing, true, false, FindingEarly,
+			"1 of 1 runs and updates failed since the deploy; before the deploy these jobs and pipelines failed none of 400 (p = 0.0025); provisional: 5 runs needed to condemn"},
+		{"1 of 1 failed against a clean week, after the bake", runs(0, 1, clean), baked, VerdictHealthy, false, true, FindingTooFew, "too few runs to condemn (5 needed)"},
+		{"a closed window no longer bakes", runs(0, 1, clean), closed, VerdictHealthy, false, true, FindingTooFew, "too few runs to condemn"},
+		{"1 of 1 failed where 1 in 240 did, baking", runs(0, 1, rare), fresh, VerdictFailing, true, false, FindingEarly, "failed 1 in 240 (p = 0.0083)"},
+		{"1 of 1 failed where 1 in 120 did is chance", runs(0, 1, oneIn120), fresh, VerdictHealthy, true, false, FindingWithin, ""},
+		{"1 of 1 failed where half failed is not failing", runs(0, 1, flaky), fresh, VerdictHealthy, true, false, FindingWithin, ""},
+		{"1 of 4 failed is too few and not most: a person decides", runs(3, 1, clean), fresh, VerdictHealthy, true, true, FindingTooFew, "1 of 4 runs and updates failed"},
+		{"2 of 4 failed, baking", runs(2, 2, clean), fresh, VerdictFailing, true, false, FindingEarly, "2 of 4 runs and updates failed since the deploy"},
+		{"2 of 4 failed, after the bake", runs(2, 2, clean), baked, VerdictHealthy, false, true, FindingTooFew, "too few runs"},
+		{"1 of 1 failed without a baseline: a person decides", runs(0, 1, Baseline{}), fresh, VerdictHealthy, true, true, FindingNoBase, "no runs before the deploy"},
+		{"1 of 1 failed on a short baseline: a person decides", runs(0, 1, Baseline{Finished: 4}), fresh, VerdictHealthy, true, true, FindingNoBase, "only 4 runs before the deploy"},
+		{"5 runs are judged as ever, baking or not", runs(4, 1, clean), fresh, VerdictHealthy, true, false, FindingWithin, ""},
+		{"nothing failed", runs(1, 0, clean), fresh, VerdictHealthy, true, false, FindingWithin, ""},
+	}
+	for _, c := range cases {
+		a := Assess(c.h, CheckCounts{}, c.w, t0, p)
+		if a.Verdict != c.verdict || a.Provisional != c.provisional || a.NeedsDecision != c.decide || a.Comparisons[0].Finding != c.finding {
+			t.Errorf("%s: got %s provisional=%v needs_decision=%v finding %s (%v), want %s provisional=%v needs_decision=%v finding %s",
+				c.name, a.Verdict, a.Provisional, a.NeedsDecision, a.Comparisons[0].Finding, a.Reasons, c.verdict, c.provisional, c.decide, c.finding)
+			continue
+		}
+		if got := strings.Join(a.Reasons, "; "); c.reason == "" && got != "" || !strings.Contains(got, c.reason) {
+			t.Errorf("%s: reasons %q, want them to say %q", c.name, got, c.reason)
+		}
+	}
+}
+
 func TestComparisonsCarryTheNumbers(t *testing.T) {
 	h := Health{RunsSucceeded: 10, RunsFailed: 2, BaselineRatio: -1, Baseline: Baseline{Finished: 40, Failed: 1}}
 	a := Assess(h, CheckCounts{}, Window{Start: at(-120)}, t0, DefaultVerdictPolicy())
