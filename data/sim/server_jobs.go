@@ -213,7 +213,7 @@ WHERE workspace_id = ? AND idempotency_token = ? ORDER BY requested_at LIMIT 1`,
 		}
 	}
 	now := srv.sim.Now().Truncate(time.Millisecond)
-	runID, err := srv.newRunID(ctx, now)
+	runID, err := srv.sim.newRunID(ctx, now)
 	if err != nil {
 		return err
 	}
@@ -266,13 +266,13 @@ WHERE workspace_id = ? AND idempotency_token = ? ORDER BY requested_at LIMIT 1`,
 
 // newRunID picks an unused run id. Generated runs of minute m have ids m*1000+k with k below
 // 900 (or 999 for a story run); run-now takes the ids m*1000+900..998 of the current minute,
-// or of the following minutes if those are used up.
-func (srv *Server) newRunID(ctx context.Context, now time.Time) (string, error) {
+// or of the following minutes if those are used up (ScriptRun takes them too).
+func (s *Sim) newRunID(ctx context.Context, now time.Time) (string, error) {
 	for m := now.Unix() / 60; m < now.Unix()/60+60; m++ {
 		for k := int64(900); k < 999; k++ {
 			id := strconv.FormatInt(m*1000+k, 10)
 			var n int
-			err := srv.sim.db.QueryRowContext(ctx, `SELECT
+			err := s.db.QueryRowContext(ctx, `SELECT
   (SELECT count(*) FROM sim.lakeflow.job_run_timeline WHERE run_id = ?) +
   (SELECT count(*) FROM sim.sim_internal.in_flight WHERE run_id = ?) +
   (SELECT count(*) FROM sim.sim_internal.run_requests WHERE run_id = ?)`, id, id, id).Scan(&n)

@@ -21,9 +21,12 @@ const DemoFormat = sim.FormatVersion
 
 // DemoOptions choose the simulated estate.
 type DemoOptions struct {
-	Path     string // DuckDB file; empty keeps it in memory
-	Seed     int64
-	Now      time.Time // zero follows the wall clock
+	Path string // DuckDB file; empty keeps it in memory
+	Seed int64
+	Now  time.Time // zero follows the wall clock
+	// Clock, when set, is the simulation's clock instead of Now or the wall clock: a test
+	// moves it to make time pass in the estate (runs start and end, bake times run out).
+	Clock    func() time.Time
 	Days     int       // history of a new estate (default 90)
 	As       string    // simulated user: oncall, release-manager, lead, ci
 	Progress io.Writer // generation progress (stderr)
@@ -77,6 +80,9 @@ func openDemoSim(ctx context.Context, user config.Config, o DemoOptions) (*Sourc
 	if !o.Now.IsZero() {
 		now := o.Now.UTC()
 		clock = func() time.Time { return now }
+	}
+	if o.Clock != nil {
+		clock = func() time.Time { return o.Clock().UTC() }
 	}
 	// Another cockpit may have the estate open already: join it (see join.go).
 	if o.Path != "" {

@@ -15,6 +15,7 @@ type DemoOptions struct {
 	Path       string
 	Seed       int64
 	Now        time.Time
+	Clock      func() time.Time
 	Days       int
 	As         string
 	Progress   io.Writer
@@ -37,4 +38,14 @@ func OpenDemo(context.Context, config.Config, DemoOptions) (*Source, error) {
 // DemoFailDeploy: a nosim build serves no simulation.
 func (s *Source) DemoFailDeploy(context.Context, string, ...string) ([]string, error) {
 	return nil, input("this cockpit was built without the simulated workspace (nosim): --demo-fail-deploy needs a build with cgo")
+}
+
+// DemoScriptRun: a nosim build serves no simulation.
+func (s *Source) DemoScriptRun(context.Context, string, string, string, time.Time, time.Time, string) (int64, error) {
+	return 0, input("this cockpit was built without the simulated workspace (nosim): scripted runs need a build with cgo")
+}
+
+// DemoRecordDeploy: a nosim build serves no simulation.
+func (s *Source) DemoRecordDeploy(context.Context, string, string, string, time.Time) (string, error) {
+	return "", input("this cockpit was built without the simulated workspace (nosim)")
 }
