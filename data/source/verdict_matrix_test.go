@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/release-cockpit/cockpit/config"
+	"github.com/release-cockpit/cockpit/data/sim"
 	"github.com/release-cockpit/cockpit/model"
 )
 
@@ -33,6 +34,19 @@ func (m matrix) add(env, truth, said string) {
 		m[env][truth] = map[string]int{}
 	}
 	m[env][truth][said]++
+}
+
+// merge adds the counts of o.
+func (m matrix) merge(o matrix) {
+	for env, rows := range o {
+		for truth, cols := range rows {
+			for col, n := range cols {
+				for range n {
+					m.add(env, truth, col)
+				}
+			}
+		}
+	}
 }
 
 func (m matrix) total(env, truth string, said ...string) int {
@@ -95,22 +109,7 @@ func measure(t *testing.T, seed int64, m matrix) {
 	for _, env := range src.Environments() {
 		e, _ := src.Environment(env)
 		bake := time.Duration(e.Config.Policy.BakeTime)
-		// The truth is read here, by the test, straight from the simulation's ledger.
-		truth := map[string]string{}
-		rows, err := sm.DB().QueryContext(ctx, `SELECT release_id, "at", status FROM sim.release_cockpit.release_events WHERE environment = ? AND kind = 'verdict'`, env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var id, status string
-			var at time.Time
-			if err := rows.Scan(&id, &at, &status); err != nil {
-				t.Fatal(err)
-			}
-			// The verdict is written a minute after the bake time of the deployment.
-			truth[id+"|"+at.UTC().Add(-bake-time.Minute).Format(time.RFC3339)] = status
-		}
-		rows.Close()
+		truth := readTruth(t, sm, env, bake)
 		ds, err := src.List(ctx, env, Query{Limit: 1 << 20})
 		if err != nil {
 			t.Fatal(err)
@@ -148,31 +147,13 @@ func TestVerdictsAgainstTheSimulationsTruth(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates three 7-day estates")
 	}
-	seeds := matrixSeeds
-	if s := os.Getenv("COCKPIT_MATRIX_SEEDS"); s != "" {
-		seeds = nil
-		for _, f := range strings.Split(s, ",") {
-			n, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
-			if err != nil {
-				t.Fatalf("COCKPIT_MATRIX_SEEDS: %v", err)
-			}
-			seeds = append(seeds, n)
-		}
-	}
+	seeds := measuredSeeds(t)
 	all := matrix{}
 	for _, seed := range seeds {
 		one := matrix{}
 		measure(t, seed, one)
 		t.Logf("seed %d:\n%s", seed, one)
-		for env, rows := range one {
-			for truth, cols := range rows {
-				for col, n := range cols {
-					for i := 0; i < n; i++ {
-						all.add(env, truth, col)
-					}
-				}
-			}
-		}
+		all.merge(one)
 	}
 	t.Logf("seeds %v together:\n%s", seeds, all)
 	for _, env := range []string{"dev", "staging", "prod"} {
@@ -194,6 +175,49 @@ func TestVerdictsAgainstTheSimulationsTruth(t *testing.T) {
 			t.Errorf("%s: %d of %d healthy releases shown degraded or failing, want at most 3%%", env, n, healthy)
 		}
 	}
+}
+
+// readTruth is the simulation's truth of an environment's deployments, by release id and
+// deploy instant: read here, by the test, straight from the simulation's ledger.
+func readTruth(t *testing.T, sm *sim.Sim, env string, bake time.Duration) map[string]string {
+	t.Helper()
+	truth := map[string]string{}
+	rows, err := sm.DB().QueryContext(context.Background(), `SELECT release_id, "at", status FROM sim.release_cockpit.release_events WHERE environment = ? AND kind = 'verdict'`, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, status string
+		var at time.Time
+		if err := rows.Scan(&id, &at, &status); err != nil {
+			t.Fatal(err)
+		}
+		// The verdict is written a minute after the bake time of the deployment.
+		truth[id+"|"+at.UTC().Add(-bake-time.Minute).Format(time.RFC3339)] = status
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return truth
+}
+
+// measuredSeeds are matrixSeeds, or those COCKPIT_MATRIX_SEEDS names.
+func measuredSeeds(t *testing.T) []int64 {
+	t.Helper()
+	s := os.Getenv("COCKPIT_MATRIX_SEEDS")
+	if s == "" {
+		return matrixSeeds
+	}
+	var seeds []int64
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+		if err != nil {
+			t.Fatalf("COCKPIT_MATRIX_SEEDS: %v", err)
+		}
+		seeds = append(seeds, n)
+	}
+	return seeds
 }
 
 // TestTheCockpitNeverReadsTheTruth: the verdict events are the simulation's answer key; no
