@@ -16,7 +16,7 @@ import (
 )
 
 // matrixSeeds are the estates the verdict matrix is measured on. The demo's seed (1) and
-// any other are for trying by hand: COCKPIT_MATRIX_SEEDS=1,11,12 go test ./data/source -run Matrix -v.
+// any other are for trying by hand: COCKPIT_MATRIX_SEEDS=1,11,12 go test ./data/source -run TestVerdictsAgainst -v.
 var matrixSeeds = []int64{21, 22, 23}
 
 // matrixColumns are what the cockpit can say: healthy, healthy awaiting a decision, degraded,
