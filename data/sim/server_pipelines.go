@@ -31,8 +31,16 @@ SELECT pipeline_id, COALESCE(name, ''), COALESCE(created_by, ''), COALESCE(run_a
        COALESCE(settings.serverless, false), COALESCE(settings.photon, false),
        COALESCE(settings.channel, ''), COALESCE(settings.edition, ''), change_time
 FROM (
-  SELECT * FROM sim.lakeflow.pipelines WHERE workspace_id = ? AND (? = '' OR pipeline_id = ?)
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY workspace_id, pipeline_id ORDER BY change_time DESC) = 1
+  -- The latest change of each pipeline is found on two narrow columns first: windowing
+  -- every change row with its maps and structs took half a second per call.
+  SELECT p.* FROM sim.lakeflow.pipelines AS p
+  SEMI JOIN (
+    SELECT pipeline_id, MAX(change_time) AS latest FROM sim.lakeflow.pipelines
+    WHERE workspace_id = ? AND (? = '' OR pipeline_id = ?)
+    GROUP BY pipeline_id
+  ) AS l ON p.pipeline_id = l.pipeline_id AND p.change_time = l.latest
+  WHERE p.workspace_id = ?
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY p.pipeline_id ORDER BY p.change_time DESC) = 1
 )
 WHERE delete_time IS NULL AND name LIKE ? AND (name > ? OR (name = ? AND pipeline_id > ?))
 ORDER BY name, pipeline_id
@@ -40,7 +48,7 @@ LIMIT ?`
 
 // pipelines lists current pipelines in name order after the cursor (name, id), at most limit.
 func (srv *Server) pipelines(ctx context.Context, id, like string, after pipeKey, limit int) ([]pipeline, error) {
-	rows, err := srv.sim.db.QueryContext(ctx, latestPipelines, srv.wsid, id, id, like, after.Name, after.Name, after.ID, limit)
+	rows, err := srv.sim.db.QueryContext(ctx, latestPipelines, srv.wsid, id, id, srv.wsid, like, after.Name, after.Name, after.ID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("listing pipelines: %w", err)
 	}
