@@ -452,25 +452,30 @@ func (srv *Server) updatesOf(ctx context.Context, ids []string, q updateQuery) (
 	}
 	// The newest updates are nearly always of the last days: those are read first, a scan
 	// of a few days' slices instead of the whole history's; only the pipelines with too few
-	// updates there are read again over all of it. An answer is the same either way.
+	// updates there are read again, over two weeks, then over all of it. An answer is the
+	// same either way.
 	newest := now
 	if q.cursor != nil && time.UnixMilli(cur.Start).Before(newest) {
 		newest = time.UnixMilli(cur.Start)
 	}
-	recent := newest.Add(-recentUpdates)
-	if err := srv.foldUpdates(ctx, ids, q, now, cur, until, recent, out); err != nil {
-		return nil, err
-	}
-	var short []string
-	for _, id := range ids {
-		if len(out[id]) <= q.limit {
-			short = append(short, id)
-			delete(out, id)
+	todo := ids
+	for _, back := range recentUpdates {
+		from := time.Time{}
+		if back > 0 {
+			from = newest.Add(-back)
 		}
-	}
-	if len(short) > 0 {
-		if err := srv.foldUpdates(ctx, short, q, now, cur, until, time.Time{}, out); err != nil {
+		if err := srv.foldUpdates(ctx, todo, q, now, cur, until, from, out); err != nil {
 			return nil, err
+		}
+		var short []string
+		for _, id := range todo {
+			if len(out[id]) <= q.limit && back > 0 {
+				short = append(short, id)
+				delete(out, id)
+			}
+		}
+		if todo = short; len(todo) == 0 {
+			break
 		}
 	}
 	seen := map[string]bool{}
@@ -535,8 +540,9 @@ WHERE workspace_id = ? AND kind = 'pipeline' AND object_id IN (`+placeholders(le
 	return out, nil
 }
 
-// recentUpdates is how far back updatesOf first looks for a pipeline's newest updates.
-const recentUpdates = 48 * time.Hour
+// recentUpdates are how far back updatesOf looks for a pipeline's newest updates, in turn
+// (zero: all of its history).
+var recentUpdates = []time.Duration{48 * time.Hour, 14 * 24 * time.Hour, 0}
 
 // foldUpdates adds to out the updates of the pipelines ids (as updatesOf selects them) that
 // started at or after from, reading the timeline's slices from a day before it (an update's
