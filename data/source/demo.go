@@ -44,6 +44,7 @@ type DemoOptions struct {
 	// Unrecorded opens an estate whose ledger CI writes for every bundle but a few
 	// (--demo-ledger partial); the demo then discovers those (discover_unrecorded).
 	Unrecorded bool
+	Scale      int // the estate's jobs and pipelines times Scale (sim.Options.Scale; tests)
 }
 
 // demoTimeout bounds one call to the simulation unless --timeout or the configuration says.
@@ -91,7 +92,7 @@ func openDemoSim(ctx context.Context, user config.Config, o DemoOptions) (*Sourc
 			return src, nil, err
 		}
 	}
-	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress, Hostile: o.Hostile, Lag: o.Lag, NoLedger: o.NoLedger, Unrecorded: o.Unrecorded})
+	s, err := sim.Open(ctx, sim.Options{Path: o.Path, Seed: o.Seed, Clock: clock, Days: o.Days, Progress: o.Progress, Hostile: o.Hostile, Lag: o.Lag, NoLedger: o.NoLedger, Unrecorded: o.Unrecorded, Scale: o.Scale})
 	if err != nil {
 		if o.Path != "" && lockedByOther(err) {
 			if ep, ok := awaitServing(ctx, o); ok {

@@ -25,6 +25,7 @@ type DemoOptions struct {
 	Latency    time.Duration
 	NoLedger   bool
 	Unrecorded bool
+	Scale      int
 }
 
 // DemoFormat is the simulated estate's file format (none in a nosim build).

@@ -159,7 +159,7 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 	}
 	var out Listing
 	w := s.watchOf(env)
-	w.beginList()
+	w.beginList(now)
 	ok := false
 	defer func() { w.endList(ok) }()
 	for {

@@ -18,10 +18,26 @@ import (
 // watched comes from the last list of the environment (mergeLive): the jobs and pipelines
 // of the releases whose windows are open, and the environment's deployer job.
 //
-// One probe costs a few REST calls, none of them per job: the runs feed listed by start
-// time since the previous probe (jobs/runs/list, one page of 25 unless more runs started),
-// the active runs by pages of 25 while a watched run that started earlier was active, and
-// the pipelines list by pages of 100 while open windows have pipelines.
+// One probe costs the same few REST calls whatever the size of the estate, none of them
+// per job or pipeline:
+//   - the runs feed: the runs started since the previous probe (jobs/runs/list by start
+//     time, one page of 25 unless more runs started: it grows with what is new, not with
+//     the estate);
+//   - one page (25) of the active runs, while a watched run that started before the feed's
+//     reach was active: the pages are read one per probe, each continuing where the last
+//     stopped, and when a pass over the list ends, a watched run that was active when the
+//     pass began and was not in it has ended;
+//   - one page (100) of the pipelines list, while open windows have pipelines, continuing
+//     the same way: each page's watched pipelines' latest updates are compared with what
+//     was last seen of them.
+// The Jobs and Pipelines APIs have no list of what changed across a workspace other than
+// the runs by start time, and asking for each watched run or pipeline instead costs a call
+// per open window's job or pipeline: on the home, whose open windows are nearly every
+// bundle's current deployment, that is the estate again. So a bigger estate costs the same
+// per probe and takes more probes to go round its lists: a long run's end is seen within
+// two passes over the active runs, a pipeline's new update within one pass over the
+// pipelines (one or two pages each on the simulated estate; the slow full refresh re-reads
+// everything anyway).
 
 // probeMargin is how far before the previous probe the runs feed is read again, so that a
 // run that started while the previous answer was on its way is not missed.
@@ -38,6 +54,11 @@ type watchState struct {
 	next      *watchSet
 	// runs are the watched runs last seen, with their state ("" while unknown).
 	runs map[int64]string
+	// listed is the source's clock when the last list began: a watched pipeline's update
+	// the list did not see is new if it started after.
+	listed time.Time
+	// active and pipes are the passes over the active runs and the pipelines list.
+	active, pipes sweep
 	// updates are the watched pipelines' latest updates.
 	updates map[string]latestUpdate
 	// bakeEnds is the earliest end of a bake time of the last list still ahead (a verdict
@@ -64,6 +85,7 @@ type watchSet struct {
 	jobs      map[int64]bool
 	pipelines map[string]bool
 	bakeEnds  time.Time
+	at        time.Time // when the list began
 }
 
 // watchOf is an environment's watch state.
@@ -81,11 +103,11 @@ func (s *Source) watchOf(env string) *watchState {
 	return w
 }
 
-// beginList starts collecting what a list of the environment watches.
-func (w *watchState) beginList() {
+// beginList starts collecting what a list of the environment watches; at is the clock.
+func (w *watchState) beginList(at time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.next = &watchSet{jobs: map[int64]bool{}, pipelines: map[string]bool{}}
+	w.next = &watchSet{jobs: map[int64]bool{}, pipelines: map[string]bool{}, at: at}
 }
 
 // endList makes what the list collected the watched set (a failed list keeps the old one).
@@ -93,7 +115,7 @@ func (w *watchState) endList(ok bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if ok && w.next != nil {
-		w.jobs, w.pipelines, w.bakeEnds = w.next.jobs, w.next.pipelines, w.next.bakeEnds
+		w.jobs, w.pipelines, w.bakeEnds, w.listed = w.next.jobs, w.next.pipelines, w.next.bakeEnds, w.next.at
 	}
 	w.next = nil
 }
@@ -179,12 +201,16 @@ func (s *Source) Changed(ctx context.Context, env string, ledger bool) (bool, er
 		}
 	}
 	w.mu.Lock()
-	at, deployer, bake := w.at, e.Config.DeployerJobID, w.bakeEnds
+	at, deployer, bake, listed := w.at, e.Config.DeployerJobID, w.bakeEnds, w.listed
 	jobs, pipelines := w.jobs, w.pipelines
 	known := make(map[int64]string, len(w.runs))
 	for id, st := range w.runs {
 		known[id] = st
 	}
+	// The passes are this probe's until it ends: a failed one leaves none, and the next
+	// starts afresh (a page token may have expired).
+	active, pipes := w.active, w.pipes
+	w.active, w.pipes = sweep{}, sweep{}
 	w.mu.Unlock()
 
 	now := s.clock()
@@ -197,77 +223,131 @@ func (s *Source) Changed(ctx context.Context, env string, ledger bool) (bool, er
 		return false, err
 	}
 	changed := !bake.IsZero() && !now.Before(bake)
-	seen := map[int64]string{}
+	// The runs kept are the watched runs the feed shows, and those that were active and
+	// started before its reach until a pass over the active runs says that they ended.
+	runs := map[int64]string{}
+	inFeed := map[int64]bool{}
 	for _, r := range feed {
+		inFeed[r.RunID] = true
 		if !jobs[r.JobID] && (deployer == 0 || r.JobID != deployer) {
 			continue
 		}
 		st := runState(r)
-		seen[r.RunID] = st
 		if old, ok := known[r.RunID]; !ok || old != st {
 			changed = true
 		}
+		runs[r.RunID] = st
 	}
-	// Watched runs that were active and started before the feed's reach: the active runs
-	// (listed by page, all jobs) say which still run; the others ended.
-	var stillActive []model.Run
+	var earlier []int64
 	for id, st := range known {
-		if _, ok := seen[id]; !ok && !runEnded(st) {
-			if stillActive == nil {
-				if stillActive, err = e.Workspace.ActiveRuns(ctx); err != nil {
-					return false, err
+		if !inFeed[id] && !runEnded(st) {
+			runs[id] = st
+			earlier = append(earlier, id)
+		}
+	}
+	if len(earlier) == 0 {
+		active = sweep{} // nothing to look for: a pass under way is dropped
+	} else {
+		err := active.step(func(token string) ([]int64, string, error) {
+			page, next, err := e.Workspace.ActiveRunsPage(ctx, token)
+			ids := make([]int64, 0, len(page))
+			for _, r := range page {
+				ids = append(ids, r.RunID)
+				if st, ok := runs[r.RunID]; ok && !inFeed[r.RunID] && st != runState(r) {
+					runs[r.RunID] = runState(r)
+					changed = true
 				}
 			}
-			break
-		}
-	}
-	active := map[int64]string{}
-	for _, r := range stillActive {
-		active[r.RunID] = runState(r)
-	}
-	for id, st := range known {
-		if _, ok := seen[id]; ok || runEnded(st) {
-			continue
-		}
-		now, ok := active[id]
-		if !ok {
-			changed = true // it ended: the next list reads how
-			continue
-		}
-		if now != st {
-			changed = true
-		}
-		seen[id] = now
-	}
-	updates := map[string]latestUpdate{}
-	if len(pipelines) > 0 {
-		ps, err := e.Workspace.Pipelines(ctx)
+			return ids, next, err
+		}, earlier)
 		if err != nil {
 			return false, err
 		}
-		for _, p := range ps {
-			if !pipelines[p.ID] || len(p.LatestUpdates) == 0 {
-				continue
+		for _, id := range active.ended {
+			if _, ok := runs[id]; ok && !inFeed[id] {
+				delete(runs, id) // it ended: the next list reads how
+				changed = true
 			}
-			u := p.LatestUpdates[0]
-			updates[p.ID] = latestUpdate{id: u.ID, state: u.State, start: u.Created}
 		}
+		active.ended = nil
+	}
+	updates := map[string]latestUpdate{}
+	if len(pipelines) == 0 {
+		pipes = sweep{}
+	} else {
+		if err := pipes.step(func(token string) ([]int64, string, error) {
+			page, next, err := e.Workspace.PipelinesPage(ctx, token)
+			for _, p := range page {
+				if pipelines[p.ID] && len(p.LatestUpdates) > 0 {
+					u := p.LatestUpdates[0]
+					updates[p.ID] = latestUpdate{id: u.ID, state: u.State, start: u.Created}
+				}
+			}
+			return nil, next, err
+		}, nil); err != nil {
+			return false, err
+		}
+	}
+	// A pipeline not seen before is new only if its latest update started after the list
+	// began (the list saw every update since then of the watched pipelines).
+	fresh := listed.Add(-probeMargin)
+	if listed.IsZero() {
+		fresh = since
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for p, u := range updates {
 		old, ok := w.updates[p]
-		// A pipeline not seen before changes nothing unless its latest update is recent.
-		if (ok && (old.id != u.id || old.state != u.state)) || (!ok && !u.start.Before(since)) {
+		if (ok && (old.id != u.id || old.state != u.state)) || (!ok && !u.start.Before(fresh)) {
 			changed = true
 		}
 		w.updates[p] = u
 	}
-	w.runs, w.at = seen, now
+	w.runs, w.at, w.active, w.pipes = runs, now, active, pipes
 	if changed {
 		w.bakeEnds = time.Time{}
 	}
 	return changed, nil
+}
+
+// sweep is a pass over a paged list, one page per probe.
+type sweep struct {
+	next string // the next page's token; "" starts a pass
+	// looking are the ids the pass under way looks for (those it began with), and whether
+	// it found them; ended, once a pass is over, those it did not find.
+	looking map[int64]bool
+	ended   []int64
+}
+
+// step reads one page through read (which returns the ids of what it lists and the next
+// page's token), beginning a pass looking for want when none is under way. When the page is
+// the pass's last, ended lists what the pass looked for and did not find.
+func (sw *sweep) step(read func(token string) ([]int64, string, error), want []int64) error {
+	if sw.next == "" {
+		sw.looking = make(map[int64]bool, len(want))
+		for _, id := range want {
+			sw.looking[id] = false
+		}
+	}
+	ids, next, err := read(sw.next)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, ok := sw.looking[id]; ok {
+			sw.looking[id] = true
+		}
+	}
+	sw.next = next
+	if next == "" {
+		for id, found := range sw.looking {
+			if !found {
+				sw.ended = append(sw.ended, id)
+			}
+		}
+		sw.looking = nil
+	}
+	return nil
 }
 
 // ledgerMoved reads the ledger's fingerprint of the environment and says whether it moved
