@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -322,14 +323,16 @@ type sweep struct {
 // step reads one page through read (which returns the ids of what it lists and the next
 // page's token), beginning a pass looking for want when none is under way. When the page is
 // the pass's last, ended lists what the pass looked for and did not find.
+// A token the API refuses (one that expired between two probes) begins a new pass at once.
 func (sw *sweep) step(read func(token string) ([]int64, string, error), want []int64) error {
 	if sw.next == "" {
-		sw.looking = make(map[int64]bool, len(want))
-		for _, id := range want {
-			sw.looking[id] = false
-		}
+		sw.begin(want)
 	}
 	ids, next, err := read(sw.next)
+	if err != nil && sw.next != "" && errors.Is(err, workspace.ErrInvalidInput) {
+		sw.begin(want)
+		ids, next, err = read("")
+	}
 	if err != nil {
 		return err
 	}
@@ -348,6 +351,15 @@ func (sw *sweep) step(read func(token string) ([]int64, string, error), want []i
 		sw.looking = nil
 	}
 	return nil
+}
+
+// begin begins a pass looking for want.
+func (sw *sweep) begin(want []int64) {
+	sw.next = ""
+	sw.looking = make(map[int64]bool, len(want))
+	for _, id := range want {
+		sw.looking[id] = false
+	}
 }
 
 // ledgerMoved reads the ledger's fingerprint of the environment and says whether it moved

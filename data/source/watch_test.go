@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/release-cockpit/cockpit/data/workspace"
 )
 
 // TestASweepReadsAPagePerStepAndSaysWhatAPassDidNotFind: a pass over a paged list reads one
@@ -44,6 +46,22 @@ func TestASweepReadsAPagePerStepAndSaysWhatAPassDidNotFind(t *testing.T) {
 		if !slices.Equal(sw.ended, want) {
 			t.Fatalf("second pass, step %d: %v ended, want %v", i+1, sw.ended, want)
 		}
+	}
+	// A token the API refuses (expired) begins a new pass at once, from the first page.
+	sw = sweep{next: "b"}
+	asked = nil
+	expired := func(token string) ([]int64, string, error) {
+		if token == "b" {
+			asked = append(asked, token)
+			return nil, "", &workspace.Error{Op: "listing", Kind: workspace.ErrInvalidInput, Err: errors.New("Invalid page_token.")}
+		}
+		return read(token)
+	}
+	if err := sw.step(expired, []int64{1}); err != nil {
+		t.Fatalf("an expired token: %v, want a new pass", err)
+	}
+	if !slices.Equal(asked, []string{"b", ""}) || sw.next != "b" || !sw.looking[1] {
+		t.Fatalf("after an expired token the step asked for %q and is at %q looking for %v, want the first page of a new pass", asked, sw.next, sw.looking)
 	}
 	boom := errors.New("503")
 	if err := sw.step(func(string) ([]int64, string, error) { return nil, "", boom }, nil); !errors.Is(err, boom) {

@@ -2,6 +2,7 @@ package workspace_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -98,6 +99,14 @@ func TestPagesOneAtATimeListWhatTheWholeListsDo(t *testing.T) {
 	for i := range ps {
 		if ps[i].ID != wantPipes[i].ID || !slices.Equal(ps[i].LatestUpdates, wantPipes[i].LatestUpdates) {
 			t.Errorf("pipeline %d: %+v a page at a time, %+v in one list", i, ps[i], wantPipes[i])
+		}
+	}
+	for _, read := range []func() error{
+		func() error { _, _, err := c.ActiveRunsPage(ctx(t), "not-a-token"); return err },
+		func() error { _, _, err := c.PipelinesPage(ctx(t), "not-a-token"); return err },
+	} {
+		if err := read(); !errors.Is(err, workspace.ErrInvalidInput) {
+			t.Errorf("a page from a token the API refuses: %v, want ErrInvalidInput (the caller starts again)", err)
 		}
 	}
 }
