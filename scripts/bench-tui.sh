@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # From the shell, in a 120x40 tmux pane: start to the first frame, start to the first frame
 # with data (a deployment row), then, left idle, the CPU it uses and its resident memory, and
-# the warehouse statements and REST calls of its debug log's per-minute lines.
+# the warehouse statements and REST calls of its debug log's per-minute lines. Then, as on a
+# real workspace, the cost of a second cockpit that joins the first's estate (it reaches the
+# simulated REST API and SQL warehouse over loopback, so its CPU is the cockpit's own and the
+# first process's is the simulated Databricks answering both).
 #
 #   scripts/bench-tui.sh [cockpit flags...]     e.g. scripts/bench-tui.sh --demo-latency 500ms
 #
@@ -53,3 +56,17 @@ c0=$(cpu); sleep "$IDLE"; c1=$(cpu)
 echo "idle over ${IDLE}s: $(awk -v d=$((c1 - c0)) -v t="$tick" -v s="$IDLE" 'BEGIN{printf "%.2f", 100*d/t/s}')% of a core, RSS $(awk '/VmRSS/{print $2/1024 " MB"}' "/proc/$pid/status")"
 echo "per-minute lines of the debug log (the first minute holds the first loads):"
 grep 'watching cost' "$T/log" || echo "(none yet)"
+
+J=$S-joined
+trap 'tmux kill-session -t $S 2>/dev/null || true; tmux kill-session -t $J 2>/dev/null || true; rm -rf "$T"' EXIT
+tmux new-session -d -s $J -x 120 -y 40 "exec $BIN demo --demo-db $DB ${clock[*]} --debug $T/joined.log $*"
+for _ in $(seq 1 3000); do
+  tmux capture-pane -p -t $J 2>/dev/null | grep -q 'ecommerce_orders' && break
+  sleep 0.05
+done
+sleep 20 # the joined cockpit's other environments and first probes
+jpid=$(tmux list-panes -t $J -F '#{pane_pid}')
+jcpu() { awk '{print $14 + $15}' "/proc/$jpid/stat"; }
+c0=$(cpu); j0=$(jcpu); sleep "$IDLE"; c1=$(cpu); j1=$(jcpu)
+pct() { awk -v d="$1" -v t="$tick" -v s="$IDLE" 'BEGIN{printf "%.2f", 100*d/t/s}'; }
+echo "joined cockpit idle over ${IDLE}s: $(pct $((j1 - j0)))% of a core, RSS $(awk '/VmRSS/{print $2/1024 " MB"}' "/proc/$jpid/status"); the serving cockpit meanwhile: $(pct $((c1 - c0)))%"
