@@ -5,6 +5,7 @@ package source
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -111,7 +112,7 @@ func TestAFirstRunFailingAMinuteAfterTheDeployShowsFailingWithinHalfAMinute(t *t
 	}
 	var raw, held int
 	if err := sm.DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM `+sim.Catalog+`.lakeflow.job_run_timeline WHERE run_id = ?),
-  (SELECT count(*) FROM `+sim.DelayedSchema+`.job_run_timeline WHERE run_id = ?)`, run, run).Scan(&raw, &held); err != nil {
+  (SELECT count(*) FROM `+sim.DelayedSchema+`.job_run_timeline WHERE run_id = ?)`, strconv.FormatInt(run, 10), strconv.FormatInt(run, 10)).Scan(&raw, &held); err != nil {
 		t.Fatal(err)
 	}
 	if raw == 0 || held != 0 {
