@@ -47,7 +47,7 @@ func (s *Store) LiveScope(ctx context.Context, env Env, oldestOpen time.Time, re
 	for _, id := range releaseIDs {
 		args = append(args, id)
 	}
-	err := s.query(ctx, "reading what the system tables hold of the open windows", text, args, func(rows *sql.Rows) error {
+	err := s.light().query(ctx, "reading what the system tables hold of the open windows", text, args, func(rows *sql.Rows) error {
 		var kind string
 		var release, rtype, id, state sql.NullString
 		var at sql.NullTime

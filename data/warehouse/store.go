@@ -78,6 +78,15 @@ func (s *Store) Limited(slots Slots) *Store {
 	return &c
 }
 
+// light is the store without its slots, for a statement that reads little and is on a
+// screen's critical path (the live path's scope): it does not wait behind a page's heavy
+// follow-ups, which the slots exist for.
+func (s *Store) light() *Store {
+	c := *s
+	c.slots = nil
+	return &c
+}
+
 // acquire waits for a statement slot, if the store is Limited, and returns its release.
 func (s *Store) acquire(ctx context.Context) (func(), error) {
 	if s.slots == nil {
