@@ -469,7 +469,9 @@ func (srv *Server) updatesOf(ctx context.Context, ids []string, q updateQuery) (
 		}
 		var short []string
 		for _, id := range todo {
-			if len(out[id]) <= q.limit && back > 0 {
+			// One update asked for by id is complete once found.
+			found := q.updateID != "" && len(out[id]) > 0
+			if len(out[id]) <= q.limit && !found && back > 0 {
 				short = append(short, id)
 				delete(out, id)
 			}
