@@ -82,11 +82,11 @@ func measureEarly(t *testing.T, seed int64, m matrix) {
 // (README, "The early warning"): the worst verdict each deployment was shown while it baked,
 // against the simulation's truth. The early warning must not spend the false-alarm budget:
 // at most 3% of healthy releases shown failing while they bake. It moves a 7-day estate
-// through a day in 5-minute steps, which takes about 14 minutes per seed on a shared
+// through a day in 5-minute steps, which takes 8 to 14 minutes per seed on a shared
 // machine: it runs only when asked, COCKPIT_EARLY_MATRIX=1 (with COCKPIT_MATRIX_SEEDS).
 func TestEarlyVerdictsAgainstTheSimulationsTruth(t *testing.T) {
 	if os.Getenv("COCKPIT_EARLY_MATRIX") == "" {
-		t.Skip("moves a 7-day estate through a day per seed (14 min each): set COCKPIT_EARLY_MATRIX=1 to run it")
+		t.Skip("moves a 7-day estate through a day per seed (8-14 min each): set COCKPIT_EARLY_MATRIX=1 to run it")
 	}
 	all := matrix{}
 	for _, seed := range measuredSeeds(t) {
