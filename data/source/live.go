@@ -53,7 +53,10 @@ func (s *Source) readLive(ctx context.Context, e *Environment, oldestOpen time.T
 		return f, err
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { f.runs, err = e.Workspace.RunsSince(gctx, since, workspace.RunsOptions{}); return })
+	g.Go(func() (err error) {
+		f.runs, err = e.Workspace.RunsSince(gctx, since, liveRunsOptions(s.clock()))
+		return
+	})
 	g.Go(func() (err error) { f.updates, err = s.liveUpdates(gctx, e, f.scope, since); return })
 	return f, g.Wait()
 }
@@ -65,8 +68,15 @@ func (s *Source) readLiveRuns(ctx context.Context, e *Environment, oldestOpen ti
 	if err != nil {
 		return f, since, err
 	}
-	f.runs, err = e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{})
+	f.runs, err = e.Workspace.RunsSince(ctx, since, liveRunsOptions(s.clock()))
 	return f, since, err
+}
+
+// liveRunsOptions reads the runs feed in a few slices of start time side by side: the hour
+// or so since the system tables' cut is several pages, which one listing reads one after
+// another on the first screen's critical path.
+func liveRunsOptions(now time.Time) workspace.RunsOptions {
+	return workspace.RunsOptions{Slices: 3, Now: now}
 }
 
 // liveScope reads one warehouse statement for what the system tables hold and from when

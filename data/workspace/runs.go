@@ -8,6 +8,7 @@ import (
 
 	"github.com/databricks/databricks-sdk-go/listing"
 	"github.com/databricks/databricks-sdk-go/service/jobs"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/release-cockpit/cockpit/model"
 )
@@ -32,7 +33,16 @@ type RunsOptions struct {
 	// ActiveOnly lists only runs that have not finished; CompletedOnly only those that have.
 	ActiveOnly    bool
 	CompletedOnly bool
+	// Slices, with Now (the caller's clock), reads the range from since to Now in that many
+	// slices of start time side by side, each through its own pages, instead of one listing
+	// page after page: the feed of the last hour is five pages one after another otherwise.
+	// The last slice has no end, so a run that started after Now is still listed.
+	Slices int
+	Now    time.Time
 }
+
+// minSlice is the shortest slice of start time worth a listing of its own.
+const minSlice = 10 * time.Minute
 
 // RunsSince is the live runs feed: every run of the workspace (or of opts.JobID) that
 // started at or after since, newest first, read through all pages (25 runs a page). It
@@ -47,9 +57,43 @@ func (c *Client) RunsSince(ctx context.Context, since time.Time, opts RunsOption
 	if !since.IsZero() {
 		req.StartTimeFrom = since.UnixMilli()
 	}
+	n := opts.Slices
+	if since.IsZero() || opts.Now.IsZero() {
+		n = 1
+	}
+	n = max(1, min(n, int(opts.Now.Sub(since)/minSlice)))
+	if n == 1 {
+		runs, err := c.listRuns(ctx, req)
+		return runs, wrap(err, op)
+	}
+	// Slice i reads [from_i, from_{i+1}), start_time_to being inclusive; newest first, the
+	// last slice's runs come first.
+	step := opts.Now.Sub(since) / time.Duration(n)
+	parts := make([][]Run, n)
+	g, gctx := errgroup.WithContext(ctx)
+	for i := range n {
+		r := req
+		r.StartTimeFrom = since.Add(time.Duration(i) * step).UnixMilli()
+		if i < n-1 {
+			r.StartTimeTo = since.Add(time.Duration(i+1)*step).UnixMilli() - 1
+		}
+		g.Go(func() (err error) { parts[i], err = c.listRuns(gctx, r); return })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, wrap(err, op)
+	}
+	var out []Run
+	for i := n - 1; i >= 0; i-- {
+		out = append(out, parts[i]...)
+	}
+	return out, nil
+}
+
+// listRuns reads every page of one runs listing.
+func (c *Client) listRuns(ctx context.Context, req jobs.ListRunsRequest) ([]Run, error) {
 	base, err := listing.ToSlice(ctx, c.w.Jobs.ListRuns(ctx, req))
 	if err != nil {
-		return nil, wrap(err, op)
+		return nil, err
 	}
 	out := make([]Run, len(base))
 	for i, b := range base {

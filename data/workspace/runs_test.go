@@ -25,10 +25,21 @@ SELECT run_id, result_state FROM (
     AND run_id NOT IN (SELECT run_id FROM sim.lakeflow.job_run_timeline WHERE workspace_id = ? AND result_state IS NOT NULL)
 )`
 
+// TestRunsSinceReadsEveryPageOfTheFeed: as one listing page after page, and as slices of
+// start time side by side (the live path's way), the feed lists every run once, newest first.
 func TestRunsSinceReadsEveryPageOfTheFeed(t *testing.T) {
+	for name, opts := range map[string]workspace.RunsOptions{
+		"one listing":              {},
+		"four slices side by side": {Slices: 4, Now: fixedNow},
+	} {
+		t.Run(name, func(t *testing.T) { checkRunsFeed(t, opts) })
+	}
+}
+
+func checkRunsFeed(t *testing.T, opts workspace.RunsOptions) {
 	c := clientAs(t, oncallToken)
 	since := fixedNow.Add(-6 * time.Hour)
-	runs, err := c.RunsSince(ctx(t), since, workspace.RunsOptions{})
+	runs, err := c.RunsSince(ctx(t), since, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
