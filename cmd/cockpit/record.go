@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -189,7 +188,7 @@ func runRecordDeploy(ctx context.Context, g *globals, f *recordEventFlags) error
 	var resources []model.ReleaseResource
 	if meta != nil {
 		ev.Details = jsonObject(map[string]any{"metadata_file_path": meta.Path, "git_branch": meta.Git.Branch, "git_origin_url": meta.Git.OriginURL})
-		resources = resourcesOf(ev.ReleaseID, f.env, *meta)
+		resources = meta.Resources(ev.ReleaseID, f.env)
 	}
 	return appendRecord(ctx, g, src, ev, resources)
 }
@@ -236,27 +235,6 @@ func readMetadata(ctx context.Context, e *source.Environment, path string) (work
 		return m, usage("--metadata %s: %v", path, err)
 	}
 	return m, fmt.Errorf("--metadata: %w", err)
-}
-
-// resourcesOf lists the jobs and pipelines of metadata.json as the release's resources,
-// in key order; metadata.json carries no display names, so the key stands for the name.
-func resourcesOf(releaseID, env string, m workspace.Metadata) []model.ReleaseResource {
-	var out []model.ReleaseResource
-	add := func(typ string, ids map[string]string) {
-		keys := make([]string, 0, len(ids))
-		for k, id := range ids {
-			if id != "" {
-				keys = append(keys, k)
-			}
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			out = append(out, model.ReleaseResource{ReleaseID: releaseID, Environment: env, ResourceType: typ, ResourceKey: k, ResourceID: ids[k], Name: k})
-		}
-	}
-	add("job", m.Jobs)
-	add("pipeline", m.Pipelines)
-	return out
 }
 
 var checkPhases = map[string]bool{string(model.PhasePre): true, string(model.PhasePost): true}

@@ -4,7 +4,6 @@ package source
 
 import (
 	"context"
-	"sort"
 	"time"
 
 	"github.com/release-cockpit/cockpit/data/sim"
@@ -61,14 +60,7 @@ func (s *Source) DemoRecordDeploy(ctx context.Context, env, bundle, version stri
 		return "", err
 	}
 	id := model.ReleaseID(bundle, version)
-	var res []model.ReleaseResource
-	for typ, ids := range map[string]map[string]string{"job": meta.Jobs, "pipeline": meta.Pipelines} {
-		for key, rid := range ids {
-			res = append(res, model.ReleaseResource{ReleaseID: id, Environment: env, ResourceType: typ, ResourceKey: key, ResourceID: rid, Name: key})
-		}
-	}
-	sort.Slice(res, func(i, j int) bool { return res[i].ResourceKey < res[j].ResourceKey })
-	if err := s.ledger.AppendResources(ctx, res...); err != nil {
+	if err := s.ledger.AppendResources(ctx, meta.Resources(id, env)...); err != nil {
 		return "", err
 	}
 	return id, s.ledger.AppendEvents(ctx, model.LedgerEvent{EventID: model.NewEventID(at), ReleaseID: id, Bundle: bundle, Version: version,

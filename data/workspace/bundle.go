@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
+
+	"github.com/release-cockpit/cockpit/model"
 )
 
 // Metadata is what `bundle deploy` records in <root>/state/metadata.json: which bundle, in
@@ -84,4 +87,26 @@ func ParseMetadata(path string, b []byte) (Metadata, error) {
 		m.Pipelines[k] = v.ID
 	}
 	return m, nil
+}
+
+// Resources lists the jobs and pipelines of metadata.json as a release's resources in an
+// environment, jobs then pipelines, each in key order; metadata.json carries no display
+// names, so the key stands for the name.
+func (m Metadata) Resources(releaseID, env string) []model.ReleaseResource {
+	var out []model.ReleaseResource
+	add := func(typ string, ids map[string]string) {
+		keys := make([]string, 0, len(ids))
+		for k, id := range ids {
+			if id != "" {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			out = append(out, model.ReleaseResource{ReleaseID: releaseID, Environment: env, ResourceType: typ, ResourceKey: k, ResourceID: ids[k], Name: k})
+		}
+	}
+	add("job", m.Jobs)
+	add("pipeline", m.Pipelines)
+	return out
 }

@@ -28,7 +28,7 @@ func (c *Client) ActiveRunsPage(ctx context.Context, token string) ([]Run, strin
 	}
 	runs := make([]Run, len(resp.Runs))
 	for i, b := range resp.Runs {
-		runs[i] = runOf(b.JobId, b.RunId, b.RunName, b.StartTime, b.EndTime, b.State, b.Status, b.Trigger, b.CreatorUserName, b.RunPageUrl)
+		runs[i] = runOfBase(b)
 	}
 	return runs, resp.NextPageToken, nil
 }

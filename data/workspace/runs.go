@@ -97,9 +97,14 @@ func (c *Client) listRuns(ctx context.Context, req jobs.ListRunsRequest) ([]Run,
 	}
 	out := make([]Run, len(base))
 	for i, b := range base {
-		out[i] = runOf(b.JobId, b.RunId, b.RunName, b.StartTime, b.EndTime, b.State, b.Status, b.Trigger, b.CreatorUserName, b.RunPageUrl)
+		out[i] = runOfBase(b)
 	}
 	return out, nil
+}
+
+// runOfBase is a runs list's entry.
+func runOfBase(b jobs.BaseRun) Run {
+	return runOf(b.JobId, b.RunId, b.RunName, b.StartTime, b.EndTime, b.State, b.Status, b.Trigger, b.CreatorUserName, b.RunPageUrl)
 }
 
 // ActiveRuns lists the runs that have not finished, of all jobs.
