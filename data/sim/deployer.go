@@ -224,6 +224,7 @@ func (s *Sim) decideGate(ctx context.Context, gate GateFunc, r deployerRun, at t
 		}
 	}
 	if len(reasons) == 0 {
+		defer s.wrote()
 		_, err := s.db.ExecContext(ctx, `UPDATE sim.sim_internal.deployer_runs SET gate = 'ok' WHERE workspace_id = ? AND run_id = ? AND gate = ''`, r.ws, r.runID)
 		if err != nil {
 			return fmt.Errorf("recording the gate of deployer run %s: %w", r.runID, err)
@@ -255,6 +256,7 @@ func (s *Sim) endDeployerRun(ctx context.Context, r deployerRun, gate, result, m
 	if attempt == "" {
 		attempt = "run-" + r.runID
 	}
+	defer s.wrote()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

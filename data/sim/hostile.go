@@ -55,6 +55,7 @@ func (s *Sim) plantHostile(ctx context.Context) error {
 		return nil
 	}
 	now := s.Now().Truncate(time.Minute)
+	defer s.wrote()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

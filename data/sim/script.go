@@ -86,6 +86,7 @@ WHERE bundle = ? AND environment = ? AND resource_type = 'job' AND resource_key 
 		CreatorUserName: runAs, Tasks: planTasks(run, res.tasks, start, end, r.Result)}
 	payload, _ := json.Marshal(plan)
 	ws := WorkspaceID(r.Environment)
+	defer s.wrote()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, 0, err

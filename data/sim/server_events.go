@@ -330,8 +330,19 @@ func (srv *Server) synthesize(ctx context.Context, p pipeline, ups []pipeUpdate)
 	return out, nil
 }
 
-// flows reads the flows of updates with their expectation results, by update id.
+// flows reads the flows of updates with their expectation results, by update id. The
+// answer is shared: callers must not modify it.
 func (srv *Server) flows(ctx context.Context, pipelineID string, ups []pipeUpdate) (map[string][]flowRow, error) {
+	ids := make([]string, len(ups))
+	for i, u := range ups {
+		ids[i] = u.updateID
+	}
+	return cached(srv.sim, memoKey("flows", srv.wsid, pipelineID, ids), func() (map[string][]flowRow, error) {
+		return srv.readFlows(ctx, pipelineID, ups)
+	})
+}
+
+func (srv *Server) readFlows(ctx context.Context, pipelineID string, ups []pipeUpdate) (map[string][]flowRow, error) {
 	args := []any{srv.wsid, pipelineID}
 	for _, u := range ups {
 		args = append(args, u.updateID)

@@ -229,6 +229,7 @@ WHERE workspace_id = ? AND idempotency_token = ? ORDER BY requested_at LIMIT 1`,
 	}
 	payload, _ := json.Marshal(plan)
 	params, _ := json.Marshal(req.JobParameters)
+	defer srv.sim.wrote()
 	tx, err := srv.sim.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("starting run of job %s: %w", id, err)

@@ -48,6 +48,13 @@ LIMIT ?`
 
 // pipelines lists current pipelines in name order after the cursor (name, id), at most limit.
 func (srv *Server) pipelines(ctx context.Context, id, like string, after pipeKey, limit int) ([]pipeline, error) {
+	ps, err := cached(srv.sim, memoKey("pipelines", srv.wsid, id, like, after.Name, after.ID, limit), func() ([]pipeline, error) {
+		return srv.readPipelines(ctx, id, like, after, limit)
+	})
+	return slices.Clone(ps), err
+}
+
+func (srv *Server) readPipelines(ctx context.Context, id, like string, after pipeKey, limit int) ([]pipeline, error) {
 	rows, err := srv.sim.db.QueryContext(ctx, latestPipelines, srv.wsid, id, id, srv.wsid, like, after.Name, after.Name, after.ID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("listing pipelines: %w", err)
@@ -438,11 +445,31 @@ ORDER BY pipeline_id, epoch_ms(start_time) DESC, update_id DESC`
 // after the cursor and not after until. A finished update still in in_flight shows its
 // planned outcome.
 func (srv *Server) updatesOf(ctx context.Context, ids []string, q updateQuery) (map[string][]pipeUpdate, error) {
+	now := srv.sim.Now()
+	var cur, until updKey
+	if q.cursor != nil {
+		cur = *q.cursor
+	}
+	if q.until != nil {
+		until = *q.until
+	}
+	key := memoKey("updates", srv.wsid, ids, q.updateID, q.cursor != nil, cur.Start, cur.ID, q.until != nil, until.Start, until.ID, q.limit, now)
+	m, err := cached(srv.sim, key, func() (map[string][]pipeUpdate, error) { return srv.readUpdatesOf(ctx, ids, q, now) })
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]pipeUpdate, len(m))
+	for id, list := range m {
+		out[id] = slices.Clone(list)
+	}
+	return out, nil
+}
+
+func (srv *Server) readUpdatesOf(ctx context.Context, ids []string, q updateQuery, now time.Time) (map[string][]pipeUpdate, error) {
 	out := map[string][]pipeUpdate{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	now := srv.sim.Now()
 	cur, until := updKey{Start: 1<<63 - 1, ID: "\U0010FFFF"}, updKey{Start: -1 << 62}
 	if q.cursor != nil {
 		cur = *q.cursor

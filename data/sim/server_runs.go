@@ -124,31 +124,14 @@ func (srv *Server) runs(ctx context.Context, q runQuery) ([]jobRun, error) {
 		byID[r.runID] = r
 	}
 	if !q.activeOnly {
-		rows, err := srv.sim.db.QueryContext(ctx, foldedRuns,
-			srv.wsid, q.from, q.jobID, q.jobID, q.runID, q.runID, q.from, to,
-			srv.wsid, srv.wsid, cur.Start, cur.Start, cur.RunID, q.limit+1)
+		args := []any{srv.wsid, q.from, q.jobID, q.jobID, q.runID, q.runID, q.from, to,
+			srv.wsid, srv.wsid, cur.Start, cur.Start, cur.RunID, q.limit + 1}
+		done, err := cached(srv.sim, memoKey("runs", args...), func() ([]jobRun, error) { return srv.foldRuns(ctx, args) })
 		if err != nil {
-			return nil, fmt.Errorf("listing runs: %w", err)
+			return nil, err
 		}
-		for rows.Next() {
-			var r jobRun
-			var params string
-			if err := rows.Scan(&r.jobID, &r.runID, &r.name, &r.start, &r.end, &r.result, &r.termCode, &r.trigger, &r.runType, &params, &r.creator); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("reading runs: %w", err)
-			}
-			r.start, r.end = r.start.UTC(), r.end.UTC()
-			if params != "" && params != "null" {
-				_ = json.Unmarshal([]byte(params), &r.params)
-			}
-			if r.result == "" {
-				r.end = time.Time{}
-			}
+		for _, r := range done {
 			add(r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("reading runs: %w", err)
 		}
 	}
 	deployers, err := srv.deployerRuns(ctx, q, q.from, to)
@@ -205,6 +188,35 @@ func (srv *Server) runs(ctx context.Context, q runQuery) ([]jobRun, error) {
 	})
 	if len(out) > q.limit+1 {
 		out = out[:q.limit+1]
+	}
+	return out, nil
+}
+
+// foldRuns reads the runs of the timeline (foldedRuns with args).
+func (srv *Server) foldRuns(ctx context.Context, args []any) ([]jobRun, error) {
+	rows, err := srv.sim.db.QueryContext(ctx, foldedRuns, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing runs: %w", err)
+	}
+	defer rows.Close()
+	var out []jobRun
+	for rows.Next() {
+		var r jobRun
+		var params string
+		if err := rows.Scan(&r.jobID, &r.runID, &r.name, &r.start, &r.end, &r.result, &r.termCode, &r.trigger, &r.runType, &params, &r.creator); err != nil {
+			return nil, fmt.Errorf("reading runs: %w", err)
+		}
+		r.start, r.end = r.start.UTC(), r.end.UTC()
+		if params != "" && params != "null" {
+			_ = json.Unmarshal([]byte(params), &r.params)
+		}
+		if r.result == "" {
+			r.end = time.Time{}
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading runs: %w", err)
 	}
 	return out, nil
 }

@@ -92,6 +92,8 @@ type Sim struct {
 	depOnce sync.Once
 	// restFault is the HTTP status every REST call answers while a storm is injected (faults.go).
 	restFault atomic.Int32
+	// memo keeps what the REST server read until the estate changes (memo.go).
+	memo memo
 }
 
 // Workspace is one simulated workspace; environments may share one or have their own.

@@ -186,6 +186,7 @@ func (s *Sim) CatchUp(ctx context.Context) error {
 	if !now.After(s.through) {
 		return nil
 	}
+	defer s.wrote()
 	g := s.gen
 	// The timeline runs a little past now: a deployment landing in a few minutes has already
 	// been requested and started, and those events belong to this catch-up. It is causal (a
