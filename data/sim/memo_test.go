@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"sync"
@@ -177,5 +178,62 @@ WHERE workspace_id = ? AND kind = 'pipeline' AND start_time <= ? AND planned_end
 	}
 	if n := flowEvents(); n == 0 {
 		t.Errorf("update %s of pipeline %s has ended, but its events show no flow_progress", update, pipe)
+	}
+}
+
+// TestPipelinesCutFromTheWholeListAnswerAsTheStatementDoes: every page (from every cursor,
+// of several sizes) and every pipeline read by id, as cut from the workspace's whole list,
+// are what the statement selects for them.
+func TestPipelinesCutFromTheWholeListAnswerAsTheStatementDoes(t *testing.T) {
+	s := sharedEstate(t)
+	ctx := context.Background()
+	for _, ws := range s.Workspaces() {
+		srv := &Server{sim: s, wsid: ws.ID}
+		all, err := srv.readPipelines(ctx, "", "%", pipeKey{}, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) < 10 {
+			t.Fatalf("workspace %s has %d pipelines", ws.ID, len(all))
+		}
+		cursors := []pipeKey{{}, {Name: all[0].name}, {Name: all[3].name + "~"}, {Name: "zzzz"}}
+		for _, p := range all {
+			cursors = append(cursors, pipeKey{p.name, p.id})
+		}
+		same := func(what string, got, want []pipeline) {
+			t.Helper()
+			if len(got) != len(want) {
+				t.Fatalf("%s: %d pipelines, the statement %d", what, len(got), len(want))
+			}
+			for i := range got {
+				if got[i].id != want[i].id || got[i].name != want[i].name || !got[i].changed.Equal(want[i].changed) {
+					t.Fatalf("%s: #%d is %s %q, the statement's %s %q", what, i, got[i].id, got[i].name, want[i].id, want[i].name)
+				}
+			}
+		}
+		for _, after := range cursors {
+			for _, limit := range []int{1, 2, 26, 101} {
+				got, err := srv.pipelines(ctx, "", "%", after, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := srv.readPipelines(ctx, "", "%", after, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				same(fmt.Sprintf("after %+v, limit %d", after, limit), got, want)
+			}
+		}
+		for _, id := range []string{all[0].id, all[len(all)-1].id, "no-such-pipeline"} {
+			got, err := srv.pipelines(ctx, id, "%", pipeKey{}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := srv.readPipelines(ctx, id, "%", pipeKey{}, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same("pipeline "+id, got, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"regexp"
 	"slices"
@@ -47,11 +48,40 @@ ORDER BY name, pipeline_id
 LIMIT ?`
 
 // pipelines lists current pipelines in name order after the cursor (name, id), at most limit.
+// Without a name pattern (like "%": the cockpit's pages, and every read of one pipeline by
+// id, such as an events call's), the answer is cut from the workspace's whole list, read
+// once per generation of the estate by the same statement.
 func (srv *Server) pipelines(ctx context.Context, id, like string, after pipeKey, limit int) ([]pipeline, error) {
-	ps, err := cached(srv.sim, memoKey("pipelines", srv.wsid, id, like, after.Name, after.ID, limit), func() ([]pipeline, error) {
-		return srv.readPipelines(ctx, id, like, after, limit)
+	if like != "%" {
+		ps, err := cached(srv.sim, memoKey("pipelines", srv.wsid, id, like, after.Name, after.ID, limit), func() ([]pipeline, error) {
+			return srv.readPipelines(ctx, id, like, after, limit)
+		})
+		return slices.Clone(ps), err
+	}
+	all, err := cached(srv.sim, memoKey("pipelines", srv.wsid), func() ([]pipeline, error) {
+		return srv.readPipelines(ctx, "", "%", pipeKey{}, math.MaxInt32)
 	})
-	return slices.Clone(ps), err
+	if err != nil {
+		return nil, err
+	}
+	// all is in (name, id) order, as the statement orders and compares the cursor (bytewise).
+	from, _ := slices.BinarySearchFunc(all, after, func(p pipeline, k pipeKey) int {
+		if c := strings.Compare(p.name, k.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(p.id, k.ID)
+	})
+	var out []pipeline
+	for _, p := range all[from:] {
+		if len(out) == limit {
+			break
+		}
+		if (p.name == after.Name && p.id == after.ID) || (id != "" && p.id != id) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 func (srv *Server) readPipelines(ctx context.Context, id, like string, after pipeKey, limit int) ([]pipeline, error) {
