@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -52,13 +53,19 @@ func (s *Source) readLive(ctx context.Context, e *Environment, oldestOpen time.T
 	if err != nil {
 		return f, err
 	}
+	return f, s.readFeed(ctx, e, &f, since)
+}
+
+// readFeed reads, side by side, the runs since an instant and the latest updates of the
+// scope's pipelines.
+func (s *Source) readFeed(ctx context.Context, e *Environment, f *liveFeed, since time.Time) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
 		f.runs, err = e.Workspace.RunsSince(gctx, since, liveRunsOptions(s.clock()))
 		return
 	})
 	g.Go(func() (err error) { f.updates, err = s.liveUpdates(gctx, e, f.scope, since); return })
-	return f, g.Wait()
+	return g.Wait()
 }
 
 // readLiveRuns reads the scope (liveScope), then the runs since the instant it gives
@@ -147,7 +154,7 @@ func (s *Source) startLive(ctx context.Context, e *Environment, page []model.Dep
 // merge waits for the feed and merges it into the open windows of the current deployments
 // of page (the page read again with its health). A nil read leaves the page as it is.
 func (r *liveRead) merge(page []model.Deployment) ([]model.Deployment, error) {
-	if r == nil {
+	if r == nil || !slices.ContainsFunc(page, func(d model.Deployment) bool { return d.Window.Open() && d.Current }) {
 		return page, nil
 	}
 	<-r.done
@@ -164,21 +171,34 @@ func (r *liveRead) merge(page []model.Deployment) ([]model.Deployment, error) {
 	return out, nil
 }
 
-// liveRuns adds to the runs of a current deployment's open window those the REST API knows
-// and the system tables do not yet (model.MergeLiveRuns): one warehouse statement for what
-// the tables hold and the release's jobs, then the runs feed from where the tables stop. A
-// failing feed leaves the warehouse's runs, with a *LiveError saying why.
-func (s *Source) liveRuns(ctx context.Context, e *Environment, d model.Deployment, runs []model.JobRun) ([]model.JobRun, error) {
+// startLiveRuns starts reading, beside the warehouse's runs of a deployment, the runs of
+// its window the REST API knows and the system tables do not yet: one warehouse statement
+// for what the tables hold and the release's jobs, then the runs feed from where the tables
+// stop. The function it returns waits for them and adds them to the warehouse's runs
+// (model.MergeLiveRuns); a failing feed leaves the warehouse's runs, with a *LiveError
+// saying why. Only a current deployment's open window has live runs.
+func (s *Source) startLiveRuns(ctx context.Context, e *Environment, d model.Deployment) func([]model.JobRun) ([]model.JobRun, error) {
 	if !d.Current || !d.Window.Open() || e.Workspace == nil {
-		return runs, nil
+		return func(runs []model.JobRun) ([]model.JobRun, error) { return runs, nil }
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
-	defer cancel()
-	f, _, err := s.readLiveRuns(ctx, e, d.Window.Start, []string{d.Release.ID()})
-	if err != nil {
-		return runs, &LiveError{Err: err}
+	var (
+		f    liveFeed
+		err  error
+		done = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		defer cancel()
+		f, _, err = s.readLiveRuns(ctx, e, d.Window.Start, []string{d.Release.ID()})
+	}()
+	return func(runs []model.JobRun) ([]model.JobRun, error) {
+		<-done
+		if err != nil {
+			return runs, &LiveError{Err: err}
+		}
+		return model.MergeLiveRuns(runs, liveWindow(&d, f.scope), f.runs, e.Env.WorkspaceID), nil
 	}
-	return model.MergeLiveRuns(runs, liveWindow(&d, f.scope), f.runs, e.Env.WorkspaceID), nil
 }
 
 // liveWindow is a deployment's window with its release's jobs and pipelines.

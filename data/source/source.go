@@ -156,15 +156,25 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 	wq := warehouse.DeploymentQuery{Bundle: q.Bundle, Limit: min(q.Limit, warehouse.MaxLimit), After: q.After}
 	if q.Since > 0 {
 		wq.Since = now.Add(-q.Since)
+		// A short window's page costs one round trip to the warehouse, not two.
+		wq.OneRound = q.Since <= warehouse.OneRoundWithin
 	}
 	var out Listing
 	w := s.watchOf(env)
 	w.beginList(now)
 	ok := false
 	defer func() { w.endList(ok) }()
+	// A page read in one round trip has its live feed started beside it, for the whole
+	// window; otherwise each page starts its own as soon as it is read.
+	var window *liveRead
+	if wq.OneRound {
+		window = s.startLiveWindow(ctx, e, wq.Since, q.Bundle)
+	}
 	for {
-		var live *liveRead
-		wq.OnPage = func(ds []model.Deployment) { live = s.startLive(ctx, e, ds) }
+		live := window
+		if window == nil {
+			wq.OnPage = func(ds []model.Deployment) { live = s.startLive(ctx, e, ds) }
+		}
 		page, err := e.Store.ListDeployments(ctx, e.Env, wq)
 		if err != nil {
 			return Listing{}, s.warehouseProblem(e, err)
@@ -240,11 +250,13 @@ func call[T any](s *Source, ctx context.Context, env string, f func(context.Cont
 func (s *Source) Runs(ctx context.Context, env string, d model.Deployment) ([]model.JobRun, model.Skipped, error) {
 	var liveErr error
 	runs, skipped, err := callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.JobRun, model.Skipped, error) {
+		// The live runs are read beside the warehouse's: one round trip, not two.
+		merge := s.startLiveRuns(ctx, e, d)
 		runs, skipped, err := e.Store.DeploymentRuns(ctx, e.Env, d)
 		if err != nil {
 			return runs, skipped, err
 		}
-		runs, liveErr = s.liveRuns(ctx, e, d, runs)
+		runs, liveErr = merge(runs)
 		return runs, skipped, nil
 	})
 	if err != nil {

@@ -33,8 +33,12 @@ type DeploymentQuery struct {
 	// OnPage, when set, is told of the page's deployments (without their health, checks
 	// and tags) as soon as the page is read, before the statements that follow it: a caller
 	// starts what depends only on the page (the live path's reads) while the warehouse
-	// answers the rest. It runs on the caller's goroutine, once per call.
+	// answers the rest. It runs once per call, on a goroutine of the call.
 	OnPage func([]model.Deployment)
+	// OneRound sends the page's follow-up statements beside it rather than after it: one
+	// round trip instead of two, for a window (Since) no longer than OneRoundWithin; a page
+	// they turn out not to have seen whole is read again after it.
+	OneRound bool
 }
 
 // Cursor is the key of the last deployment of a page; the next page starts after it.
@@ -78,7 +82,8 @@ func (s *Store) ListDeployments(ctx context.Context, env Env, q DeploymentQuery)
 	case limit < 0 || limit > MaxLimit:
 		return Page{}, fmt.Errorf("%w: page size %d is not between 1 and %d", ErrInvalidInput, q.Limit, MaxLimit)
 	}
-	f := pageFilter{bundle: q.Bundle, since: q.Since, after: q.After, limit: limit + 1, onPage: q.OnPage}
+	f := pageFilter{bundle: q.Bundle, since: q.Since, after: q.After, limit: limit + 1, onPage: q.OnPage,
+		oneRound: q.OneRound && !q.Since.IsZero()}
 	var (
 		ds       []model.Deployment
 		matching int
@@ -151,6 +156,19 @@ type pageFilter struct {
 	after                 *Cursor
 	limit                 int
 	onPage                func([]model.Deployment)
+	oneRound              bool
+}
+
+// notify tells onPage of the page's deployments.
+func (f pageFilter) notify(rows []pageRow) {
+	if f.onPage == nil || len(rows) == 0 {
+		return
+	}
+	ds := make([]model.Deployment, len(rows))
+	for i, r := range rows {
+		ds[i] = r.d
+	}
+	f.onPage(ds)
 }
 
 // pageRow is a deployment with what the page statement adds for tags and the baseline.
@@ -162,58 +180,39 @@ type pageRow struct {
 	vetoed     bool
 }
 
-// deployments runs the statements of a page: the page itself, then side by side the health
-// of its windows (and of the windows before them), its checks, its pre-deploy baselines and
-// its expectations against their median before the deploy; with how many deployments the
-// filters match from the cursor on.
+// deployments runs the statements of a page: the page itself and the health of its windows
+// (and of the windows before them), its checks, its pre-deploy baselines and its
+// expectations against their median before the deploy, with how many deployments the
+// filters match from the cursor on: in two round trips, or in one (deployments_rounds.go).
 func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model.Deployment, int, model.Skipped, error) {
-	rows, matching, skipped, err := s.page(ctx, env, f)
+	var (
+		rows     []pageRow
+		fu       followUps
+		matching int
+		skipped  model.Skipped
+		err      error
+	)
+	if f.oneRound {
+		rows, fu, matching, skipped, err = s.oneRound(ctx, env, f)
+	} else {
+		rows, fu, matching, skipped, err = s.twoRounds(ctx, env, f)
+	}
 	if err != nil || len(rows) == 0 {
 		return nil, matching, skipped, err
-	}
-	if f.onPage != nil {
-		ds := make([]model.Deployment, len(rows))
-		for i, r := range rows {
-			ds[i] = r.d
-		}
-		f.onPage(ds)
-	}
-	// The page is the contiguous key range [last, first] of the same (environment, bundle)
-	// set, so the follow-up statements re-derive exactly its rows from that range.
-	keys := pageKeys(rows)
-	bundle := f.bundle
-	if f.id != "" {
-		bundle = rows[0].d.Release.Bundle
-	}
-	// The four follow-up statements are independent: they run side by side, one round trip
-	// after the page's. A store over an engine that cannot hold them all at once is Limited.
-	var (
-		health       map[string]model.Health
-		checks       map[string][]model.Check
-		baselines    map[string]model.Baseline
-		expectations map[string]model.ExpectationChange
-	)
-	err = together(
-		func() (err error) { health, err = s.health(ctx, env, bundle, keys, rows); return },
-		func() (err error) { checks, err = s.pageChecks(ctx, env, bundle, keys); return },
-		func() (err error) { baselines, err = s.baselines(ctx, env, bundle, keys, rows); return },
-		func() (err error) { expectations, err = s.worstExpectations(ctx, env, bundle, keys, rows); return })
-	if err != nil {
-		return nil, 0, skipped, err
 	}
 	out := make([]model.Deployment, len(rows))
 	for i, r := range rows {
 		d := r.d
-		d.Health = health[d.ID]
+		d.Health = fu.health[d.ID]
 		d.Health.BaselineRatio = -1
 		// A previous deployment that checked no records has no ratio to compare with.
-		if prev, ok := health[r.previousID]; ok && prev.RecordsPassed+prev.RecordsFailed > 0 {
+		if prev, ok := fu.health[r.previousID]; ok && prev.RecordsPassed+prev.RecordsFailed > 0 {
 			d.Health.BaselineRatio = prev.ExpectationFailureRatio()
 		}
-		d.Health.Baseline = baselines[d.ID]
+		d.Health.Baseline = fu.baselines[d.ID]
 		d.Health.Baseline.Lookback = BaselineLookback
-		d.Health.Baseline.Expectation = expectations[d.ID]
-		d.Checks = model.CountChecks(checks[d.ID])
+		d.Health.Baseline.Expectation = fu.expectations[d.ID]
+		d.Checks = model.CountChecks(fu.checks[d.ID])
 		if d.Current {
 			d.Tags = append(d.Tags, model.TagCurrent)
 			if r.pinned {
@@ -226,6 +225,23 @@ func (s *Store) deployments(ctx context.Context, env Env, f pageFilter) ([]model
 		out[i] = d
 	}
 	return out, matching, skipped, nil
+}
+
+// twoRounds reads a page, then its follow-ups: the page is the contiguous key range
+// [last, first] of the same (environment, bundle) set, so they re-derive exactly its rows
+// from that range, and bound their scans by its rows.
+func (s *Store) twoRounds(ctx context.Context, env Env, f pageFilter) ([]pageRow, followUps, int, model.Skipped, error) {
+	rows, matching, skipped, err := s.page(ctx, env, f)
+	if err != nil || len(rows) == 0 {
+		return nil, followUps{}, matching, skipped, err
+	}
+	f.notify(rows)
+	bundle := f.bundle
+	if f.id != "" {
+		bundle = rows[0].d.Release.Bundle
+	}
+	fu, err := s.followUps(ctx, env, bundle, pageKeys(rows), boundsOf(rows))
+	return rows, fu, matching, skipped, err
 }
 
 // together runs fs side by side and joins their errors.
@@ -338,67 +354,43 @@ func decodePageRow(v []any, env string) (pageRow, string) {
 	return r, ""
 }
 
-// keyRange is the first (newest) and last (oldest) key of a page.
-type keyRange struct{ lo, hi Cursor }
-
-func pageKeys(rows []pageRow) keyRange {
-	first, last := rows[0].d, rows[len(rows)-1].d
-	return keyRange{lo: Cursor{DeployedAt: last.DeployedAt, ID: last.ID}, hi: Cursor{DeployedAt: first.DeployedAt, ID: first.ID}}
-}
-
-func (k keyRange) args() []any {
-	lo, hi := ts(k.lo.DeployedAt), ts(k.hi.DeployedAt)
-	return []any{lo, lo, k.lo.ID, hi, hi, k.hi.ID}
-}
-
 // health returns the Health of every window of the page and of the window before each,
-// by deployment id (BaselineRatio unset).
-func (s *Store) health(ctx context.Context, env Env, bundle string, keys keyRange, rows []pageRow) (map[string]model.Health, error) {
+// by deployment id (BaselineRatio unset), and the ids of the page's own windows.
+func (s *Store) health(ctx context.Context, env Env, bundle string, sel pageSel, b scanBounds) (map[string]model.Health, []string, error) {
 	// Scan bounds: runs only for the page's windows, updates also for the previous ones.
-	runsFrom, runsTo := rows[0].d.Window.Start, time.Time{}
-	for _, r := range rows {
-		if r.d.Window.Start.Before(runsFrom) {
-			runsFrom = r.d.Window.Start
-		}
-		if to := scanTo(r.d.Window.End); to.After(runsTo) {
-			runsTo = to
-		}
-	}
-	updatesFrom := runsFrom
-	for _, r := range rows {
-		if r.previousID != "" && r.previousAt.Before(updatesFrom) {
-			updatesFrom = r.previousAt
-		}
-	}
-	runsFrom, updatesFrom = runsFrom.Add(-sliceMargin), updatesFrom.Add(-sliceMargin)
-	args := append([]any{env.Name, bundle, bundle}, keys.args()...)
+	runsFrom, updatesFrom := b.from.Add(-sliceMargin), b.updatesFrom().Add(-sliceMargin)
+	args := append([]any{env.Name, bundle, bundle}, sel.args()...)
 	args = append(args,
-		env.Name,                                  // resources
-		env.WorkspaceID, ts(runsFrom), ts(runsTo), // {{job_runs}}
-		env.WorkspaceID, ts(updatesFrom), ts(runsTo), // {{pipeline_updates}}
+		env.Name,                                // resources
+		env.WorkspaceID, ts(runsFrom), ts(b.to), // {{job_runs}}
+		env.WorkspaceID, ts(updatesFrom), ts(b.to), // {{pipeline_updates}}
 		env.WorkspaceID, ts(updatesFrom), // records
 	)
 	out := map[string]model.Health{}
-	err := s.query(ctx, "reading the health of deployments in "+env.Name, deploymentsHealthSQL, args, func(rows *sql.Rows) error {
+	var inPage []string
+	err := s.query(ctx, "reading the health of deployments in "+env.Name, sel.sql(deploymentsHealthSQL), args, func(rows *sql.Rows) error {
 		v, err := scanAny(rows, 9)
 		if err != nil {
 			return err
 		}
 		if id, h, ok := decodeHealth(v); ok {
 			out[id] = h
+			if truth(v[1]) {
+				inPage = append(inPage, id)
+			}
 		}
 		return nil
 	})
-	return out, err
+	return out, inPage, err
 }
 
 // pageChecks returns the checks of each deployment of the page (from its deploy up to its
 // release's own next deployment in the environment), by deployment id.
-func (s *Store) pageChecks(ctx context.Context, env Env, bundle string, keys keyRange) (map[string][]model.Check, error) {
-	args := append([]any{env.Name, bundle, bundle}, keys.args()...)
+func (s *Store) pageChecks(ctx context.Context, env Env, bundle string, sel pageSel) (map[string][]model.Check, error) {
+	args := append([]any{env.Name, bundle, bundle}, sel.args()...)
 	args = append(args, env.Name)
 	out := map[string][]model.Check{}
-	err := s.query(ctx, "reading the checks of deployments in "+env.Name, deploymentsChecksSQL, args, func(rows *sql.Rows) error {
+	err := s.query(ctx, "reading the checks of deployments in "+env.Name, sel.sql(deploymentsChecksSQL), args, func(rows *sql.Rows) error {
 		v, err := scanAny(rows, 5)
 		if err != nil {
 			return err

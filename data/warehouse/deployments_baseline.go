@@ -19,34 +19,18 @@ var deploymentsExpectationsSQL string
 // jobs and pipelines are read as its baseline (deployments_baseline.sql says 7 DAYS).
 const BaselineLookback = 7 * 24 * time.Hour
 
-// pageSpan is the earliest window start of a page and the end of the slice scan that sees
-// how its windows' runs ended.
-func pageSpan(rows []pageRow) (from, to time.Time) {
-	from = rows[0].d.Window.Start
-	for _, r := range rows {
-		if r.d.Window.Start.Before(from) {
-			from = r.d.Window.Start
-		}
-		if t := scanTo(r.d.Window.End); t.After(to) {
-			to = t
-		}
-	}
-	return from, to
-}
-
 // baselines returns, by deployment id, the pre-deploy failure counts and the duration
 // comparison of each deployment of the page (model.Baseline without its expectation).
-func (s *Store) baselines(ctx context.Context, env Env, bundle string, keys keyRange, rows []pageRow) (map[string]model.Baseline, error) {
-	from, to := pageSpan(rows)
-	from = from.Add(-BaselineLookback - sliceMargin)
-	args := append([]any{env.Name, bundle, bundle}, keys.args()...)
+func (s *Store) baselines(ctx context.Context, env Env, bundle string, sel pageSel, b scanBounds) (map[string]model.Baseline, error) {
+	from, to := b.from.Add(-BaselineLookback-sliceMargin), b.to
+	args := append([]any{env.Name, bundle, bundle}, sel.args()...)
 	args = append(args,
 		env.Name,                          // resources
 		env.WorkspaceID, ts(from), ts(to), // {{job_runs}}
 		env.WorkspaceID, ts(from), ts(to), // {{pipeline_updates}}
 	)
 	out := map[string]model.Baseline{}
-	err := s.query(ctx, "reading the pre-deploy baselines of deployments in "+env.Name, deploymentsBaselineSQL, args, func(rows *sql.Rows) error {
+	err := s.query(ctx, "reading the pre-deploy baselines of deployments in "+env.Name, sel.sql(deploymentsBaselineSQL), args, func(rows *sql.Rows) error {
 		v, err := scanAny(rows, 7)
 		if err != nil {
 			return err
@@ -78,17 +62,16 @@ func decodeBaseline(v []any) (string, model.Baseline, []model.DurationSample, bo
 
 // worstExpectations returns, by deployment id, the expectation of the deployment whose
 // failure ratio rose most against its median in the lookback before the deploy.
-func (s *Store) worstExpectations(ctx context.Context, env Env, bundle string, keys keyRange, rows []pageRow) (map[string]model.ExpectationChange, error) {
-	from, to := pageSpan(rows)
-	from = from.Add(-BaselineLookback - sliceMargin)
-	args := append([]any{env.Name, bundle, bundle}, keys.args()...)
+func (s *Store) worstExpectations(ctx context.Context, env Env, bundle string, sel pageSel, b scanBounds) (map[string]model.ExpectationChange, error) {
+	from, to := b.from.Add(-BaselineLookback-sliceMargin), b.to
+	args := append([]any{env.Name, bundle, bundle}, sel.args()...)
 	args = append(args,
 		env.Name,                          // resources
 		env.WorkspaceID, ts(from), ts(to), // {{pipeline_updates}}
 		env.WorkspaceID, ts(from), // records
 	)
 	out := map[string]model.ExpectationChange{}
-	err := s.query(ctx, "reading the expectations of deployments in "+env.Name, deploymentsExpectationsSQL, args, func(rows *sql.Rows) error {
+	err := s.query(ctx, "reading the expectations of deployments in "+env.Name, sel.sql(deploymentsExpectationsSQL), args, func(rows *sql.Rows) error {
 		v, err := scanAny(rows, 6)
 		if err != nil {
 			return err

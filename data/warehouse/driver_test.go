@@ -141,6 +141,9 @@ func TestTheDriverReadsWhatDuckDBReads(t *testing.T) {
 			t.Fatalf("%s: no deployments to compare", env.Name)
 		}
 		same(t, env.Name+" deployments", a, b)
+		// The page's follow-ups sent beside it, in the Databricks dialect through the driver.
+		q.OneRound = true
+		same(t, env.Name+" deployments read in one round trip", a, allDeployments(t, drv, env, q))
 	}
 	d := incident(t, duck)
 	got, err := drv.GetDeployment(ctx, prod, d.Release.ID())

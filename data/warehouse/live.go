@@ -24,14 +24,18 @@ type LiveScope struct {
 	// anything the tables lack started at or after it (live_known.sql). Zero when they hold
 	// nothing since the oldest open window; Known holds what started at or after it.
 	Since time.Time
+	// Open and OldestOpen are the releases of the open windows and the oldest one's start,
+	// when the statement found them (LiveScopeOfWindow).
+	Open       []string
+	OldestOpen time.Time
+	cut        time.Time
 }
 
 // LiveScope reads, in one statement, from when the live feed must read (at or after
 // oldestOpen, the start of the oldest open window), the runs, updates and expectation
 // results the system tables hold from then, and the resources of the releases named.
 func (s *Store) LiveScope(ctx context.Context, env Env, oldestOpen time.Time, releaseIDs []string) (LiveScope, error) {
-	out := LiveScope{Known: model.Known{Runs: map[string]string{}, Updates: map[string]string{}, Expectations: map[string]bool{}},
-		Jobs: map[string][]string{}, Pipelines: map[string][]string{}}
+	out := newLiveScope()
 	if err := env.validate(); err != nil {
 		return out, err
 	}
@@ -47,33 +51,85 @@ func (s *Store) LiveScope(ctx context.Context, env Env, oldestOpen time.Time, re
 	for _, id := range releaseIDs {
 		args = append(args, id)
 	}
-	err := s.light().query(ctx, "reading what the system tables hold of the open windows", text, args, func(rows *sql.Rows) error {
-		var kind string
-		var release, rtype, id, state sql.NullString
-		var at sql.NullTime
-		if err := rows.Scan(&kind, &release, &rtype, &id, &state, &at); err != nil {
-			return err
-		}
-		switch kind {
-		case "cut":
-			if at.Valid && at.Time.After(oldestOpen) {
-				out.Since = at.Time.UTC()
-			}
-		case "run":
-			out.Known.Runs[id.String] = state.String
-		case "update":
-			out.Known.Updates[id.String] = state.String
-		case "expectations":
-			out.Known.Expectations[id.String] = true
-		case "resource":
-			switch rtype.String {
-			case "job":
-				out.Jobs[release.String] = append(out.Jobs[release.String], id.String)
-			case "pipeline":
-				out.Pipelines[release.String] = append(out.Pipelines[release.String], id.String)
-			}
-		}
-		return nil
-	})
+	err := s.light().query(ctx, "reading what the system tables hold of the open windows", text, args, out.scan)
+	out.Since = out.cutAfter(oldestOpen)
 	return out, err
+}
+
+//go:embed live_window.sql
+var liveWindowTemplate string
+
+// liveWindowSQL is live_window.sql with live_known.sql spliced in, its releases those of
+// open_windows.
+var liveWindowSQL = strings.Replace(liveWindowTemplate, "{{live_known}}",
+	strings.Replace(strings.TrimPrefix(strings.TrimSpace(stripComments(liveKnownSQL)), "WITH "),
+		"r.release_id IN (?)", "r.release_id IN (SELECT o.release_id FROM open_windows AS o)", 1), 1)
+
+// LiveScopeOfWindow is LiveScope for the open windows of the current deployments of an
+// environment (and bundle) deployed at or after since, found by the same statement: it
+// needs no page first, so it goes out beside the page's statements (one round trip). It
+// holds the releases of those windows (Open) and their oldest start (OldestOpen); what the
+// tables hold is read from since, so Known may hold more than the windows need.
+func (s *Store) LiveScopeOfWindow(ctx context.Context, env Env, bundle string, since time.Time) (LiveScope, error) {
+	out := newLiveScope()
+	if err := env.validate(); err != nil {
+		return out, err
+	}
+	if s.trace != nil {
+		s.trace(liveWindowSQL)
+	}
+	from := ts(since)
+	args := []any{env.Name, bundle, bundle, from, env.WorkspaceID, from, env.WorkspaceID, from, env.WorkspaceID, from, env.Name}
+	err := s.light().query(ctx, "reading what the system tables hold of the open windows", liveWindowSQL, args, out.scan)
+	out.Since = out.cutAfter(out.OldestOpen)
+	return out, err
+}
+
+func newLiveScope() LiveScope {
+	return LiveScope{Known: model.Known{Runs: map[string]string{}, Updates: map[string]string{}, Expectations: map[string]bool{}},
+		Jobs: map[string][]string{}, Pipelines: map[string][]string{}}
+}
+
+// scan reads a row of live_known.sql or live_window.sql.
+func (out *LiveScope) scan(rows *sql.Rows) error {
+	var kind string
+	var release, rtype, id, state sql.NullString
+	var at sql.NullTime
+	if err := rows.Scan(&kind, &release, &rtype, &id, &state, &at); err != nil {
+		return err
+	}
+	switch kind {
+	case "cut":
+		if at.Valid {
+			out.cut = at.Time.UTC()
+		}
+	case "open":
+		out.Open = append(out.Open, release.String)
+		if at.Valid && (out.OldestOpen.IsZero() || at.Time.Before(out.OldestOpen)) {
+			out.OldestOpen = at.Time.UTC()
+		}
+	case "run":
+		out.Known.Runs[id.String] = state.String
+	case "update":
+		out.Known.Updates[id.String] = state.String
+	case "expectations":
+		out.Known.Expectations[id.String] = true
+	case "resource":
+		switch rtype.String {
+		case "job":
+			out.Jobs[release.String] = append(out.Jobs[release.String], id.String)
+		case "pipeline":
+			out.Pipelines[release.String] = append(out.Pipelines[release.String], id.String)
+		}
+	}
+	return nil
+}
+
+// cutAfter is the cut when it is after the oldest open window, else zero (the feed reads
+// from the window).
+func (out *LiveScope) cutAfter(oldestOpen time.Time) time.Time {
+	if out.cut.After(oldestOpen) {
+		return out.cut
+	}
+	return time.Time{}
 }

@@ -43,8 +43,9 @@ func (w *slowStore) firstRound(late time.Duration) int {
 
 // A remote warehouse answers each statement hundreds of milliseconds late: a page's data
 // costs two round trips (the page beside the count of the ledger rows left out, then its
-// health, checks, baselines and expectations side by side), not one per statement.
-func TestAPagesStatementsGoOutInTwoRoundTrips(t *testing.T) {
+// health, checks, baselines and expectations side by side), not one per statement; a page
+// of a short window costs one (all six side by side).
+func TestAPagesStatementsGoOutInOneOrTwoRoundTrips(t *testing.T) {
 	const late = 600 * time.Millisecond
 	ctx := context.Background()
 	cases := []struct {
@@ -58,6 +59,10 @@ func TestAPagesStatementsGoOutInTwoRoundTrips(t *testing.T) {
 		// The slots hold back the engine's work, not the network's wait: all four follow-ups
 		// still wait out their latency together, so two slots add no round trip.
 		{"an embedded engine's two slots", DeploymentQuery{}, 2, 6, 4, 2},
+		{"the last day's first page in one round trip", DeploymentQuery{Since: now.Add(-24 * time.Hour), OneRound: true}, 0, 6, 6, 6},
+		{"its next page in one round trip", DeploymentQuery{Since: now.Add(-24 * time.Hour), OneRound: true, Limit: 5, After: &Cursor{DeployedAt: now, ID: "~"}}, 0, 5, 5, 5},
+		{"one round trip on two slots", DeploymentQuery{Since: now.Add(-24 * time.Hour), OneRound: true}, 2, 6, 6, 6},
+		{"all time: the page first (its rows bound the scans)", DeploymentQuery{OneRound: true}, 0, 6, 4, 2},
 	}
 	for _, c := range cases {
 		w := &slowStore{}

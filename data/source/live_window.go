@@ -1,0 +1,47 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// startLiveWindow starts reading the live feed for the open windows of the current
+// deployments of an environment (and bundle) deployed at or after since, without waiting
+// for a page: its statement finds those windows itself (warehouse.LiveScopeOfWindow), so a
+// page read in one round trip has its live facts one round trip later than the page's
+// statements only by the REST calls. nil when there is no workspace to ask.
+func (s *Source) startLiveWindow(ctx context.Context, e *Environment, since time.Time, bundle string) *liveRead {
+	if e.Workspace == nil {
+		return nil
+	}
+	r := &liveRead{done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		r.feed, r.err = s.readLiveWindow(ctx, e, since, bundle)
+		if r.err == nil && len(r.feed.scope.Open) > 0 {
+			s.noteLive(e, r.feed.scope, r.feed.scope.Open, r.feed.runs, r.feed.updates) // what Changed watches (watch.go)
+		}
+	}()
+	return r
+}
+
+// readLiveWindow is readLive for the open windows its statement finds: nothing more when
+// there are none.
+func (s *Source) readLiveWindow(ctx context.Context, e *Environment, since time.Time, bundle string) (liveFeed, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
+	defer cancel()
+	scope, err := e.Store.LiveScopeOfWindow(ctx, e.Env, bundle, since)
+	if err != nil {
+		return liveFeed{}, fmt.Errorf("reading what the system tables hold: %w", err)
+	}
+	f := liveFeed{scope: scope}
+	if len(scope.Open) == 0 {
+		return f, nil
+	}
+	from := scope.OldestOpen
+	if scope.Since.After(from) {
+		from = scope.Since
+	}
+	return f, s.readFeed(ctx, e, &f, from)
+}

@@ -1,0 +1,145 @@
+package warehouse
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/release-cockpit/cockpit/model"
+)
+
+// A page read in one round trip is the page read in two: same deployments, health, checks,
+// baselines, expectations, tags, cursor and counts, on every page of every window.
+func TestAPageReadInOneRoundIsThePageReadInTwo(t *testing.T) {
+	s := testStore(t)
+	ctx := context.Background()
+	cases := []struct {
+		env Env
+		q   DeploymentQuery
+	}{
+		{prod, DeploymentQuery{Since: now.Add(-24 * time.Hour)}},
+		{prod, DeploymentQuery{Since: now.Add(-72 * time.Hour), Limit: 17}},
+		{staging, DeploymentQuery{Since: now.Add(-6 * time.Hour)}},
+		{prod, DeploymentQuery{Since: now.Add(-72 * time.Hour), Bundle: "ecommerce_orders"}},
+		{prod, DeploymentQuery{Since: now.Add(-2 * time.Hour), Limit: 3}},
+	}
+	for _, c := range cases {
+		for page := 0; page < 4; page++ {
+			two, err := s.ListDeployments(ctx, c.env, c.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := c.q
+			q.OneRound = true
+			one, err := s.ListDeployments(ctx, c.env, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(two.Deployments) == 0 {
+				t.Fatalf("%s %+v: an empty page proves nothing", c.env.Name, c.q)
+			}
+			if !reflect.DeepEqual(one, two) {
+				t.Fatalf("%s %+v page %d: one round trip read\n%+v\ntwo read\n%+v", c.env.Name, c.q, page, one, two)
+			}
+			if two.Next == nil {
+				break
+			}
+			c.q.After = two.Next
+		}
+	}
+}
+
+// A page whose follow-ups, sent beside it, could not see what its rows need is read again
+// after it, and is then the same as a page read in two round trips: here a deployment before
+// the page's is older than the window's baseline week, beyond the follow-ups' scans.
+func TestAPageTheFollowUpsDidNotSeeWholeIsReadAgain(t *testing.T) {
+	s := testStore(t)
+	ctx := context.Background()
+	env := Env{Name: "rounds", WorkspaceID: prod.WorkspaceID}
+	job := releaseJob(t, s)
+	for i, at := range []time.Time{now.Add(-20 * 24 * time.Hour), now.Add(-time.Hour)} {
+		rel := model.ReleaseID("rounds_bundle", []string{"1.0.0", "1.1.0"}[i])
+		if err := s.AppendResources(ctx, model.ReleaseResource{ReleaseID: rel, Environment: env.Name, ResourceType: "job", ResourceKey: "j", ResourceID: job}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AppendEvents(ctx, model.LedgerEvent{EventID: "rounds-" + rel, ReleaseID: rel, Bundle: "rounds_bundle",
+			Environment: env.Name, Kind: model.EventDeploySucceeded, At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := &slowStore{}
+	counted := s.Observed(w.observe(0))
+	q := DeploymentQuery{Since: now.Add(-24 * time.Hour)}
+	two, err := counted.ListDeployments(ctx, env, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sentTwo := len(w.sent)
+	q.OneRound = true
+	one, err := counted.ListDeployments(ctx, env, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(one.Deployments) != 1 || !reflect.DeepEqual(one, two) {
+		t.Fatalf("one round trip read %+v, two read %+v", one, two)
+	}
+	if again := len(w.sent) - sentTwo; again != sentTwo+4 {
+		t.Fatalf("the page read in one round trip sent %d statements; want the %d of two round trips and its 4 follow-ups again", again, sentTwo)
+	}
+}
+
+// releaseJob is a job id of the estate that ran in the last day.
+func releaseJob(t *testing.T, s *Store) string {
+	t.Helper()
+	var id string
+	if err := s.db.QueryRow(`SELECT resource_id FROM sim.release_cockpit.release_resources
+		WHERE environment = 'prod' AND resource_type = 'job' LIMIT 1`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestScanBoundsCover(t *testing.T) {
+	day := 24 * time.Hour
+	since := now.Add(-day)
+	window := boundsOfWindow(since)
+	cases := []struct {
+		name string
+		rows scanBounds
+		want bool
+	}{
+		{"a page inside the window, no earlier deployment", scanBounds{from: now.Add(-2 * time.Hour), to: openEnd}, true},
+		{"a closed page", scanBounds{from: since, to: now.Add(runTail)}, true},
+		{"a deployment before the page's six days before the window", scanBounds{from: since, to: openEnd, previous: since.Add(-6 * day)}, true},
+		{"exactly the baseline week before", scanBounds{from: since, to: openEnd, previous: since.Add(-BaselineLookback)}, true},
+		{"a deployment before the page's older than the baseline week", scanBounds{from: since, to: openEnd, previous: since.Add(-BaselineLookback - time.Second)}, false},
+		{"a window starting before the filter's (cannot happen, still caught)", scanBounds{from: since.Add(-time.Second), to: openEnd}, false},
+	}
+	for _, c := range cases {
+		if got := window.covers(c.rows); got != c.want {
+			t.Errorf("%s: covers = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestSawPage(t *testing.T) {
+	rows := []pageRow{{d: model.Deployment{ID: "b"}}, {d: model.Deployment{ID: "a"}}}
+	cases := []struct {
+		name string
+		left int
+		ids  []string
+		want bool
+	}{
+		{"the same rows in another order", 0, []string{"a", "b"}, true},
+		{"one more: a row the page left out as unreadable", 1, []string{"a", "x", "b"}, true},
+		{"one more: a deployment landed between the statements", 0, []string{"a", "b", "c"}, false},
+		{"one shifted out by a deployment that landed", 0, []string{"c", "b"}, false},
+		{"none", 0, nil, false},
+	}
+	for _, c := range cases {
+		if got := sawPage(rows, c.left, c.ids); got != c.want {
+			t.Errorf("%s: sawPage = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,144 @@
+-- Pre-deploy baseline of the deployments of one page (DESIGN §5, "against its own
+-- baseline"): per deployment, the runs and updates of its jobs and pipelines that started in
+-- the 7 days before it and finished, and how many of them failed; and, for each successful
+-- run and update inside its window, how many successful ones of the same job or pipeline
+-- in those 7 days lasted at least as long (a running count over the durations, longest
+-- first, whose default frame takes in the equally long: no join of runs with runs): one row per (deployment, job or pipeline) with
+-- how many successful runs it had in the window, how many it had in the 7 days (N), and
+-- how many window runs were slower than the p95, i.e. at most floor(5% of N) of the N
+-- lasted as long (model.DurationSample says what chance gives). Durations are compared as
+-- intervals (end - start), which both engines order. A deployment without durations has
+-- one row with a NULL resource_id.
+-- Parameters: the deployments fragment (environment, bundle, bundle); the page fragment (6 keys);
+-- resources: environment; the job_runs fragment (workspace, scan start, scan end);
+-- the pipeline_updates fragment (workspace, scan start, scan end).
+WITH deploys AS (
+  SELECT e.event_id, MIN(e.release_id) AS release_id, MIN(e.bundle) AS bundle,
+    MIN(e.version) AS version, MIN(e.git_sha) AS git_sha, MIN(e.actor) AS actor,
+    MIN(e.ticket) AS ticket, MIN(e.at) AS deployed_at
+  FROM "sim"."release_cockpit"."release_events" AS e
+  WHERE e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at IS NOT NULL
+  GROUP BY e.event_id
+),
+windowed AS (
+  SELECT d.event_id, d.release_id, d.bundle, d.version, d.git_sha, d.actor, d.ticket,
+    d.deployed_at,
+    LEAD(d.deployed_at) OVER bundle_order AS window_end,
+    LAG(d.event_id) OVER bundle_order AS previous_id,
+    LAG(d.release_id) OVER bundle_order AS previous_release_id,
+    LAG(d.deployed_at) OVER bundle_order AS previous_at
+  FROM deploys AS d
+  WINDOW bundle_order AS (PARTITION BY d.bundle ORDER BY d.deployed_at, d.event_id)
+),
+page AS (
+  SELECT w.event_id, w.release_id, w.bundle, w.deployed_at, w.window_end, w.previous_id,
+    w.previous_release_id, w.previous_at
+  FROM windowed AS w
+  WHERE w.deployed_at >= CAST(? AS TIMESTAMP)
+    AND (? = 0 OR w.deployed_at < CAST(? AS TIMESTAMP)
+      OR (w.deployed_at = CAST(? AS TIMESTAMP) AND w.event_id < ?))
+  ORDER BY w.deployed_at DESC, w.event_id DESC
+  LIMIT ?
+),
+resources AS (
+  SELECT DISTINCT p.event_id AS window_id, p.deployed_at AS window_start, p.window_end,
+    r.resource_type, r.resource_id
+  FROM page AS p
+  JOIN "sim"."release_cockpit"."release_resources" AS r ON r.release_id = p.release_id
+  WHERE r.environment = ?
+),
+run_jobs AS (
+  SELECT DISTINCT s.resource_id AS job_id FROM resources AS s WHERE s.resource_type = 'job'
+),
+runs AS (
+  SELECT t.workspace_id, t.job_id, t.run_id,
+    MAX(t.run_name) AS run_name,
+    MIN(t.period_start_time) AS start_time,
+    MAX(t.period_end_time) AS end_time,
+    MAX_BY(t.result_state, t.period_end_time)
+      FILTER (WHERE t.result_state IS NOT NULL) AS result_state,
+    MAX_BY(t.termination_code, t.period_end_time)
+      FILTER (WHERE t.termination_code IS NOT NULL) AS termination_code
+  FROM "sim"."lakeflow"."job_run_timeline" AS t
+  WHERE t.workspace_id = ? AND t.period_start_time >= CAST(? AS TIMESTAMP)
+    AND t.period_start_time < CAST(? AS TIMESTAMP)
+    AND t.job_id IN (SELECT j.job_id FROM run_jobs AS j)
+  GROUP BY t.workspace_id, t.job_id, t.run_id
+),
+update_pipelines AS (
+  SELECT DISTINCT s.resource_id AS pipeline_id FROM resources AS s
+  WHERE s.resource_type = 'pipeline'
+),
+updates AS (
+  SELECT t.workspace_id, t.pipeline_id, t.update_id,
+    MAX(t.update_type) AS update_type,
+    MAX(t.trigger_type) AS trigger_type,
+    MIN(t.period_start_time) AS start_time,
+    MAX(t.period_end_time) AS end_time,
+    MAX_BY(t.result_state, t.period_end_time)
+      FILTER (WHERE t.result_state IS NOT NULL) AS result_state
+  FROM "sim"."lakeflow"."pipeline_update_timeline" AS t
+  WHERE t.workspace_id = ? AND t.period_start_time >= CAST(? AS TIMESTAMP)
+    AND t.period_start_time < CAST(? AS TIMESTAMP)
+    AND t.pipeline_id IN (SELECT p.pipeline_id FROM update_pipelines AS p)
+  GROUP BY t.workspace_id, t.pipeline_id, t.update_id
+),
+finished AS (
+  SELECT 'job' AS resource_type, r.job_id AS resource_id, r.start_time,
+    r.end_time, r.result_state <> 'SUCCEEDED' AS failed
+  FROM runs AS r
+  WHERE r.result_state IN ('SUCCEEDED', 'FAILED', 'ERROR', 'TIMED_OUT', 'CANCELLED')
+  UNION ALL
+  SELECT 'pipeline', u.pipeline_id, u.start_time, u.end_time,
+    u.result_state = 'FAILED'
+  FROM updates AS u
+  WHERE u.result_state IN ('COMPLETED', 'FAILED')
+),
+placed AS (
+  SELECT s.window_id, s.resource_type, s.resource_id, f.start_time, f.end_time, f.failed,
+    f.start_time >= s.window_start AS inside
+  FROM resources AS s
+  JOIN finished AS f ON f.resource_type = s.resource_type AND f.resource_id = s.resource_id
+  WHERE f.start_time >= s.window_start - INTERVAL 7 DAYS
+    AND (s.window_end IS NULL OR f.start_time < s.window_end)
+),
+failures AS (
+  SELECT b.window_id,
+    CAST(COUNT(*) AS BIGINT) AS finished,
+    CAST(COUNT(*) FILTER (WHERE b.failed) AS BIGINT) AS failed
+  FROM placed AS b
+  WHERE NOT b.inside
+  GROUP BY b.window_id
+),
+ranked AS (
+  SELECT pl.window_id, pl.resource_type, pl.resource_id, pl.inside,
+    SUM(CASE WHEN pl.inside THEN 0 ELSE 1 END) OVER (
+      PARTITION BY pl.window_id, pl.resource_type, pl.resource_id) AS earlier,
+    SUM(CASE WHEN pl.inside THEN 0 ELSE 1 END) OVER (
+      PARTITION BY pl.window_id, pl.resource_type, pl.resource_id
+      ORDER BY pl.end_time - pl.start_time DESC) AS as_long
+  FROM placed AS pl
+  WHERE NOT pl.failed
+),
+durations AS (
+  SELECT k.window_id, k.resource_type, k.resource_id,
+    CAST(COUNT(*) AS BIGINT) AS timed,
+    CAST(MAX(k.earlier) AS BIGINT) AS earlier,
+    CAST(COUNT(*) FILTER (WHERE k.as_long <= FLOOR(k.earlier * 0.05)) AS BIGINT) AS slower
+  FROM ranked AS k
+  WHERE k.inside
+  GROUP BY k.window_id, k.resource_type, k.resource_id
+)
+SELECT p.event_id AS deployment_id,
+  COALESCE(f.finished, 0) AS finished_before,
+  COALESCE(f.failed, 0) AS failed_before,
+  d.resource_id,
+  COALESCE(d.timed, 0) AS timed,
+  COALESCE(d.earlier, 0) AS earlier,
+  COALESCE(d.slower, 0) AS slower
+FROM page AS p
+LEFT JOIN failures AS f ON f.window_id = p.event_id
+LEFT JOIN durations AS d ON d.window_id = p.event_id
+ORDER BY p.event_id, d.resource_id
