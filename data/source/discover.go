@@ -28,20 +28,18 @@ const historyTTL = time.Minute
 
 // discoverWithoutLedger makes every environment read discovered deployments when the
 // workspace has no ledger: a missing ledger is no error for reads. Writes still go to the
-// ledger and fail, saying to create it. When the question cannot be answered (the warehouse
-// is down), nothing changes: the reads will say what is wrong. With a ledger and
-// discover_unrecorded set, the discovered deployments of the bundles the ledger never
-// recorded supplement it.
+// ledger and fail, saying to create it. Whether there is one is not asked up front (a round
+// trip before any data): the stores read the ledger and discover from the first read that
+// finds it missing (warehouse.DiscoveringIfMissing). With discover_unrecorded set, the
+// discovered deployments of the bundles the ledger never recorded supplement it: that is
+// asked up front, and when the question cannot be answered (the warehouse is down), nothing
+// changes: the reads will say what is wrong.
 func (s *Source) discoverWithoutLedger(ctx context.Context) {
 	if s.ledger == nil {
 		return
 	}
-	ok, err := s.ledger.HasLedger(ctx)
-	if err != nil || ok && !s.cfg.DiscoverUnrecorded {
-		return
-	}
+	s.history = &historyCache{}
 	d := warehouse.Discovery{
-		Unrecorded: ok,
 		Envs: func() []warehouse.Env {
 			var out []warehouse.Env
 			for _, name := range s.Environments() {
@@ -53,13 +51,22 @@ func (s *Source) discoverWithoutLedger(ctx context.Context) {
 		},
 		Since: func() time.Time { return s.clock().Add(-warehouse.DefaultDiscoveryLookback) },
 	}
+	discovering := func(st *warehouse.Store) (*warehouse.Store, error) { return st.DiscoveringIfMissing(d) }
+	if s.cfg.DiscoverUnrecorded {
+		ok, err := s.ledger.HasLedger(ctx)
+		if err != nil {
+			return
+		}
+		d.Unrecorded = ok
+		discovering = func(st *warehouse.Store) (*warehouse.Store, error) { return st.Discovering(d) }
+	}
 	// Environments that share a warehouse share its store: keep them sharing.
 	stores := map[*warehouse.Store]*warehouse.Store{}
 	discover := func(st *warehouse.Store) *warehouse.Store {
 		if ds, ok := stores[st]; ok {
 			return ds
 		}
-		ds, err := st.Discovering(d)
+		ds, err := discovering(st)
 		if err != nil {
 			ds = st
 		}
@@ -70,11 +77,17 @@ func (s *Source) discoverWithoutLedger(ctx context.Context) {
 		e.Store = discover(e.Store)
 	}
 	s.ledger = discover(s.ledger)
-	s.history = &historyCache{}
 }
 
-// Discovers says whether the workspace has no ledger and deployments are discovered.
+// Discovers says whether the workspace has no ledger and deployments are discovered: known
+// once a read has found the ledger missing.
 func (s *Source) Discovers() bool { return s.ledger != nil && s.ledger.Discovers() }
+
+// discovering says whether an environment's deployments are discovered, in place of the
+// ledger or beside it: only then is the deployment history worth reading.
+func (s *Source) discovering(e *Environment) bool {
+	return s.history != nil && e.Store != nil && (e.Store.Discovers() || e.Store.DiscoversUnrecorded())
+}
 
 // historyCache keeps, per environment, the deployment history's versions by bundle and the
 // commit each bundle's metadata.json names.
@@ -98,7 +111,7 @@ type envHistory struct {
 // history, the commit and who deployed (source deployment-history); from metadata.json,
 // the commit of each bundle's current deployment. What cannot be read is left out.
 func (s *Source) enrichDiscovered(ctx context.Context, e *Environment, page []model.Deployment) []model.Deployment {
-	if s.history == nil || e.Workspace == nil {
+	if !s.discovering(e) || e.Workspace == nil {
 		return page
 	}
 	var since time.Time
@@ -200,7 +213,7 @@ func readCommits(ctx context.Context, e *Environment, h *envHistory) {
 // historyMatch), for a discovered deployment read on its own (the previous deployment the
 // Changes tab compares with); "" when there is no history or no such deploy.
 func (s *Source) historyCommit(ctx context.Context, e *Environment, bundle string, at time.Time) string {
-	if s.history == nil || e.Workspace == nil || at.IsZero() {
+	if !s.discovering(e) || e.Workspace == nil || at.IsZero() {
 		return ""
 	}
 	h := s.history.of(ctx, e, at.Add(-historyMatch), s.clock())

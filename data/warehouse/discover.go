@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -54,8 +55,72 @@ func (s *Store) Discovering(d Discovery) (*Store, error) {
 	return &c, nil
 }
 
-// Discovers says whether the store reads discovered deployments in place of the ledger.
-func (s *Store) Discovers() bool { return s.disc != nil && !s.disc.Unrecorded }
+// DiscoveringIfMissing returns a store over the same database that reads the ledger as long
+// as it exists and, from the first read that finds it missing, the discovered deployments
+// in its place: a workspace with a ledger pays no round trip to ask whether it has one.
+// The discovery cannot supplement a ledger (Unrecorded): that needs to know first.
+func (s *Store) DiscoveringIfMissing(d Discovery) (*Store, error) {
+	if d.Envs == nil || d.Unrecorded {
+		return nil, fmt.Errorf("%w: discovery in place of a missing ledger needs its environments and cannot supplement one", ErrInvalidInput)
+	}
+	c := *s
+	c.ifMissing = &ledgerCheck{d: d, names: c.tables.discoveryReplacer(c.dialect, false)}
+	return &c, nil
+}
+
+// ledgerCheck is what a store that discovers once its ledger is found missing knows of it.
+type ledgerCheck struct {
+	d     Discovery
+	names *strings.Replacer
+
+	mu      sync.Mutex
+	known   bool // the ledger was asked after, and answered
+	missing bool
+}
+
+// absent says whether the ledger is missing, asking once: a question the warehouse could
+// not answer is asked again next time.
+func (c *ledgerCheck) absent(ctx context.Context, s *Store) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.known {
+		ok, err := s.HasLedger(ctx)
+		if err != nil {
+			return false
+		}
+		c.known, c.missing = true, !ok
+	}
+	return c.missing
+}
+
+// found says whether the ledger was found missing.
+func (c *ledgerCheck) found() bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.missing
+}
+
+// discovery is the discovery the store's reads of the ledger go through, with its names;
+// nil when they read the ledger.
+func (s *Store) discovery() (*Discovery, *strings.Replacer) {
+	if s.disc != nil {
+		return s.disc, s.discNames
+	}
+	if s.ifMissing.found() {
+		return &s.ifMissing.d, s.ifMissing.names
+	}
+	return nil, nil
+}
+
+// Discovers says whether the store reads discovered deployments in place of the ledger
+// (on a store DiscoveringIfMissing: once a read found the ledger missing).
+func (s *Store) Discovers() bool {
+	d, _ := s.discovery()
+	return d != nil && !d.Unrecorded
+}
 
 // DiscoversUnrecorded says whether the store's discovered deployments supplement its ledger
 // for the bundles the ledger never recorded.
@@ -101,10 +166,10 @@ func readsLedger(text string) bool {
 
 // discoveryCTEs renders discovered.sql for the store's environments, as CTEs to splice in
 // front of a statement, and their parameters.
-func (s *Store) discoveryCTEs() (string, []any) {
+func discoveryCTEs(d *Discovery, names *strings.Replacer) (string, []any) {
 	var envs []string
 	var args []any
-	for _, e := range s.disc.Envs() {
+	for _, e := range d.Envs() {
 		if e.validate() != nil {
 			continue
 		}
@@ -115,16 +180,16 @@ func (s *Store) discoveryCTEs() (string, []any) {
 		envs = append(envs, "SELECT CAST(NULL AS STRING) AS environment, CAST(NULL AS STRING) AS workspace_id WHERE 1 = 0")
 	}
 	since := time.Now().Add(-DefaultDiscoveryLookback)
-	if s.disc.Since != nil {
-		since = s.disc.Since()
+	if d.Since != nil {
+		since = d.Since()
 	}
 	args = append(args, date(since))
 	text := stripComments(discoveredSQL)
-	if s.disc.Unrecorded {
+	if d.Unrecorded {
 		text = strings.TrimSpace(text) + ",\n" + stripComments(unrecordedSQL)
 	}
 	text = strings.Replace(text, "{{discovered_envs}}", strings.Join(envs, "\n  UNION ALL\n  "), 1)
-	return strings.TrimSpace(s.discNames.Replace(text)), args
+	return strings.TrimSpace(names.Replace(text)), args
 }
 
 // spliceCTEs puts ctes in front of a rendered statement: into its WITH clause, or as one.
@@ -145,14 +210,15 @@ func spliceCTEs(stmt, ctes string) string {
 // readSQL renders a read for this store with its parameters: on a discovering store, a
 // statement that reads the ledger reads the discovered deployments instead.
 func (s *Store) readSQL(text string, args []any) (string, []any) {
-	if s.disc == nil || !readsLedger(text) {
+	d, names := s.discovery()
+	if d == nil || !readsLedger(text) {
 		return s.sql(text), args
 	}
 	if s.trace != nil {
 		s.trace(text)
 	}
-	ctes, dargs := s.discoveryCTEs()
-	return spliceCTEs(render(text, s.discNames), ctes), append(dargs, args...)
+	ctes, dargs := discoveryCTEs(d, names)
+	return spliceCTEs(render(text, names), ctes), append(dargs, args...)
 }
 
 // DiscoveredSQL is the text of a read as a discovering store sends it, for golden files.

@@ -2,6 +2,7 @@ package warehouse
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -197,5 +198,64 @@ func TestBundleMetadataPathsNameEachBundlesMetadataJSON(t *testing.T) {
 	}
 	if p := paths[sim.IncidentBundle]; !strings.HasSuffix(p, "/.bundle/"+sim.IncidentBundle+"/prod/state/metadata.json") {
 		t.Errorf("%s: %q", sim.IncidentBundle, p)
+	}
+}
+
+// A store that discovers once its ledger is found missing reads the ledger where there is
+// one without asking whether there is (no round trip more), and where there is none, finds
+// out at its first read and reads what discovery finds: the same as a discovering store.
+func TestAStoreDiscoversOnceItFindsTheLedgerMissing(t *testing.T) {
+	ctx := context.Background()
+	s := testStore(t)
+	d := Discovery{Envs: func() []Env { return discoveryEnvs }, Since: func() time.Time { return now.Add(-10 * 24 * time.Hour) }}
+	q := DeploymentQuery{Since: now.Add(-24 * time.Hour), OneRound: true}
+
+	sent := 0
+	count := func(context.Context) { sent++ }
+	plain, err := s.Observed(count).ListDeployments(ctx, prod, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plainSent := sent
+	lazy, err := s.Observed(count).DiscoveringIfMissing(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent = 0
+	got, err := lazy.ListDeployments(ctx, prod, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, plain) || sent != plainSent || lazy.Discovers() {
+		t.Fatalf("with a ledger: %d statements (want %d), discovers %v, same page %v", sent, plainSent, lazy.Discovers(), reflect.DeepEqual(got, plain))
+	}
+
+	// The simulation keeps its expectation results in the ledger's schema: read them there.
+	tables := s.Tables()
+	tables.Ledger, tables.ExpectationResults = "sim.no_such_schema", "sim.release_cockpit.expectation_results"
+	none, err := NewStore(s.db, tables, DuckDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := discovering(t, none).ListDeployments(ctx, prod, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy, err = none.DiscoveringIfMissing(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lazy.Discovers() {
+		t.Fatal("a store that has read nothing says it discovers")
+	}
+	got, err = lazy.ListDeployments(ctx, prod, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Deployments) == 0 || !reflect.DeepEqual(got, want) || !lazy.Discovers() {
+		t.Fatalf("without a ledger: %d deployments, discovers %v; a discovering store reads %d", len(got.Deployments), lazy.Discovers(), len(want.Deployments))
+	}
+	if _, err := s.DiscoveringIfMissing(Discovery{Envs: d.Envs, Unrecorded: true}); err == nil {
+		t.Error("a store that discovers once the ledger is missing accepted to supplement one")
 	}
 }

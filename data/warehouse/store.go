@@ -52,6 +52,9 @@ type Store struct {
 	// rendered with discNames.
 	disc      *Discovery
 	discNames *strings.Replacer
+	// ifMissing, when set (DiscoveringIfMissing), makes the store discover once a read finds
+	// its ledger missing; copies share it.
+	ifMissing *ledgerCheck
 	// trace, when set (by tests), sees the embedded text of every statement before it runs.
 	trace func(statement string)
 	// observe, when set (Observed), is told of every statement sent, reads and writes.
@@ -221,30 +224,43 @@ func scanTo(end time.Time) time.Time {
 	return end.UTC().Add(runTail)
 }
 
-// query runs a statement and calls scan for each row.
+// query runs a statement and calls scan for each row. On a store that discovers once its
+// ledger is found missing, a read of the ledger that finds no table asks whether the ledger
+// exists and, when it does not, runs again on the discovered deployments.
 func (s *Store) query(ctx context.Context, what, text string, args []any, scan func(*sql.Rows) error) error {
+	n, err := s.queryOnce(ctx, what, text, args, scan)
+	if n == 0 && s.ifMissing != nil && MissingTable(err) && readsLedger(text) && s.ifMissing.absent(ctx, s) {
+		_, err = s.queryOnce(ctx, what, text, args, scan)
+	}
+	return err
+}
+
+// queryOnce runs a statement, calls scan for each row and says how many it scanned.
+func (s *Store) queryOnce(ctx context.Context, what, text string, args []any, scan func(*sql.Rows) error) (int, error) {
 	// The observer hears of the statement before it waits for a slot: a latency it adds (a
 	// remote warehouse's, in benchmarks) is the network's, which a slot of the local engine
 	// does not hold back.
 	s.sent(ctx)
 	release, err := s.acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return 0, fmt.Errorf("%s: %w", what, err)
 	}
 	defer release()
 	q, args := s.readSQL(text, args)
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return 0, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
+	n := 0
 	for rows.Next() {
+		n++
 		if err := scan(rows); err != nil {
-			return fmt.Errorf("%s: reading a row: %w", what, err)
+			return n, fmt.Errorf("%s: reading a row: %w", what, err)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return n, fmt.Errorf("%s: %w", what, err)
 	}
-	return nil
+	return n, nil
 }
