@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/release-cockpit/cockpit/data/source"
@@ -57,7 +58,8 @@ type shown struct {
 	cost    model.Cost
 	audit   []model.LedgerEvent
 	errs    map[string]error
-	// liveErr says why the runs only the REST API knows yet are missing from runs.
+	// liveErr says why the runs, updates and expectation results only the REST API knows
+	// yet are missing (the sections are the warehouse's alone).
 	liveErr error
 	// leftOut counts, per section, the rows its reads left out (model.Skipped).
 	leftOut map[string]model.Skipped
@@ -107,42 +109,59 @@ func runShow(ctx context.Context, g *globals, f *showFlags, release string) erro
 	return nil
 }
 
-// gatherShown reads every section of the release screen, each under the source's timeout.
+// gatherShown reads every section of the release screen side by side, each under the
+// source's timeout: against a remote warehouse the sections cost the round trips of the
+// longest of them, not of all of them one after another.
 func gatherShown(ctx context.Context, src *source.Source, env string, d source.Deployment) *shown {
 	s := &shown{d: d, errs: map[string]error{}, leftOut: map[string]model.Skipped{}}
 	dep := d.Deployment
+	var (
+		wg                                                                                    sync.WaitGroup
+		runsErr, updatesErr, checksErr, qualityErr, lineageErr, changesErr, costErr, auditErr error
+		runsLeft, updatesLeft, qualityLeft, lineageLeft                                       model.Skipped
+	)
+	read := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
+	read(func() { s.runs, runsLeft, runsErr = src.Runs(ctx, env, dep) })
+	read(func() { s.updates, updatesLeft, updatesErr = src.Updates(ctx, env, dep) })
+	read(func() { s.checks, checksErr = src.Checks(ctx, env, dep) })
+	read(func() { s.quality, qualityLeft, qualityErr = src.Expectations(ctx, env, dep) })
+	read(func() { s.lineage, lineageLeft, lineageErr = src.Lineage(ctx, env, dep) })
+	read(func() { s.changes, changesErr = src.Changes(ctx, env, dep) })
+	read(func() { s.cost, costErr = src.Cost(ctx, env, dep) })
+	read(func() { s.audit, auditErr = src.Events(ctx, env, dep) })
+	wg.Wait()
 	note := func(name string, err error) {
-		if err != nil {
+		if err != nil && s.errs[name] == nil {
 			s.errs[name] = err
 		}
 	}
-	var err error
-	var left model.Skipped
-	s.runs, left, err = src.Runs(ctx, env, dep)
-	if errors.Is(err, model.ErrLiveFactsMissing) {
-		s.liveErr, err = err, nil // the warehouse's runs stand; runShow says what is missing
+	// A section whose live facts are missing stands on the warehouse's rows; runShow says
+	// once what is missing.
+	keepLive := func(err error) error {
+		if !errors.Is(err, model.ErrLiveFactsMissing) {
+			return err
+		}
+		if s.liveErr == nil {
+			s.liveErr = err
+		}
+		return nil
 	}
-	note("runs", err)
-	if err == nil {
-		var lu model.Skipped
-		s.updates, lu, err = src.Updates(ctx, env, dep)
-		note("runs", err)
-		left.Merge(lu)
-	}
-	s.leftOut["runs"] = left
-	s.checks, err = src.Checks(ctx, env, dep)
-	note("checks", err)
-	s.quality, s.leftOut["data_quality"], err = src.Expectations(ctx, env, dep)
-	note("data_quality", err)
-	s.lineage, s.leftOut["lineage"], err = src.Lineage(ctx, env, dep)
-	note("lineage", err)
-	s.changes, err = src.Changes(ctx, env, dep)
-	note("changes", err)
-	s.cost, err = src.Cost(ctx, env, dep)
-	note("cost", err)
+	note("runs", keepLive(runsErr))
+	note("runs", keepLive(updatesErr))
+	runsLeft.Merge(updatesLeft)
+	s.leftOut["runs"] = runsLeft
+	note("checks", checksErr)
+	note("data_quality", keepLive(qualityErr))
+	s.leftOut["data_quality"] = qualityLeft
+	note("lineage", lineageErr)
+	s.leftOut["lineage"] = lineageLeft
+	note("changes", changesErr)
+	note("cost", costErr)
 	s.leftOut["cost"] = s.cost.Skipped
-	s.audit, err = src.Events(ctx, env, dep)
-	note("audit", err)
+	note("audit", auditErr)
 	return s
 }
 

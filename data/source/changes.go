@@ -38,14 +38,18 @@ func (s *Source) Release(ctx context.Context, env, releaseID string) (Deployment
 		return Deployment{}, input("%v", err)
 	}
 	return call(s, ctx, env, func(ctx context.Context, e *Environment) (Deployment, error) {
-		d, err := e.Store.GetDeployment(ctx, e.Env, releaseID)
+		// Its live facts are read as soon as it is found, beside the statements that follow.
+		var live *liveRead
+		d, err := e.Store.GetDeploymentThen(ctx, e.Env, releaseID, func(d model.Deployment) {
+			live = s.startLive(ctx, e, []model.Deployment{d})
+		})
 		if err != nil {
 			return Deployment{}, err
 		}
 		now := s.clock()
 		// Without live facts (a REST storm) the release is shown from the warehouse alone,
 		// as the listing does.
-		merged, _ := s.mergeLive(ctx, e, s.enrichDiscovered(ctx, e, []model.Deployment{d}))
+		merged, _ := live.merge(s.enrichDiscovered(ctx, e, []model.Deployment{d}))
 		d = merged[0]
 		return Deployment{Deployment: d, Assessment: model.Assess(d.Health, d.Checks, d.Window, now, e.Policy())}, nil
 	})

@@ -102,13 +102,6 @@ func (s *Source) liveScope(ctx context.Context, e *Environment, oldestOpen time.
 	return f, since, nil
 }
 
-// mergeLive merges the live feed into the health of the page's open windows and assesses
-// them again. A failing API or warehouse leaves the page as the warehouse has it and says
-// why: the live path adds to the health, it never takes the listing down.
-func (s *Source) mergeLive(ctx context.Context, e *Environment, page []model.Deployment) ([]model.Deployment, error) {
-	return s.startLive(ctx, e, page).merge(page)
-}
-
 // liveRead is the live feed of one page's open windows, read in the background: a listing
 // starts it as soon as the warehouse has answered with the page (DeploymentQuery.OnPage),
 // so that the feed's statement and REST calls overlap the page's follow-up statements

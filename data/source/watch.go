@@ -16,7 +16,7 @@ import (
 // Watching at a cost a warehouse budget carries (issue 10): between the home's slow
 // re-reads, Changed asks the REST API alone whether anything that can change an open
 // window has happened, and the home re-reads the warehouse only when it has. What is
-// watched comes from the last list of the environment (mergeLive): the jobs and pipelines
+// watched comes from the last list of the environment (startLive, startLiveWindow): the jobs and pipelines
 // of the releases whose windows are open, and the environment's deployer job.
 //
 // One probe costs the same few REST calls whatever the size of the estate, none of them

@@ -117,6 +117,13 @@ func (s *Store) ListDeployments(ctx context.Context, env Env, q DeploymentQuery)
 
 // GetDeployment returns the newest deployment of a release in an environment.
 func (s *Store) GetDeployment(ctx context.Context, env Env, releaseID string) (model.Deployment, error) {
+	return s.GetDeploymentThen(ctx, env, releaseID, nil)
+}
+
+// GetDeploymentThen is GetDeployment that tells found (when set) of the deployment, without
+// its health, checks and tags, as soon as it is found: before the statements that follow,
+// so that what depends only on it (the live path's reads) overlaps them (as OnPage).
+func (s *Store) GetDeploymentThen(ctx context.Context, env Env, releaseID string, found func(model.Deployment)) (model.Deployment, error) {
 	if err := env.validate(); err != nil {
 		return model.Deployment{}, err
 	}
@@ -124,7 +131,11 @@ func (s *Store) GetDeployment(ctx context.Context, env Env, releaseID string) (m
 	if err != nil {
 		return model.Deployment{}, fmt.Errorf("%w: %v", ErrInvalidInput, err)
 	}
-	return s.one(ctx, env, pageFilter{bundle: bundle, releaseID: releaseID, limit: 1}, "release "+releaseID)
+	f := pageFilter{bundle: bundle, releaseID: releaseID, limit: 1}
+	if found != nil {
+		f.onPage = func(ds []model.Deployment) { found(ds[0]) }
+	}
+	return s.one(ctx, env, f, "release "+releaseID)
 }
 
 // GetDeploymentByID returns the deployment whose deploy_succeeded event has this id.

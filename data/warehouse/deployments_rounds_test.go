@@ -143,3 +143,22 @@ func TestSawPage(t *testing.T) {
 		}
 	}
 }
+
+// A release's deployment is told as soon as it is found, once, before the statements that
+// follow it (the live path starts there, beside them): the same deployment, its window
+// known, its health not yet.
+func TestAReleasesDeploymentIsToldAsSoonAsItIsFound(t *testing.T) {
+	s := testStore(t)
+	d := incident(t, s)
+	var told []model.Deployment
+	got, err := s.GetDeploymentThen(context.Background(), prod, d.Release.ID(), func(f model.Deployment) { told = append(told, f) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(told) != 1 || told[0].ID != got.ID || told[0].Window != got.Window || told[0].Current != got.Current {
+		t.Fatalf("told %+v; found %s %+v", told, got.ID, got.Window)
+	}
+	if h := told[0].Health; h.RunsSucceeded+h.RunsFailed+h.UpdatesOK+h.UpdatesFailed != 0 || got.Health.RunsSucceeded+got.Health.RunsFailed == 0 {
+		t.Errorf("told before its health was read: %+v; then %+v", told[0].Health, got.Health)
+	}
+}
