@@ -2,8 +2,12 @@ package sim
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"path/filepath"
+	"strconv"
 	"testing"
+	"time"
 )
 
 // BenchmarkColdStart90Days generates the full estate (90 days, 40 bundles, three
@@ -38,5 +42,44 @@ func BenchmarkWarmOpen(b *testing.B) {
 			b.Fatal(err)
 		}
 		s.Close()
+	}
+}
+
+// BenchmarkIdleProbe is what one probe of an idle cockpit asks the simulated API of the dev
+// workspace on the demo's 90-day estate, clock frozen: a page of 100 pipelines with their
+// latest updates and the runs started in the last two minutes. "kept": nothing was written
+// since the last probe, so the reads are the memo's; "written": the estate changed before
+// every probe (what every probe cost before the memo).
+// Run with: go test ./data/sim -run XXX -bench IdleProbe -benchtime 20x
+func BenchmarkIdleProbe(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, Options{Seed: 1, Clock: fixedClock(testNow), Days: 90})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	srv, err := s.Serve(ctx, WorkspaceID("dev"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fx := &fixture{sim: s, srv: srv}
+	since := strconv.FormatInt(testNow.Add(-2*time.Minute).UnixMilli(), 10)
+	for _, c := range []struct {
+		name  string
+		write bool
+	}{{"kept", false}, {"written", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if c.write {
+					s.wrote()
+				}
+				if st := fx.get(b, "/api/2.0/pipelines", url.Values{"max_results": {"100"}}, nil); st != http.StatusOK {
+					b.Fatalf("pipelines: %d", st)
+				}
+				if st := fx.get(b, "/api/2.2/jobs/runs/list", url.Values{"start_time_from": {since}}, nil); st != http.StatusOK {
+					b.Fatalf("runs: %d", st)
+				}
+			}
+		})
 	}
 }
