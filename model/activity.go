@@ -54,6 +54,10 @@ type PipelineUpdate struct {
 	Start       time.Time
 	End         time.Time
 	ResultState string // COMPLETED, FAILED, CANCELED; empty while active
+	// Live marks an update only the REST API knows yet (the system tables arrive about an
+	// hour late), or one whose end only the API knows: MergeLiveUpdates. The API's listing
+	// carries no end time, so End is zero on an update the warehouse has not got.
+	Live bool
 }
 
 // Failed reports whether the update ended in FAILED.

@@ -13,6 +13,9 @@ type ExpectationDelta struct {
 	// Dropped is true when only the previous deployment checked it: the expectation is gone
 	// or its updates have not run yet.
 	Dropped bool
+	// Live is true when some of the records are the REST API's alone: results of updates
+	// the system tables do not hold yet (MergeLiveExpectations).
+	Live bool
 }
 
 // Regressed reports whether the failure ratio is at least factor times the baseline (or

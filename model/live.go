@@ -30,6 +30,9 @@ type LiveUpdate struct {
 	// (read once from its flow_progress events after it ended).
 	Expectations   bool
 	Passed, Failed int64
+	// Results are those expectation results one by one (their sum is Passed and Failed),
+	// for the release screen's Data quality tab (MergeLiveExpectations).
+	Results []ExpectationResult
 }
 
 // Known is what the warehouse's health of a window already counted: the state of each run

@@ -241,7 +241,7 @@ func (s *Source) liveUpdates(ctx context.Context, e *Environment, scope warehous
 			ended := u.State == "COMPLETED" || u.State == "FAILED" || u.State == "CANCELED"
 			if ended && !scope.Known.Expectations[u.ID] {
 				if ce, ok := s.expectations.get(e.Env.Name, u.ID); ok {
-					lu.Expectations, lu.Passed, lu.Failed = true, ce.passed, ce.failed
+					lu.Expectations, lu.Passed, lu.Failed, lu.Results = true, ce.passed, ce.failed, ce.results
 				} else {
 					missing = append(missing, len(out))
 				}
@@ -279,7 +279,7 @@ func (s *Source) readExpectations(ctx context.Context, e *Environment, ups []mod
 				}
 			}
 			s.expectations.put(e.Env.Name, lu.UpdateID, ce)
-			lu.Expectations, lu.Passed, lu.Failed = true, ce.passed, ce.failed
+			lu.Expectations, lu.Passed, lu.Failed, lu.Results = true, ce.passed, ce.failed, ce.results
 			return nil
 		})
 	}

@@ -1,3 +1,5 @@
+//go:build !nosim
+
 package source
 
 import (
@@ -7,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/release-cockpit/cockpit/data/sim"
 	"github.com/release-cockpit/cockpit/model"
 )
 
@@ -18,11 +19,7 @@ func TestTheRunsTabListsWhatOnlyTheAPIKnowsYet(t *testing.T) {
 	ctx := context.Background()
 	runsOf := func(s *Source) map[string]model.JobRun {
 		t.Helper()
-		ds, err := s.List(ctx, "prod", Query{Since: 2 * time.Hour, Bundle: sim.IncidentBundle})
-		if err != nil || len(ds) == 0 {
-			t.Fatalf("the incident: %d deployments, %v", len(ds), err)
-		}
-		runs, _, err := s.Runs(ctx, "prod", ds[0].Deployment)
+		runs, _, err := s.Runs(ctx, "prod", theIncident(t, s))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,15 +61,9 @@ func TestTheRunsTabListsWhatOnlyTheAPIKnowsYet(t *testing.T) {
 func TestTheRunsTabSaysWhenTheLiveRunsAreMissing(t *testing.T) {
 	ctx := context.Background()
 	s := openLagged(t, time.Hour)
-	ds, err := s.List(ctx, "prod", Query{Since: 2 * time.Hour, Bundle: sim.IncidentBundle})
-	if err != nil || len(ds) == 0 {
-		t.Fatalf("the incident: %d deployments, %v", len(ds), err)
-	}
-	s.SetLiveTimeout(2 * time.Second)
-	if err := s.DemoRESTFault(503); err != nil {
-		t.Fatal(err)
-	}
-	runs, _, err := s.Runs(ctx, "prod", ds[0].Deployment)
+	d := theIncident(t, s)
+	storm(t, s)
+	runs, _, err := s.Runs(ctx, "prod", d)
 	if !errors.Is(err, model.ErrLiveFactsMissing) || !strings.Contains(err.Error(), "did not answer in time") {
 		t.Fatalf("runs during a storm: %v", err)
 	}
@@ -84,7 +75,7 @@ func TestTheRunsTabSaysWhenTheLiveRunsAreMissing(t *testing.T) {
 	if err := s.DemoRESTFault(0); err != nil {
 		t.Fatal(err)
 	}
-	if runs, _, err := s.Runs(ctx, "prod", ds[0].Deployment); err != nil || len(runs) == 0 {
+	if runs, _, err := s.Runs(ctx, "prod", d); err != nil || len(runs) == 0 {
 		t.Errorf("after the storm: %d runs, %v", len(runs), err)
 	}
 }

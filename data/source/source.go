@@ -266,23 +266,45 @@ func (s *Source) Runs(ctx context.Context, env string, d model.Deployment) ([]mo
 }
 
 // Updates are the pipeline updates inside a deployment's window, with their pipelines'
-// names, and the rows left out (no update id or start time).
+// names, and the rows left out (no update id or start time). For a current deployment whose
+// window is open, the updates the REST API knows and the system tables not yet are added
+// (live_release.go), as the home counts them; when those cannot be read, the warehouse's
+// updates come with an error that Is model.ErrLiveFactsMissing and says why.
 func (s *Source) Updates(ctx context.Context, env string, d model.Deployment) ([]model.PipelineUpdate, model.Skipped, error) {
-	return callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.PipelineUpdate, model.Skipped, error) {
+	var liveErr error
+	us, skipped, err := callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.PipelineUpdate, model.Skipped, error) {
+		live := s.startReleaseLive(ctx, e, d)
 		us, skipped, err := e.Store.DeploymentUpdates(ctx, e.Env, d)
+		us, liveErr = live.updates(us, e.Env.WorkspaceID)
 		if err != nil {
 			return nil, skipped, err
 		}
 		return us, skipped, nameAll(ctx, e, us, func(u *model.PipelineUpdate) (string, *string) { return u.PipelineID, &u.Name })
 	})
+	if err != nil {
+		return us, skipped, err
+	}
+	return us, skipped, liveErr
 }
 
 // Expectations are a deployment's expectation results with their delta to the previous
-// deployment, and the results left out (neither dataset nor expectation name).
+// deployment, and the results left out (neither dataset nor expectation name). For a
+// current deployment whose window is open, the results of the updates whose expectations
+// the system tables do not hold yet are added from the REST API (live_release.go), as the
+// home counts them; when those cannot be read, the warehouse's results come with an error
+// that Is model.ErrLiveFactsMissing and says why.
 func (s *Source) Expectations(ctx context.Context, env string, d model.Deployment) ([]model.ExpectationDelta, model.Skipped, error) {
-	return callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.ExpectationDelta, model.Skipped, error) {
-		return e.Store.DeploymentExpectations(ctx, e.Env, d)
+	var liveErr error
+	es, skipped, err := callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.ExpectationDelta, model.Skipped, error) {
+		live := s.startReleaseLive(ctx, e, d)
+		es, skipped, err := e.Store.DeploymentExpectations(ctx, e.Env, d)
+		es, liveErr = live.expectations(es)
+		return es, skipped, err
 	})
+	if err != nil {
+		return es, skipped, err
+	}
+	return es, skipped, liveErr
 }
 
 // callCounted is call for a reader that also counts the rows it left out.
