@@ -27,6 +27,11 @@ type fakeSource struct {
 	lists   int        // List calls, to see loads happen
 	// runsErr is what Runs returns with the runs (a live-facts error keeps them).
 	runsErr error
+	// updatesErr and expsErr are what Updates and Expectations return with theirs.
+	updates    []model.PipelineUpdate
+	updatesErr error
+	exps       []model.ExpectationDelta
+	expsErr    error
 }
 
 var errFakeNotHere = errors.New("the fake source has no such data")
@@ -77,7 +82,7 @@ func (f *fakeSource) Runs(context.Context, string, model.Deployment) ([]model.Jo
 	return f.runs, f.leftOut, f.runsErr
 }
 func (f *fakeSource) Updates(context.Context, string, model.Deployment) ([]model.PipelineUpdate, model.Skipped, error) {
-	return nil, model.Skipped{}, nil
+	return f.updates, model.Skipped{}, f.updatesErr
 }
 func (f *fakeSource) Baselines(context.Context, string, model.Deployment, []model.JobRun) (map[string][]time.Duration, error) {
 	return map[string][]time.Duration{"11": {5 * time.Minute, 4 * time.Minute}}, nil
@@ -86,7 +91,7 @@ func (f *fakeSource) Checks(context.Context, string, model.Deployment) ([]model.
 	return nil, nil
 }
 func (f *fakeSource) Expectations(context.Context, string, model.Deployment) ([]model.ExpectationDelta, model.Skipped, error) {
-	return nil, f.leftOut, nil
+	return f.exps, f.leftOut, f.expsErr
 }
 func (f *fakeSource) Lineage(context.Context, string, model.Deployment) ([]model.LineageTable, model.Skipped, error) {
 	return nil, f.leftOut, nil

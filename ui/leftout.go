@@ -6,11 +6,6 @@ import domain "github.com/release-cockpit/cockpit/model"
 // cannot be what was asked for: a run without a run id, an update without a start time)
 // are said on one line above the tab's table, never dropped in silence.
 
-// counted passes a counting read's answer on as a tab's data.
-func counted[T any](rows T, skipped domain.Skipped, err error) (any, domain.Skipped, error) {
-	return rows, skipped, err
-}
-
 // withLeftOut adds to a tab's table the line saying how many rows its reads left out and
 // why ("2 rows left out: no run id"), in the warning colour; nothing when none were.
 func withLeftOut(c *Common, tb *relTable, skipped domain.Skipped) *relTable {

@@ -14,7 +14,7 @@ func (s *ReleaseScreen) Legend() []legendEntry {
 		{"VS BASELINE", "the run's duration against the median of its job's runs before the deploy; 50% or more either way is marked"},
 		{"RECENT", fmt.Sprintf("a sparkline of the job's last %d runs before the deploy, oldest left, newest right", domain.BaselineRuns)},
 		{"so far", "the run or update is still going: how long until now"},
-		{g.Provisional + " ID", "only the REST API knows the run yet (the system tables arrive about an hour late)"},
+		{g.Provisional + " ID", "only the REST API knows the run or update yet (the system tables arrive about an hour late)"},
 	}
 	checks := []legendEntry{
 		{"PHASE", "pre: reported before the deploy (validate, tests, policy); post: after it (canary, SLA, freshness, drift, budget)"},
@@ -23,6 +23,7 @@ func (s *ReleaseScreen) Legend() []legendEntry {
 	quality := []legendEntry{
 		{"RATIO", "failed records over all records of the expectation since the deploy"},
 		{"CHANGE", "the ratio's change in points against the previous deployment; " + g.Failing + " regressed beyond the policy"},
+		{g.Provisional + " EXPECTATION", "some of its records only the REST API knows yet (the system tables arrive about an hour late)"},
 	}
 	lineage := []legendEntry{
 		{g.TreeBranch + g.TreeLast, "the tables the release read, the release, the tables it wrote and their consumers (two hops); what is broken comes first"},

@@ -91,6 +91,7 @@ func qualityTable(c *Common, es []domain.ExpectationDelta) *relTable {
 		},
 	}
 	var passed, failed, basePassed, baseFailed int64
+	live := 0
 	for _, ds := range datasets {
 		first := rows[ds][0]
 		tb.Rows = append(tb.Rows, relRow{Span: []relCell{{ds, t.Title}, {"  pipeline " + shortID(first.PipelineID), t.Muted}}})
@@ -116,13 +117,30 @@ func qualityTable(c *Common, es []domain.ExpectationDelta) *relTable {
 				cur = []relCell{mutedCell(c, "-"), mutedCell(c, "-"), mutedCell(c, "-")}
 				change = mutedCell(c, "not run")
 			}
-			tb.Rows = append(tb.Rows, relRow{Cells: append(append([]relCell{st.cell(), plainCell(c, e.Expectation)}, cur...), prev, change)})
+			name := plainCell(c, e.Expectation)
+			if e.Live {
+				live++
+				name.Text = c.Glyphs.Provisional + e.Expectation
+			}
+			tb.Rows = append(tb.Rows, relRow{Cells: append(append([]relCell{st.cell(), name}, cur...), prev, change)})
 		}
 	}
 	tb.WrapNotes = true // the summary says what it counts: whole, at 80 columns too
 	tb.Notes = [][]relCell{
 		qualitySummary(c, len(es), len(datasets), passed, failed, basePassed, baseFailed),
 		{{"a row is one expectation's ratio; a check's OBSERVED (2 Checks) is its own", t.Muted}},
+	}
+	if live > 0 {
+		tb.Notes = append(tb.Notes, []relCell{{fmt.Sprintf("%s %d expectation(s) count records only the REST API knows yet: the system tables arrive about an hour late", c.Glyphs.Provisional, live), t.Muted}})
+	}
+	return tb
+}
+
+// withQualityLiveErr adds to the Data quality tab the line saying that the results only the
+// REST API knows yet are missing, and why, when they are: the rows are the warehouse's.
+func withQualityLiveErr(c *Common, tb *relTable, liveErr error) *relTable {
+	if liveErr != nil {
+		tb.Notes = append(tb.Notes, []relCell{{Clean(liveErr.Error()) + "; these are the system tables' results, which may lack the last hour's", c.Theme.Warning}})
 	}
 	return tb
 }

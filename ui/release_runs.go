@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	domain "github.com/release-cockpit/cockpit/model"
@@ -19,7 +20,7 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 		row            relRow
 	}
 	var items []item
-	failed, active, live := 0, 0, 0
+	failed, active, live, liveUpdates := 0, 0, 0, 0
 	for _, r := range data.runs {
 		st := runStatus(c, r.ResultState)
 		took, vs := runTook(c, now, r.Start, r.End, r.Active()), mutedCell(c, "no baseline")
@@ -65,9 +66,17 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 		if running {
 			active++
 		}
+		id, took := mutedCell(c, shortID(u.UpdateID)), runTook(c, now, u.Start, u.End, running)
+		if u.Live {
+			liveUpdates++
+			id = plainCell(c, c.Glyphs.Provisional+shortID(u.UpdateID))
+			if !running && u.End.IsZero() {
+				took = mutedCell(c, "-") // the API's listing of an update carries no end
+			}
+		}
 		items = append(items, item{u.Failed(), running, u.Start, relRow{Ref: u, Cells: []relCell{
-			st.cell(), plainCell(c, updateName(u)+" "+u.UpdateType), mutedCell(c, shortID(u.UpdateID)),
-			mutedCell(c, FormatAge(now, u.Start)), runTook(c, now, u.Start, u.End, running), mutedCell(c, "-"), {},
+			st.cell(), plainCell(c, strings.TrimSpace(updateName(u)+" "+u.UpdateType)), id,
+			mutedCell(c, FormatAge(now, u.Start)), took, mutedCell(c, "-"), {},
 		}}})
 	}
 	domain.SortRuns(items, func(it item) (bool, bool, time.Time) { return it.failed, it.active, it.start })
@@ -93,11 +102,18 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 		counts.Style = t.Failing
 	}
 	tb.Notes = append(tb.Notes, []relCell{{summary, t.Base}, counts})
+	var only []string
 	if live > 0 {
-		tb.Notes = append(tb.Notes, []relCell{{fmt.Sprintf("%s %d run(s) only the REST API knows yet: the system tables arrive about an hour late", c.Glyphs.Provisional, live), t.Muted}})
+		only = append(only, fmt.Sprintf("%d run(s)", live))
+	}
+	if liveUpdates > 0 {
+		only = append(only, fmt.Sprintf("%d pipeline update(s)", liveUpdates))
+	}
+	if len(only) > 0 {
+		tb.Notes = append(tb.Notes, []relCell{{fmt.Sprintf("%s %s only the REST API knows yet: the system tables arrive about an hour late", c.Glyphs.Provisional, strings.Join(only, " and ")), t.Muted}})
 	}
 	if data.liveErr != nil {
-		tb.Notes = append(tb.Notes, []relCell{{Clean(data.liveErr.Error()) + "; these are the system tables' runs, which may lack the last hour's", t.Warning}})
+		tb.Notes = append(tb.Notes, []relCell{{Clean(data.liveErr.Error()) + "; these are the system tables' runs and updates, which may lack the last hour's", t.Warning}})
 	}
 	note := []relCell{{fmt.Sprintf("baseline: each job's last %d runs before %s", domain.BaselineRuns, clockText(now, d.DeployedAt, false)), t.Muted}}
 	if data.baselineErr != nil {

@@ -29,9 +29,26 @@ type runsTabData struct {
 	updates     []domain.PipelineUpdate
 	baselines   map[string][]time.Duration
 	baselineErr error
-	// liveErr says why the runs only the REST API knows yet are missing (the runs are the
-	// warehouse's alone); it does not fail the tab either.
+	// liveErr says why the runs and updates only the REST API knows yet are missing (they
+	// are the warehouse's alone); it does not fail the tab either.
 	liveErr error
+}
+
+// qualityTabData is what the Data quality tab shows: the window's expectations, and why
+// the results only the REST API knows yet are missing, if they are (that does not fail the
+// tab: the warehouse's rows stand).
+type qualityTabData struct {
+	exps    []domain.ExpectationDelta
+	liveErr error
+}
+
+// splitLive separates an error saying that a read's live facts are missing (its data is the
+// warehouse's alone, and stands) from one that fails the read.
+func splitLive(err error) (liveErr, failed error) {
+	if errors.Is(err, domain.ErrLiveFactsMissing) {
+		return err, nil
+	}
+	return nil, err
 }
 
 // defaultLoadTimeout bounds a load when the Common sets no timeout.
@@ -62,9 +79,10 @@ func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deplo
 		}()
 		runs, skipped, err := src.Runs(ctx, env, d)
 		<-done
-		var liveErr error
-		if errors.Is(err, domain.ErrLiveFactsMissing) {
-			liveErr, err = err, nil
+		liveErr, err := splitLive(err)
+		liveUpdatesErr, uerr := splitLive(uerr)
+		if liveErr == nil {
+			liveErr = liveUpdatesErr
 		}
 		if err = errors.Join(err, uerr); err != nil {
 			return nil, none, err
@@ -76,7 +94,12 @@ func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deplo
 		cs, err := src.Checks(ctx, env, d)
 		return cs, none, err
 	case tabQuality:
-		return counted(src.Expectations(ctx, env, d))
+		es, skipped, err := src.Expectations(ctx, env, d)
+		liveErr, err := splitLive(err)
+		if err != nil {
+			return nil, skipped, err
+		}
+		return qualityTabData{exps: es, liveErr: liveErr}, skipped, nil
 	case tabLineage:
 		return fetchLineage(ctx, src, env, d)
 	case tabAudit:
@@ -99,8 +122,8 @@ func (s *ReleaseScreen) build(tab relTab, data any) *relTable {
 		return runsTable(s.c, s.d.Deployment, v)
 	case []domain.Check:
 		return checksTable(s.c, s.d.Deployment, v)
-	case []domain.ExpectationDelta:
-		return qualityTable(s.c, v)
+	case qualityTabData:
+		return withQualityLiveErr(s.c, qualityTable(s.c, v.exps), v.liveErr)
 	case lineageTabData:
 		return lineageTable(s.c, s.d.Deployment, v)
 	case []domain.LedgerEvent:

@@ -55,7 +55,7 @@ func TestAt80x24EveryReleaseTabShowsNamesWholeOrWrapped(t *testing.T) {
 		},
 		tabQuality: func(s *ReleaseScreen) []string {
 			var out []string
-			for _, e := range s.tabs[tabQuality].data.([]domain.ExpectationDelta) {
+			for _, e := range s.tabs[tabQuality].data.(qualityTabData).exps {
 				out = append(out, e.Dataset, e.Expectation)
 			}
 			return out
