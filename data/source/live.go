@@ -68,17 +68,6 @@ func (s *Source) readFeed(ctx context.Context, e *Environment, f *liveFeed, sinc
 	return g.Wait()
 }
 
-// readLiveRuns reads the scope (liveScope), then the runs since the instant it gives
-// (every page); it returns that instant too.
-func (s *Source) readLiveRuns(ctx context.Context, e *Environment, oldestOpen time.Time, releaseIDs []string) (liveFeed, time.Time, error) {
-	f, since, err := s.liveScope(ctx, e, oldestOpen, releaseIDs)
-	if err != nil {
-		return f, since, err
-	}
-	f.runs, err = e.Workspace.RunsSince(ctx, since, liveRunsOptions(s.clock()))
-	return f, since, err
-}
-
 // liveRunsOptions reads the runs feed in a few slices of start time side by side: the hour
 // or so since the system tables' cut is several pages, which one listing reads one after
 // another on the first screen's critical path.
@@ -162,36 +151,6 @@ func (r *liveRead) merge(page []model.Deployment) ([]model.Deployment, error) {
 		}
 	}
 	return out, nil
-}
-
-// startLiveRuns starts reading, beside the warehouse's runs of a deployment, the runs of
-// its window the REST API knows and the system tables do not yet: one warehouse statement
-// for what the tables hold and the release's jobs, then the runs feed from where the tables
-// stop. The function it returns waits for them and adds them to the warehouse's runs
-// (model.MergeLiveRuns); a failing feed leaves the warehouse's runs, with a *LiveError
-// saying why. Only a current deployment's open window has live runs.
-func (s *Source) startLiveRuns(ctx context.Context, e *Environment, d model.Deployment) func([]model.JobRun) ([]model.JobRun, error) {
-	if !d.Current || !d.Window.Open() || e.Workspace == nil {
-		return func(runs []model.JobRun) ([]model.JobRun, error) { return runs, nil }
-	}
-	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
-	var (
-		f    liveFeed
-		err  error
-		done = make(chan struct{})
-	)
-	go func() {
-		defer close(done)
-		defer cancel()
-		f, _, err = s.readLiveRuns(ctx, e, d.Window.Start, []string{d.Release.ID()})
-	}()
-	return func(runs []model.JobRun) ([]model.JobRun, error) {
-		<-done
-		if err != nil {
-			return runs, &LiveError{Err: err}
-		}
-		return model.MergeLiveRuns(runs, liveWindow(&d, f.scope), f.runs, e.Env.WorkspaceID), nil
-	}
 }
 
 // liveWindow is a deployment's window with its release's jobs and pipelines.

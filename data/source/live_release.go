@@ -6,14 +6,14 @@ import (
 	"github.com/release-cockpit/cockpit/model"
 )
 
-// The release screen's pipeline updates and Data quality tab of a current deployment whose
-// window is open get what the REST API says now, as the home's counts do (readLive): the
+// The release screen's runs, pipeline updates and Data quality tab of a current deployment
+// whose window is open get what the REST API says now, as the home's counts do (readLive): the
 // same warehouse statement for what the system tables hold (liveScope), the same reading of
 // the release's pipelines' latest updates with the expectation results of those that ended
 // (liveUpdates and its expectation cache), merged by model.MergeLiveUpdates and
 // model.MergeLiveExpectations with the rules of model.MergeLive.
 
-// releaseLive is the live updates of one deployment's window, read in the background beside
+// releaseLive is the live facts of one deployment's window, read in the background beside
 // the warehouse's statement for the tab (one round trip, not two).
 type releaseLive struct {
 	done chan struct{}
@@ -22,9 +22,18 @@ type releaseLive struct {
 	err  error
 }
 
-// startReleaseLive starts reading the live updates of d's window; nil when the window
-// cannot change any more (or there is no workspace to ask).
-func (s *Source) startReleaseLive(ctx context.Context, e *Environment, d model.Deployment) *releaseLive {
+// releaseFacts says which of the REST API's facts a tab needs beside the scope.
+type releaseFacts int
+
+const (
+	releaseRuns    releaseFacts = iota // the runs feed from where the system tables stop
+	releaseUpdates                     // the release's pipelines' latest updates, with their expectation results
+)
+
+// startReleaseLive starts reading the live facts of d's window: the same warehouse
+// statement for what the system tables hold (liveScope), then the runs or the updates. nil
+// when the window cannot change any more (or there is no workspace to ask).
+func (s *Source) startReleaseLive(ctx context.Context, e *Environment, d model.Deployment, facts releaseFacts) *releaseLive {
 	if !d.Current || !d.Window.Open() || e.Workspace == nil {
 		return nil
 	}
@@ -35,7 +44,12 @@ func (s *Source) startReleaseLive(ctx context.Context, e *Environment, d model.D
 		defer cancel()
 		f, since, err := s.liveScope(ctx, e, d.Window.Start, []string{d.Release.ID()})
 		if err == nil {
-			f.updates, err = s.liveUpdates(ctx, e, f.scope, since)
+			switch facts {
+			case releaseRuns:
+				f.runs, err = e.Workspace.RunsSince(ctx, since, liveRunsOptions(s.clock()))
+			case releaseUpdates:
+				f.updates, err = s.liveUpdates(ctx, e, f.scope, since)
+			}
 		}
 		r.feed, r.w, r.err = f, liveWindow(&d, f.scope), err
 	}()
@@ -53,6 +67,15 @@ func (r *releaseLive) wait() (ok bool, err error) {
 		return false, &LiveError{Err: r.err}
 	}
 	return true, nil
+}
+
+// runs merges the live runs into the warehouse's runs of the window (model.MergeLiveRuns).
+func (r *releaseLive) runs(runs []model.JobRun, workspaceID string) ([]model.JobRun, error) {
+	ok, err := r.wait()
+	if !ok {
+		return runs, err
+	}
+	return model.MergeLiveRuns(runs, r.w, r.feed.runs, workspaceID), nil
 }
 
 // updates merges the live updates into the warehouse's updates of the window.

@@ -244,19 +244,18 @@ func call[T any](s *Source, ctx context.Context, env string, f func(context.Cont
 
 // Runs are the job runs inside a deployment's window, and the rows left out (no run id or
 // start time). The window of a current deployment can still change: the runs the REST API
-// knows and the system tables not yet are added (liveRuns), as the home counts them. When
+// knows and the system tables not yet are added (live_release.go), as the home counts them. When
 // those cannot be read, the warehouse's runs come with an error that Is
 // model.ErrLiveFactsMissing and says why.
 func (s *Source) Runs(ctx context.Context, env string, d model.Deployment) ([]model.JobRun, model.Skipped, error) {
 	var liveErr error
 	runs, skipped, err := callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.JobRun, model.Skipped, error) {
-		// The live runs are read beside the warehouse's: one round trip, not two.
-		merge := s.startLiveRuns(ctx, e, d)
+		live := s.startReleaseLive(ctx, e, d, releaseRuns)
 		runs, skipped, err := e.Store.DeploymentRuns(ctx, e.Env, d)
 		if err != nil {
 			return runs, skipped, err
 		}
-		runs, liveErr = merge(runs)
+		runs, liveErr = live.runs(runs, e.Env.WorkspaceID)
 		return runs, skipped, nil
 	})
 	if err != nil {
@@ -273,7 +272,7 @@ func (s *Source) Runs(ctx context.Context, env string, d model.Deployment) ([]mo
 func (s *Source) Updates(ctx context.Context, env string, d model.Deployment) ([]model.PipelineUpdate, model.Skipped, error) {
 	var liveErr error
 	us, skipped, err := callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.PipelineUpdate, model.Skipped, error) {
-		live := s.startReleaseLive(ctx, e, d)
+		live := s.startReleaseLive(ctx, e, d, releaseUpdates)
 		us, skipped, err := e.Store.DeploymentUpdates(ctx, e.Env, d)
 		us, liveErr = live.updates(us, e.Env.WorkspaceID)
 		if err != nil {
@@ -296,7 +295,7 @@ func (s *Source) Updates(ctx context.Context, env string, d model.Deployment) ([
 func (s *Source) Expectations(ctx context.Context, env string, d model.Deployment) ([]model.ExpectationDelta, model.Skipped, error) {
 	var liveErr error
 	es, skipped, err := callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.ExpectationDelta, model.Skipped, error) {
-		live := s.startReleaseLive(ctx, e, d)
+		live := s.startReleaseLive(ctx, e, d, releaseUpdates)
 		es, skipped, err := e.Store.DeploymentExpectations(ctx, e.Env, d)
 		es, liveErr = live.expectations(es)
 		return es, skipped, err

@@ -28,7 +28,6 @@ type LiveScope struct {
 	// when the statement found them (LiveScopeOfWindow).
 	Open       []string
 	OldestOpen time.Time
-	cut        time.Time
 }
 
 // LiveScope reads, in one statement, from when the live feed must read (at or after
@@ -51,8 +50,9 @@ func (s *Store) LiveScope(ctx context.Context, env Env, oldestOpen time.Time, re
 	for _, id := range releaseIDs {
 		args = append(args, id)
 	}
-	err := s.light().query(ctx, "reading what the system tables hold of the open windows", text, args, out.scan)
-	out.Since = out.cutAfter(oldestOpen)
+	var cut time.Time
+	err := s.light().query(ctx, "reading what the system tables hold of the open windows", text, args, out.scanner(&cut))
+	out.Since = cutAfter(cut, oldestOpen)
 	return out, err
 }
 
@@ -80,8 +80,9 @@ func (s *Store) LiveScopeOfWindow(ctx context.Context, env Env, bundle string, s
 	}
 	from := ts(since)
 	args := []any{env.Name, bundle, bundle, from, env.WorkspaceID, from, env.WorkspaceID, from, env.WorkspaceID, from, env.Name}
-	err := s.light().query(ctx, "reading what the system tables hold of the open windows", liveWindowSQL, args, out.scan)
-	out.Since = out.cutAfter(out.OldestOpen)
+	var cut time.Time
+	err := s.light().query(ctx, "reading what the system tables hold of the open windows", liveWindowSQL, args, out.scanner(&cut))
+	out.Since = cutAfter(cut, out.OldestOpen)
 	return out, err
 }
 
@@ -90,46 +91,48 @@ func newLiveScope() LiveScope {
 		Jobs: map[string][]string{}, Pipelines: map[string][]string{}}
 }
 
-// scan reads a row of live_known.sql or live_window.sql.
-func (out *LiveScope) scan(rows *sql.Rows) error {
-	var kind string
-	var release, rtype, id, state sql.NullString
-	var at sql.NullTime
-	if err := rows.Scan(&kind, &release, &rtype, &id, &state, &at); err != nil {
-		return err
+// scanner reads the rows of live_known.sql or live_window.sql into out, and the cut into cut.
+func (out *LiveScope) scanner(cut *time.Time) func(*sql.Rows) error {
+	return func(rows *sql.Rows) error {
+		var kind string
+		var release, rtype, id, state sql.NullString
+		var at sql.NullTime
+		if err := rows.Scan(&kind, &release, &rtype, &id, &state, &at); err != nil {
+			return err
+		}
+		switch kind {
+		case "cut":
+			if at.Valid {
+				*cut = at.Time.UTC()
+			}
+		case "open":
+			out.Open = append(out.Open, release.String)
+			if at.Valid && (out.OldestOpen.IsZero() || at.Time.Before(out.OldestOpen)) {
+				out.OldestOpen = at.Time.UTC()
+			}
+		case "run":
+			out.Known.Runs[id.String] = state.String
+		case "update":
+			out.Known.Updates[id.String] = state.String
+		case "expectations":
+			out.Known.Expectations[id.String] = true
+		case "resource":
+			switch rtype.String {
+			case "job":
+				out.Jobs[release.String] = append(out.Jobs[release.String], id.String)
+			case "pipeline":
+				out.Pipelines[release.String] = append(out.Pipelines[release.String], id.String)
+			}
+		}
+		return nil
 	}
-	switch kind {
-	case "cut":
-		if at.Valid {
-			out.cut = at.Time.UTC()
-		}
-	case "open":
-		out.Open = append(out.Open, release.String)
-		if at.Valid && (out.OldestOpen.IsZero() || at.Time.Before(out.OldestOpen)) {
-			out.OldestOpen = at.Time.UTC()
-		}
-	case "run":
-		out.Known.Runs[id.String] = state.String
-	case "update":
-		out.Known.Updates[id.String] = state.String
-	case "expectations":
-		out.Known.Expectations[id.String] = true
-	case "resource":
-		switch rtype.String {
-		case "job":
-			out.Jobs[release.String] = append(out.Jobs[release.String], id.String)
-		case "pipeline":
-			out.Pipelines[release.String] = append(out.Pipelines[release.String], id.String)
-		}
-	}
-	return nil
 }
 
 // cutAfter is the cut when it is after the oldest open window, else zero (the feed reads
 // from the window).
-func (out *LiveScope) cutAfter(oldestOpen time.Time) time.Time {
-	if out.cut.After(oldestOpen) {
-		return out.cut
+func cutAfter(cut, oldestOpen time.Time) time.Time {
+	if cut.After(oldestOpen) {
+		return cut
 	}
 	return time.Time{}
 }
