@@ -45,3 +45,12 @@ type Listing struct {
 	// with Next set, "the newest len(Deployments) of Matching".
 	Matching int
 }
+
+// Probe is what asking an environment's live feed found (source.Source.Probe).
+type Probe struct {
+	// Changed: something happened that can change the environment's open windows.
+	Changed bool
+	// Ledger: the ledger moved (a deployment, check, approval, pin or veto was recorded),
+	// which is what the bundles' states are folded from.
+	Ledger bool
+}

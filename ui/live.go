@@ -85,7 +85,7 @@ const relistEvery = 6
 // watcher is a Source that can say whether anything changed in an environment since it
 // was last asked, from the live feed alone.
 type watcher interface {
-	Changed(ctx context.Context, env string, ledger bool) (bool, error)
+	Probe(ctx context.Context, env string, ledger bool) (model.Probe, error)
 }
 
 // probed answers a watcher's Changed.
@@ -93,6 +93,7 @@ type probed struct {
 	env     string
 	gen     int
 	changed bool
+	ledger  bool // the ledger moved: the bundles' states are read again too
 	err     error
 	at      time.Time // wall clock of the answer
 }
@@ -132,18 +133,18 @@ func probe(w watcher, c *Common, env string, gen int, ledger bool, log *slog.Log
 		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
 		start := time.Now()
-		changed, err := w.Changed(ctx, env, ledger)
+		p, err := w.Probe(ctx, env, ledger)
 		if err != nil {
 			log.Warn("asking the live feed failed", "env", env, "took", time.Since(start), "err", err)
 		} else {
-			log.Debug("asked the live feed", "env", env, "ledger", ledger, "changed", changed, "took", time.Since(start))
+			log.Debug("asked the live feed", "env", env, "ledger", ledger, "changed", p.Changed, "ledger_moved", p.Ledger, "took", time.Since(start))
 		}
-		return probed{env: env, gen: gen, changed: changed, err: err, at: clock()}
+		return probed{env: env, gen: gen, changed: p.Changed, ledger: p.Ledger, err: err, at: clock()}
 	}
 }
 
 // probed re-lists an environment whose live feed shows something new, or that could not
-// be refreshed before. Nothing new confirms the data on screen: its age starts again. A
+// be refreshed before (and reads the bundles' states again when the ledger moved). Nothing new confirms the data on screen: its age starts again. A
 // failed probe keeps the data and says so (the stale banner), as a failed load does.
 func (h *home) probed(msg probed) tea.Cmd {
 	e := h.env(msg.env)
@@ -161,8 +162,10 @@ func (h *home) probed(msg probed) tea.Cmd {
 			h.syncTable()
 		}
 		return nil
-	case msg.changed || e.problem != nil:
+	case msg.ledger || e.problem != nil:
 		return tea.Batch(h.load(e, false), loadStates(h.c, h.c.context()))
+	case msg.changed:
+		return h.load(e, false) // the bundles' states are folded from the ledger alone
 	}
 	e.loadedAt, h.dirty = msg.at, true
 	return nil

@@ -179,3 +179,33 @@ func TestSetSinceDropsRowsOutsideTheWindowOnRefresh(t *testing.T) {
 		t.Fatal("a deployment is listed twice")
 	}
 }
+
+// TestAProbeReadsTheBundlesStatesOnlyWhenTheLedgerMoved: the bundles' states (pins, vetoes,
+// requests) are folded from the ledger, a statement over two weeks of it; a probe whose
+// live feed alone moved re-lists the environment without reading them, and one that saw
+// the ledger move reads them too.
+func TestAProbeReadsTheBundlesStatesOnlyWhenTheLedgerMoved(t *testing.T) {
+	c := rootCommon(t, themes.Mono())
+	src, ok := c.Source.(*source.Source)
+	if !ok {
+		t.Fatalf("the test needs the real source, not %T", c.Source)
+	}
+	m := startRoot(t, c, rootOptions(), 120, 40)
+	e := m.home.activeEnv()
+	for _, tc := range []struct {
+		ledger bool
+		want   bool
+	}{{false, false}, {true, true}} {
+		before := src.Usage()
+		_, cmd := m.Update(probed{env: e.name, gen: e.gen, changed: true, ledger: tc.ledger, at: testNow})
+		settleRoot(t, m, cmd)
+		used := src.Usage().Since(before)
+		if read := used.Envs[source.Shared].Statements > 0; read != tc.want {
+			t.Errorf("a probe that saw the ledger move=%v: the bundles' states read=%v (%d shared statements), want %v",
+				tc.ledger, read, used.Envs[source.Shared].Statements, tc.want)
+		}
+		if used.Envs[e.name].Statements+used.Envs[e.name].Calls == 0 {
+			t.Errorf("a probe that saw the ledger move=%v did not re-list %s", tc.ledger, e.name)
+		}
+	}
+}

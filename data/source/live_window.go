@@ -39,9 +39,5 @@ func (s *Source) readLiveWindow(ctx context.Context, e *Environment, since time.
 	if len(scope.Open) == 0 {
 		return f, nil
 	}
-	from := scope.OldestOpen
-	if scope.Since.After(from) {
-		from = scope.Since
-	}
-	return f, s.readFeed(ctx, e, &f, from)
+	return f, s.readFeed(ctx, e, &f, feedFrom(scope))
 }

@@ -167,7 +167,17 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 	// A page read in one round trip has its live feed started beside it, for the whole
 	// window; otherwise each page starts its own as soon as it is read.
 	var window *liveRead
-	if wq.OneRound {
+	// A whole window read in one page is kept for the next list after a feed-only change
+	// (kept.go), which reads the feed again and nothing from the warehouse.
+	keepable := wq.OneRound && q.After == nil && q.Status == ""
+	var kept *keptRead
+	if keepable {
+		kept = w.takeKept(q.Bundle, wq.Since, now)
+	}
+	switch {
+	case kept != nil:
+		window = s.startLiveKept(ctx, e, kept)
+	case wq.OneRound:
 		window = s.startLiveWindow(ctx, e, wq.Since, q.Bundle)
 	}
 	for {
@@ -175,15 +185,25 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 		if window == nil {
 			wq.OnPage = func(ds []model.Deployment) { live = s.startLive(ctx, e, ds) }
 		}
-		page, err := e.Store.ListDeployments(ctx, e.Env, wq)
-		if err != nil {
-			return Listing{}, s.warehouseProblem(e, err)
+		var page warehouse.Page
+		if kept != nil {
+			page = kept.page(wq.Since)
+		} else {
+			page, err = e.Store.ListDeployments(ctx, e.Env, wq)
+			if err != nil {
+				return Listing{}, s.warehouseProblem(e, err)
+			}
+			page.Deployments = s.enrichDiscovered(ctx, e, page.Deployments)
 		}
 		out.Skipped.Merge(page.Skipped)
 		if wq.After == q.After && q.Status == "" {
 			out.Matching = page.Matching // the first page counts the window from where it starts
 		}
-		merged, lerr := live.merge(s.enrichDiscovered(ctx, e, page.Deployments))
+		merged, lerr := live.merge(page.Deployments)
+		if keepable && kept == nil && page.Next == nil && wq.After == nil && window.finished() && lerr == nil && window.err == nil {
+			w.keep(&keptRead{bundle: q.Bundle, since: wq.Since, at: now, deployments: page.Deployments,
+				skipped: page.Skipped, scope: window.feed.scope})
+		}
 		if lerr != nil && out.LiveErr == nil {
 			out.LiveErr = lerr
 		}

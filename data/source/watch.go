@@ -68,6 +68,10 @@ type watchState struct {
 	// ledgerFrom and ledger are the ledger fingerprint's instant and its last value.
 	ledgerFrom time.Time
 	ledger     string
+	// kept is the last list's warehouse read, and feedOnly says that the last probe saw
+	// only what the live feed alone shows: the next list may use kept (kept.go).
+	kept     *keptRead
+	feedOnly bool
 }
 
 // ledgerReach is how far before the first probe the ledger's fingerprint counts events.
@@ -179,26 +183,34 @@ func runEnded(state string) bool {
 // environment's ledger (deployments and checks that CI records, approvals, pins): the
 // slow refresh. The first probe of an environment only learns where things stand.
 func (s *Source) Changed(ctx context.Context, env string, ledger bool) (bool, error) {
+	p, err := s.Probe(ctx, env, ledger)
+	return p.Changed, err
+}
+
+// Probe is Changed, saying too whether the ledger moved.
+func (s *Source) Probe(ctx context.Context, env string, ledger bool) (model.Probe, error) {
 	e, err := s.Environment(env)
 	if err != nil {
-		return false, err
+		return model.Probe{}, err
 	}
 	if e.Workspace == nil {
-		return false, nil
+		return model.Probe{}, nil
 	}
 	ctx, cancel := context.WithTimeout(withEnv(ctx, env), s.Timeout())
 	defer cancel()
 	w := s.watchOf(env)
 	w.mu.Lock()
 	learnt := w.ledger != ""
+	w.feedOnly = false
 	w.mu.Unlock()
-	if ledger || !learnt {
+	askedLedger := ledger || !learnt
+	if askedLedger {
 		moved, err := s.ledgerMoved(ctx, e, w)
 		if err != nil {
-			return false, s.warehouseProblem(e, err)
+			return model.Probe{}, s.warehouseProblem(e, err)
 		}
 		if moved {
-			return true, nil
+			return model.Probe{Changed: true, Ledger: true}, nil
 		}
 	}
 	w.mu.Lock()
@@ -221,9 +233,13 @@ func (s *Source) Changed(ctx context.Context, env string, ledger bool) (bool, er
 	}
 	feed, err := e.Workspace.RunsSince(ctx, since, workspace.RunsOptions{})
 	if err != nil {
-		return false, err
+		return model.Probe{}, err
 	}
+	// A bake time's end needs no warehouse read: the verdict is assessed again at the new now.
 	changed := !bake.IsZero() && !now.Before(bake)
+	// due: what changed is more than the live feed and the clock show, and the warehouse
+	// is to be read again.
+	due := false
 	// The runs kept are the watched runs the feed shows, and those that were active and
 	// started before its reach until a pass over the active runs says that they ended.
 	runs := map[int64]string{}
@@ -236,6 +252,7 @@ func (s *Source) Changed(ctx context.Context, env string, ledger bool) (bool, er
 		st := runState(r)
 		if old, ok := known[r.RunID]; !ok || old != st {
 			changed = true
+			due = due || (deployer != 0 && r.JobID == deployer)
 		}
 		runs[r.RunID] = st
 	}
@@ -262,7 +279,7 @@ func (s *Source) Changed(ctx context.Context, env string, ledger bool) (bool, er
 			return ids, next, err
 		}, earlier)
 		if err != nil {
-			return false, err
+			return model.Probe{}, err
 		}
 		for _, id := range active.ended {
 			if _, ok := runs[id]; ok && !inFeed[id] {
@@ -286,7 +303,7 @@ func (s *Source) Changed(ctx context.Context, env string, ledger bool) (bool, er
 			}
 			return nil, next, err
 		}, nil); err != nil {
-			return false, err
+			return model.Probe{}, err
 		}
 	}
 	// A pipeline not seen before is new only if its latest update started after the list
@@ -296,7 +313,6 @@ func (s *Source) Changed(ctx context.Context, env string, ledger bool) (bool, er
 		fresh = since
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	for p, u := range updates {
 		old, ok := w.updates[p]
 		if (ok && (old.id != u.id || old.state != u.state)) || (!ok && !u.start.Before(fresh)) {
@@ -308,7 +324,20 @@ func (s *Source) Changed(ctx context.Context, env string, ledger bool) (bool, er
 	if changed {
 		w.bakeEnds = time.Time{}
 	}
-	return changed, nil
+	w.mu.Unlock()
+	// A change the feed alone shows is shown without reading the windows again, unless the
+	// ledger moved too (a deployment recorded since closes its bundle's previous window
+	// and owns the runs from then on): one small statement, unless this probe asked it.
+	moved := false
+	if changed && !due && !askedLedger {
+		var err error
+		moved, err = s.ledgerMoved(ctx, e, w)
+		due = moved || err != nil
+	}
+	w.mu.Lock()
+	w.feedOnly = changed && !due
+	w.mu.Unlock()
+	return model.Probe{Changed: changed, Ledger: moved}, nil
 }
 
 // sweep is a pass over a paged list, one page per probe.
