@@ -46,6 +46,16 @@ type Deployment struct {
 	// Source says where the deployment is known from: SourceLedger, SourceHistory or
 	// SourceDiscovered. Empty reads as the ledger.
 	Source string
+	// Previous is the deployment of the same bundle in the environment before this one, as
+	// the listing that read it found it: nil when it did not say (a reader that needs it
+	// asks), an empty ID when there is none. A screen that has it needs no round trip for it.
+	Previous *PreviousDeployment
+}
+
+// PreviousDeployment is the deployment before another of the same bundle in an environment.
+type PreviousDeployment struct {
+	ID, ReleaseID, GitSHA string
+	DeployedAt            time.Time
 }
 
 // Where a deployment is known from. The ledger's facts win over the deployment history's,

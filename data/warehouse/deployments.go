@@ -308,7 +308,7 @@ func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, int
 }
 
 // pageColumns is the number of columns of deployments_page.sql (the last is matching).
-const pageColumns = 14
+const pageColumns = 16
 
 // decodePageRow builds a deployment from a row of deployments_page.sql, or says why the row
 // cannot be one. Missing optional fields stay empty (shown as missing); a missing version is
@@ -362,6 +362,13 @@ func decodePageRow(v []any, env string) (pageRow, string) {
 	r.d.Current = v[8] == nil
 	r.previousID, r.previousAt = text(v[9]), whenOrZero(v[10])
 	r.pinned, r.vetoed = truth(v[11]), truth(v[12])
+	// The deployment before, as previous_deployment.sql finds it (the same events in the
+	// same order), so that the release's screens need not ask: none when the window is
+	// the bundle's first.
+	r.d.Previous = &model.PreviousDeployment{}
+	if prevAt, ok := when(v[10]); ok && r.previousID != "" {
+		r.d.Previous = &model.PreviousDeployment{ID: r.previousID, ReleaseID: text(v[13]), GitSHA: text(v[14]), DeployedAt: prevAt}
+	}
 	return r, ""
 }
 

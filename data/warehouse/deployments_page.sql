@@ -32,6 +32,7 @@ SELECT m.event_id, m.release_id, m.bundle, m.version, m.git_sha, m.actor, m.tick
   m.deployed_at, m.window_end, m.previous_id, m.previous_at,
   COALESCE(p.kind = 'pinned', FALSE) AS pinned,
   vt.release_id IS NOT NULL AS vetoed,
+  m.previous_release_id, m.previous_git_sha,
   n.matching
 FROM matched AS m
 CROSS JOIN (SELECT COUNT(*) AS matching FROM matched) AS n

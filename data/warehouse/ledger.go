@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/release-cockpit/cockpit/model"
 )
@@ -29,15 +28,13 @@ var appendEventSQL string
 var appendResourceSQL string
 
 // previous is the deployment before another of the same bundle in the same environment.
-type previous struct {
-	ID         string
-	ReleaseID  string
-	DeployedAt time.Time
-	GitSHA     string
-}
+type previous = model.PreviousDeployment
 
 // previousDeployment finds the deployment before d; ok is false for the first one.
 func (s *Store) previousDeployment(ctx context.Context, env Env, d model.Deployment) (p previous, ok bool, err error) {
+	if d.Previous != nil { // the listing found it: no statement
+		return *d.Previous, d.Previous.ID != "", nil
+	}
 	at := ts(d.DeployedAt)
 	args := []any{env.Name, d.Release.Bundle, at, at, d.ID}
 	err = s.query(ctx, "finding the deployment before "+d.ID, previousDeploymentSQL, args, func(rows *sql.Rows) error {

@@ -110,7 +110,8 @@ windowed AS (
     LEAD(d.deployed_at) OVER bundle_order AS window_end,
     LAG(d.event_id) OVER bundle_order AS previous_id,
     LAG(d.release_id) OVER bundle_order AS previous_release_id,
-    LAG(d.deployed_at) OVER bundle_order AS previous_at
+    LAG(d.deployed_at) OVER bundle_order AS previous_at,
+    LAG(d.git_sha) OVER bundle_order AS previous_git_sha
   FROM deploys AS d
   WINDOW bundle_order AS (PARTITION BY d.bundle ORDER BY d.deployed_at, d.event_id)
 ),
@@ -141,6 +142,7 @@ SELECT m.event_id, m.release_id, m.bundle, m.version, m.git_sha, m.actor, m.tick
   m.deployed_at, m.window_end, m.previous_id, m.previous_at,
   COALESCE(p.kind = 'pinned', FALSE) AS pinned,
   vt.release_id IS NOT NULL AS vetoed,
+  m.previous_release_id, m.previous_git_sha,
   n.matching
 FROM matched AS m
 CROSS JOIN (SELECT COUNT(*) AS matching FROM matched) AS n

@@ -23,7 +23,8 @@ windowed AS (
     LEAD(d.deployed_at) OVER bundle_order AS window_end,
     LAG(d.event_id) OVER bundle_order AS previous_id,
     LAG(d.release_id) OVER bundle_order AS previous_release_id,
-    LAG(d.deployed_at) OVER bundle_order AS previous_at
+    LAG(d.deployed_at) OVER bundle_order AS previous_at,
+    LAG(d.git_sha) OVER bundle_order AS previous_git_sha
   FROM deploys AS d
   WINDOW bundle_order AS (PARTITION BY d.bundle ORDER BY d.deployed_at, d.event_id)
 ),
