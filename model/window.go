@@ -17,6 +17,16 @@ type Window struct {
 // Open reports whether no later deployment has closed the window.
 func (w Window) Open() bool { return w.End.IsZero() }
 
+// LiveFor is how long after a window closes the system tables may still lack what ran in
+// it (they arrive about an hour late, DESIGN §4): until then what the REST API says is
+// merged into it as into an open window, so that a release rolled back minutes after it
+// began failing keeps its failures.
+const LiveFor = 2 * time.Hour
+
+// Live reports whether the window may hold what only the REST API knows yet at now: it is
+// open, or it closed less than LiveFor ago.
+func (w Window) Live(now time.Time) bool { return w.Open() || now.Sub(w.End) < LiveFor }
+
 // Contains reports whether t falls inside the window.
 func (w Window) Contains(t time.Time) bool {
 	if t.Before(w.Start) {

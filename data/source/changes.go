@@ -49,7 +49,7 @@ func (s *Source) Release(ctx context.Context, env, releaseID string) (Deployment
 		now := s.clock()
 		// Without live facts (a REST storm) the release is shown from the warehouse alone,
 		// as the listing does.
-		merged, _ := live.merge(s.enrichDiscovered(ctx, e, []model.Deployment{d}))
+		merged, _ := live.merge(s.enrichDiscovered(ctx, e, []model.Deployment{d}), now)
 		d = merged[0]
 		return Deployment{Deployment: d, Assessment: model.Assess(d.Health, d.Checks, d.Window, now, e.Policy())}, nil
 	})

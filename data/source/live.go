@@ -104,11 +104,12 @@ type liveRead struct {
 // startLive starts reading the feed for the current deployments of page whose windows are
 // open; nil when there are none (or no workspace to ask).
 func (s *Source) startLive(ctx context.Context, e *Environment, page []model.Deployment) *liveRead {
+	now := s.clock()
 	var oldest time.Time
 	seen := map[string]bool{}
 	var ids []string
 	for _, d := range page {
-		if !d.Window.Open() || !d.Current {
+		if !d.Window.Live(now) {
 			continue
 		}
 		if oldest.IsZero() || d.Window.Start.Before(oldest) {
@@ -135,8 +136,8 @@ func (s *Source) startLive(ctx context.Context, e *Environment, page []model.Dep
 
 // merge waits for the feed and merges it into the open windows of the current deployments
 // of page (the page read again with its health). A nil read leaves the page as it is.
-func (r *liveRead) merge(page []model.Deployment) ([]model.Deployment, error) {
-	if r == nil || !slices.ContainsFunc(page, func(d model.Deployment) bool { return d.Window.Open() && d.Current }) {
+func (r *liveRead) merge(page []model.Deployment, now time.Time) ([]model.Deployment, error) {
+	if r == nil || !slices.ContainsFunc(page, func(d model.Deployment) bool { return d.Window.Live(now) }) {
 		return page, nil
 	}
 	<-r.done
@@ -146,7 +147,7 @@ func (r *liveRead) merge(page []model.Deployment) ([]model.Deployment, error) {
 	out := append([]model.Deployment(nil), page...)
 	for i := range out {
 		d := &out[i]
-		if d.Window.Open() && d.Current {
+		if d.Window.Live(now) {
 			d.Health = model.MergeLive(d.Health, r.feed.scope.Known, liveWindow(d, r.feed.scope), r.feed.runs, r.feed.updates).Health
 		}
 	}

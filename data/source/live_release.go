@@ -34,7 +34,7 @@ const (
 // statement for what the system tables hold (liveScope), then the runs or the updates. nil
 // when the window cannot change any more (or there is no workspace to ask).
 func (s *Source) startReleaseLive(ctx context.Context, e *Environment, d model.Deployment, facts releaseFacts) *releaseLive {
-	if !d.Current || !d.Window.Open() || e.Workspace == nil {
+	if !d.Window.Live(s.clock()) || e.Workspace == nil {
 		return nil
 	}
 	r := &releaseLive{done: make(chan struct{})}

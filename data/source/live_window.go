@@ -31,7 +31,7 @@ func (s *Source) startLiveWindow(ctx context.Context, e *Environment, since time
 func (s *Source) readLiveWindow(ctx context.Context, e *Environment, since time.Time, bundle string) (liveFeed, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
 	defer cancel()
-	scope, err := e.Store.LiveScopeOfWindow(ctx, e.Env, bundle, since)
+	scope, err := e.Store.LiveScopeOfWindow(ctx, e.Env, bundle, since, s.clock())
 	if err != nil {
 		return liveFeed{}, fmt.Errorf("reading what the system tables hold: %w", err)
 	}

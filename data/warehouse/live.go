@@ -65,12 +65,13 @@ var liveWindowSQL = strings.Replace(liveWindowTemplate, "{{live_known}}",
 	strings.Replace(strings.TrimPrefix(strings.TrimSpace(stripComments(liveKnownSQL)), "WITH "),
 		"r.release_id IN (?)", "r.release_id IN (SELECT o.release_id FROM open_windows AS o)", 1), 1)
 
-// LiveScopeOfWindow is LiveScope for the open windows of the current deployments of an
-// environment (and bundle) deployed at or after since, found by the same statement: it
+// LiveScopeOfWindow is LiveScope for the live windows (open, or closed less than
+// model.LiveFor before now) of the deployments of an environment (and bundle) deployed at
+// or after since, found by the same statement: it
 // needs no page first, so it goes out beside the page's statements (one round trip). It
 // holds the releases of those windows (Open) and their oldest start (OldestOpen); what the
 // tables hold is read from since, so Known may hold more than the windows need.
-func (s *Store) LiveScopeOfWindow(ctx context.Context, env Env, bundle string, since time.Time) (LiveScope, error) {
+func (s *Store) LiveScopeOfWindow(ctx context.Context, env Env, bundle string, since, now time.Time) (LiveScope, error) {
 	out := newLiveScope()
 	if err := env.validate(); err != nil {
 		return out, err
@@ -79,7 +80,7 @@ func (s *Store) LiveScopeOfWindow(ctx context.Context, env Env, bundle string, s
 		s.trace(liveWindowSQL)
 	}
 	from := ts(since)
-	args := []any{env.Name, bundle, bundle, from, env.WorkspaceID, from, env.WorkspaceID, from, env.WorkspaceID, from, env.Name}
+	args := []any{env.Name, bundle, bundle, ts(now.Add(-model.LiveFor)), from, env.WorkspaceID, from, env.WorkspaceID, from, env.WorkspaceID, from, env.Name}
 	var cut time.Time
 	err := s.light().query(ctx, "reading what the system tables hold of the open windows", liveWindowSQL, args, out.scanner(&cut))
 	out.Since = cutAfter(cut, out.OldestOpen)

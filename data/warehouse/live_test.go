@@ -61,7 +61,7 @@ func TestTheScopeOfAWindowIsTheScopeOfItsPagesOpenWindows(t *testing.T) {
 		var oldest time.Time
 		var open []string
 		for _, d := range page.Deployments {
-			if d.Current && d.Window.Open() {
+			if d.Window.Live(now) {
 				open = append(open, d.Release.ID())
 				if oldest.IsZero() || d.Window.Start.Before(oldest) {
 					oldest = d.Window.Start
@@ -75,7 +75,7 @@ func TestTheScopeOfAWindowIsTheScopeOfItsPagesOpenWindows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.LiveScopeOfWindow(ctx, c.env, c.bundle, c.since)
+		got, err := s.LiveScopeOfWindow(ctx, c.env, c.bundle, c.since, now)
 		if err != nil {
 			t.Fatal(err)
 		}
