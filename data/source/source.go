@@ -369,11 +369,7 @@ func (s *Source) Lineage(ctx context.Context, env string, d model.Deployment) ([
 // the names of the jobs and pipelines.
 func (s *Source) Cost(ctx context.Context, env string, d model.Deployment) (model.Cost, error) {
 	return call(s, ctx, env, func(ctx context.Context, e *Environment) (model.Cost, error) {
-		c, err := e.Store.DeploymentCost(ctx, e.Env, d)
-		if err != nil {
-			return c, err
-		}
-		return c, nameAll(ctx, e, c.Items, func(it *model.CostItem) (string, *string) { return it.ResourceID, &it.ResourceName })
+		return e.Store.DeploymentCost(ctx, e.Env, d) // the items come named
 	})
 }
 

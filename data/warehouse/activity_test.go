@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/release-cockpit/cockpit/data/sim"
 	"github.com/release-cockpit/cockpit/model"
@@ -217,6 +218,29 @@ func TestCostSumsBillingPerRunAndSaysHowLateBillingIs(t *testing.T) {
 	}
 	if len(c.Items) == 0 {
 		t.Error("the incident's runs and updates should be listed, billed or not")
+	}
+	// Each item comes with its job's or pipeline's name, as ResourceNames reads it.
+	var ids []string
+	for _, it := range c.Items {
+		ids = append(ids, it.ResourceID)
+	}
+	names, err := s.ResourceNames(ctx, prod, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range c.Items {
+		if it.ResourceName == "" || it.ResourceName != names[it.ResourceID] {
+			t.Errorf("%s %s is named %q, ResourceNames says %q", it.ResourceType, it.ResourceID, it.ResourceName, names[it.ResourceID])
+		}
+	}
+	// The cost, its names and how late billing is cost one round trip.
+	w := &slowStore{}
+	const late = 300 * time.Millisecond
+	if _, err := s.Observed(w.observe(late)).DeploymentCost(ctx, prod, inc); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.sent) != 2 || w.firstRound(late) != 2 {
+		t.Errorf("the cost sent %d statements, %d in the first round trip; want 2, both", len(w.sent), w.firstRound(late))
 	}
 	// A deployment whose window closed well before billing's horizon is fully billed.
 	p, err := s.ListDeployments(ctx, prod, DeploymentQuery{Limit: MaxLimit})

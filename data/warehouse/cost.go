@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	_ "embed"
+	"time"
 
 	"github.com/release-cockpit/cockpit/model"
 )
@@ -22,7 +23,8 @@ type (
 )
 
 // DeploymentCost returns the DBUs of each job run and pipeline update that started in the
-// deployment's window, from billing usage (job_run_id / dlt_update_id attribution). A row
+// deployment's window, from billing usage (job_run_id / dlt_update_id attribution), with
+// the name of its job or pipeline and how late billing is, in one round trip. A row
 // without a run or update id, or whose DBUs are not a number, is left out and counted in
 // Cost.Skipped (a zero would read like data).
 func (s *Store) DeploymentCost(ctx context.Context, env Env, d model.Deployment) (Cost, error) {
@@ -34,14 +36,27 @@ func (s *Store) DeploymentCost(ctx context.Context, env Env, d model.Deployment)
 	args := []any{d.Release.ID(), env.Name}
 	args = append(append(args, scan...), window...)
 	args = append(append(args, scan...), window...)
-	args = append(args, env.WorkspaceID, from, date(scanTo(d.Window.End)))
+	args = append(args, env.WorkspaceID, from, date(scanTo(d.Window.End)), env.WorkspaceID, env.WorkspaceID)
+	// How late billing is goes out beside the cost: one round trip.
+	var through time.Time
+	late := make(chan error, 1)
+	go func() {
+		late <- s.query(ctx, "reading how late billing is", billingFreshnessSQL, []any{env.WorkspaceID, from}, func(rows *sql.Rows) error {
+			v, err := scanAny(rows, 1)
+			if err != nil {
+				return err
+			}
+			through = whenOrZero(v[0])
+			return nil
+		})
+	}()
 	var c Cost
 	err := s.query(ctx, "reading the cost of "+d.Release.ID(), costSQL, args, func(rows *sql.Rows) error {
-		v, err := scanAny(rows, 4)
+		v, err := scanAny(rows, 5)
 		if err != nil {
 			return err
 		}
-		it := CostItem{ResourceType: text(v[0]), ResourceID: text(v[1]), RunID: text(v[2])}
+		it := CostItem{ResourceType: text(v[0]), ResourceID: text(v[1]), RunID: text(v[2]), ResourceName: text(v[4])}
 		var ok bool
 		if _, hasRun := present(v[2]); !hasRun {
 			c.Skipped.Add(model.SkipNoRunID, "")
@@ -55,16 +70,12 @@ func (s *Store) DeploymentCost(ctx context.Context, env Env, d model.Deployment)
 		c.DBUs += it.DBUs
 		return nil
 	})
+	if lerr := <-late; err == nil {
+		err = lerr
+	}
 	if err != nil {
 		return Cost{}, err
 	}
-	err = s.query(ctx, "reading how late billing is", billingFreshnessSQL, []any{env.WorkspaceID, from}, func(rows *sql.Rows) error {
-		v, err := scanAny(rows, 1)
-		if err != nil {
-			return err
-		}
-		c.DataThrough = whenOrZero(v[0])
-		return nil
-	})
-	return c, err
+	c.DataThrough = through
+	return c, nil
 }

@@ -3,7 +3,10 @@
 -- and restatements cancel, cast to DOUBLE (usage_quantity is a DECIMAL).
 -- Parameters: release id, environment; the job_runs fragment (workspace, scan start, scan end);
 -- window start, window end; the pipeline_updates fragment (workspace, scan start, scan end);
--- window start, window end; workspace, usage from date, usage to date.
+-- window start, window end; workspace, usage from date, usage to date; workspace (job
+-- names); workspace (pipeline names).
+-- Each row carries its job's or pipeline's name (the latest row of the SCD2 system tables,
+-- as names.sql reads it), so the cost needs no second statement for them.
 WITH resources AS (
   SELECT DISTINCT r.resource_type, r.resource_id
   FROM {{release_resources}} AS r
@@ -32,16 +35,34 @@ dbu_usage AS (
   FROM {{billing_usage}} AS b
   WHERE b.workspace_id = ? AND b.usage_date >= CAST(? AS DATE) AND b.usage_date <= CAST(? AS DATE)
     AND b.usage_unit = 'DBU'
+),
+job_names AS (
+  SELECT j.job_id AS id, j.name AS name
+  FROM {{jobs}} AS j
+  WHERE j.workspace_id = ? AND j.job_id IN (SELECT k.job_id FROM run_jobs AS k)
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY j.workspace_id, j.job_id ORDER BY j.change_time DESC) = 1
+),
+pipeline_names AS (
+  SELECT p.pipeline_id AS id, p.name AS name
+  FROM {{pipelines}} AS p
+  WHERE p.workspace_id = ? AND p.pipeline_id IN (SELECT k.pipeline_id FROM update_pipelines AS k)
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY p.workspace_id, p.pipeline_id ORDER BY p.change_time DESC) = 1
+),
+costs AS (
+  SELECT 'job' AS resource_type, r.job_id AS resource_id, r.run_id,
+    CAST(COALESCE(SUM(g.quantity), 0) AS DOUBLE) AS dbus
+  FROM window_runs AS r
+  LEFT JOIN dbu_usage AS g ON g.job_run_id = r.run_id
+  GROUP BY r.job_id, r.run_id
+  UNION ALL
+  SELECT 'pipeline', u.pipeline_id, u.update_id,
+    CAST(COALESCE(SUM(g.quantity), 0) AS DOUBLE)
+  FROM window_updates AS u
+  LEFT JOIN dbu_usage AS g ON g.dlt_update_id = u.update_id
+  GROUP BY u.pipeline_id, u.update_id
 )
-SELECT 'job' AS resource_type, r.job_id AS resource_id, r.run_id,
-  CAST(COALESCE(SUM(g.quantity), 0) AS DOUBLE) AS dbus
-FROM window_runs AS r
-LEFT JOIN dbu_usage AS g ON g.job_run_id = r.run_id
-GROUP BY r.job_id, r.run_id
-UNION ALL
-SELECT 'pipeline', u.pipeline_id, u.update_id,
-  CAST(COALESCE(SUM(g.quantity), 0) AS DOUBLE)
-FROM window_updates AS u
-LEFT JOIN dbu_usage AS g ON g.dlt_update_id = u.update_id
-GROUP BY u.pipeline_id, u.update_id
+SELECT c.resource_type, c.resource_id, c.run_id, c.dbus, COALESCE(jn.name, pn.name) AS name
+FROM costs AS c
+LEFT JOIN job_names AS jn ON c.resource_type = 'job' AND jn.id = c.resource_id
+LEFT JOIN pipeline_names AS pn ON c.resource_type = 'pipeline' AND pn.id = c.resource_id
 ORDER BY 4 DESC, 3
