@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -119,5 +120,64 @@ func TestReleasesSaysWhyLiveFactsAreMissing(t *testing.T) {
 	after, errOut := incident()
 	if strings.Contains(errOut, "live facts missing") || !after.Live || after.RunsFailed < 1 {
 		t.Errorf("after the storm the incident shows %+v (stderr %q): want its failed run from the live facts", after, errOut)
+	}
+}
+
+// TestShowMarksWhatOnlyTheAPIKnows: with the system tables an hour late, `cockpit show`
+// lists the incident's runs and updates that only the REST API knows yet, as the release
+// screen does: marked ~ in the text with how many, "live": true in the JSON.
+func TestShowMarksWhatOnlyTheAPIKnows(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "lag.duckdb")
+	show := func(format string) string {
+		t.Helper()
+		code, out, errOut := cockpit(t, "demo", "--demo-db", db, "--demo-now", testNow, "--demo-days", "2", "--demo-lag", "60m",
+			"show", incidentRelease, "--env", "prod", "-o", format)
+		if code != 0 {
+			t.Fatalf("-o %s: exit %d: %s", format, code, errOut)
+		}
+		return out
+	}
+	var s struct {
+		Runs []struct {
+			RunID       string `json:"run_id"`
+			ResultState string `json:"result_state"`
+			Live        bool   `json:"live"`
+		} `json:"runs"`
+		Updates []struct {
+			UpdateID string `json:"update_id"`
+			Live     bool   `json:"live"`
+		} `json:"updates"`
+	}
+	if err := json.Unmarshal([]byte(show("json")), &s); err != nil {
+		t.Fatal(err)
+	}
+	var live []string
+	failed := false
+	for _, r := range s.Runs {
+		if r.Live {
+			live = append(live, r.RunID)
+			failed = failed || r.ResultState == "FAILED"
+		}
+	}
+	for _, u := range s.Updates {
+		if u.Live {
+			live = append(live, u.UpdateID)
+		}
+	}
+	if len(live) == 0 || !failed {
+		t.Fatalf("with the tables an hour late the incident's show marks %d rows live (a failed run among them: %v), want its failed run at least", len(live), failed)
+	}
+	text := show("text")
+	if want := fmt.Sprintf("~ %d of them only the REST API knows yet", len(live)); !strings.Contains(text, want) {
+		t.Errorf("the text lacks %q:\n%s", want, text)
+	}
+	marked := 0
+	for _, id := range live {
+		if strings.Contains(text, "~"+id) {
+			marked++
+		}
+	}
+	if marked == 0 {
+		t.Errorf("none of the live rows %v is marked ~ in the text:\n%s", live, text)
 	}
 }

@@ -34,6 +34,8 @@ type runJSON struct {
 	End             string `json:"end,omitempty"`
 	ResultState     string `json:"result_state"`
 	TerminationCode string `json:"termination_code,omitempty"`
+	// Live: only the REST API knows the run (or its end) yet; the system tables arrive later.
+	Live bool `json:"live,omitempty"`
 }
 
 type updateJSON struct {
@@ -44,6 +46,7 @@ type updateJSON struct {
 	Start       string `json:"start"`
 	End         string `json:"end,omitempty"`
 	ResultState string `json:"result_state"`
+	Live        bool   `json:"live,omitempty"` // only the REST API knows the update (or its end) yet
 }
 
 type checkJSON struct {
@@ -65,6 +68,7 @@ type qualityJSON struct {
 	FailureRatio  float64 `json:"failure_ratio"`
 	BaselineRatio float64 `json:"baseline_ratio"`
 	Dropped       bool    `json:"dropped,omitempty"`
+	Live          bool    `json:"live,omitempty"` // some of the records are the REST API's alone yet
 }
 
 type lineageJSON struct {
@@ -120,10 +124,10 @@ func writeShowJSON(w io.Writer, s *shown) error {
 	if s.errs["runs"] == nil {
 		out.Runs, out.Updates = []runJSON{}, []updateJSON{}
 		for _, r := range s.runs {
-			out.Runs = append(out.Runs, runJSON{r.JobID, r.RunID, r.RunName, timeText(r.Start), timeText(r.End), r.ResultState, r.TerminationCode})
+			out.Runs = append(out.Runs, runJSON{r.JobID, r.RunID, r.RunName, timeText(r.Start), timeText(r.End), r.ResultState, r.TerminationCode, r.Live})
 		}
 		for _, u := range s.updates {
-			out.Updates = append(out.Updates, updateJSON{u.PipelineID, u.Name, u.UpdateID, u.UpdateType, timeText(u.Start), timeText(u.End), u.ResultState})
+			out.Updates = append(out.Updates, updateJSON{u.PipelineID, u.Name, u.UpdateID, u.UpdateType, timeText(u.Start), timeText(u.End), u.ResultState, u.Live})
 		}
 	}
 	if s.errs["checks"] == nil {
@@ -136,7 +140,7 @@ func writeShowJSON(w io.Writer, s *shown) error {
 		out.DataQuality = []qualityJSON{}
 		for _, q := range s.quality {
 			out.DataQuality = append(out.DataQuality, qualityJSON{q.PipelineID, q.Dataset, q.Expectation, q.PassedRecords, q.FailedRecords,
-				roundRatio(q.FailureRatio()), roundRatio(max(q.BaselineRatio, 0)), q.Dropped})
+				roundRatio(q.FailureRatio()), roundRatio(max(q.BaselineRatio, 0)), q.Dropped, q.Live})
 		}
 	}
 	if s.errs["lineage"] == nil {

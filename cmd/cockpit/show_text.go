@@ -50,12 +50,17 @@ func writeShowText(w io.Writer, s *shown, now time.Time, st tableStyle) {
 	}
 	if section("runs", "runs") {
 		p("RUNS: %d job run(s), %d pipeline update(s) since the deploy", len(s.runs), len(s.updates))
+		// As on the release screen, what only the REST API knows yet is marked ~.
 		var rows [][]string
+		live := 0
 		for _, r := range s.runs {
-			rows = append(rows, []string{stateText(r.ResultState), "job", cell(r.RunName), r.RunID, clock(r.Start), spanText(r.Start, r.End)})
+			rows = append(rows, []string{stateText(r.ResultState), "job", cell(r.RunName), liveMark(r.Live, &live) + r.RunID, clock(r.Start), spanText(r.Start, r.End)})
 		}
 		for _, u := range s.updates {
-			rows = append(rows, []string{stateText(u.ResultState), "pipeline", cell(u.Name), u.UpdateID, clock(u.Start), spanText(u.Start, u.End)})
+			rows = append(rows, []string{stateText(u.ResultState), "pipeline", cell(u.Name), liveMark(u.Live, &live) + u.UpdateID, clock(u.Start), spanText(u.Start, u.End)})
+		}
+		if live > 0 {
+			p("~ %d of them only the REST API knows yet (the system tables arrive about an hour late)", live)
 		}
 		writeShowRows(w, []column{{title: "STATE", max: 10}, {title: "TYPE"}, {title: "NAME", max: 40, min: 12},
 			{title: "RUN / UPDATE", max: 36, min: 8}, {title: "START"}, {title: "TOOK"}}, rows, st, more)
@@ -78,13 +83,17 @@ func writeShowText(w io.Writer, s *shown, now time.Time, st tableStyle) {
 		q := append([]model.ExpectationDelta(nil), s.quality...)
 		sort.SliceStable(q, func(i, j int) bool { return q[i].FailureRatio() > q[j].FailureRatio() })
 		var rows [][]string
+		live := 0
 		for _, e := range q {
 			before := "-"
 			if e.BaselineRatio >= 0 {
 				before = fmt.Sprintf("%.2f%%", 100*e.BaselineRatio)
 			}
-			rows = append(rows, []string{cell(e.Dataset), cell(e.Expectation), fmt.Sprint(e.PassedRecords), fmt.Sprint(e.FailedRecords),
+			rows = append(rows, []string{cell(e.Dataset), liveMark(e.Live, &live) + cell(e.Expectation), fmt.Sprint(e.PassedRecords), fmt.Sprint(e.FailedRecords),
 				fmt.Sprintf("%.2f%%", 100*e.FailureRatio()), before})
+		}
+		if live > 0 {
+			p("~ %d of them count records only the REST API knows yet", live)
 		}
 		writeShowRows(w, []column{{title: "DATASET", max: 40, min: 12}, {title: "EXPECTATION", max: 24, min: 8}, {title: "PASSED"},
 			{title: "FAILED"}, {title: "RATIO"}, {title: "BEFORE"}}, rows, st, more)
@@ -121,6 +130,15 @@ func writeShowText(w io.Writer, s *shown, now time.Time, st tableStyle) {
 		}
 		writeShowRows(w, []column{{title: "AT"}, {title: "KIND", max: 18}, {title: "STATUS", max: 18}, {title: "BY", max: 16}, {title: "REASON", max: 40, min: 6}}, rows, st, more)
 	}
+}
+
+// liveMark is "~" for what only the REST API knows yet (counted in n), else "".
+func liveMark(live bool, n *int) string {
+	if !live {
+		return ""
+	}
+	*n++
+	return "~"
 }
 
 // writeShowRows prints at most showRows rows as columns, then says how many were left out.
