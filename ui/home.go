@@ -108,14 +108,16 @@ func newHome(c *Common, o homeOptions) *home {
 
 // Init loads the environment shown first and starts the refresh clock; the others load
 // when it has answered (loadRest), so that the first screen's data does not share the
-// warehouse (and, in the demo, two cores) with two other environments' cold queries.
+// warehouse (and, in the demo, two cores) with two other environments' cold queries. Who
+// the user is there (the action keys' permissions, two REST calls) is asked beside its
+// list, so that an action key pressed on its first rows knows; elsewhere, with the rest.
 func (h *home) Init() tea.Cmd {
 	first := h.firstEnv()
 	if first == nil {
 		return scheduleRefresh(h.refresh)
 	}
 	h.restPending = true
-	return tea.Batch(h.load(first, true), scheduleRefresh(h.refresh), h.acts.init(h.envNames()))
+	return tea.Batch(h.load(first, true), scheduleRefresh(h.refresh), h.acts.init([]string{first.name}))
 }
 
 func (h *home) envNames() []string {
@@ -157,14 +159,15 @@ func (h *home) firstEnv() *envState {
 }
 
 // loadRest loads the environments Init left for later, once, with the bundle states and
-// the requests left in flight (two reads of the whole ledger): neither is on the first
-// screen, and the simulation's engine runs two statements at a time.
+// the requests left in flight (two reads of the whole ledger) and who the user is in the
+// other environments: none is on the first screen, and the simulation's engine runs two
+// statements at a time.
 func (h *home) loadRest() tea.Cmd {
 	if !h.restPending {
 		return nil
 	}
 	h.restPending = false
-	cmds := []tea.Cmd{loadStates(h.c, h.c.context()), reconcileOnStart(h.c, h.c.context())}
+	cmds := []tea.Cmd{loadStates(h.c, h.c.context()), reconcileOnStart(h.c, h.c.context()), h.acts.init(h.envNames())}
 	for _, e := range h.envs {
 		if !e.loaded && e.pending == 0 && e.problem == nil {
 			cmds = append(cmds, h.load(e, true))
