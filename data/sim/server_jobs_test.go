@@ -52,12 +52,10 @@ type runsPage struct {
 	NextPageToken string    `json:"next_page_token"`
 }
 
-func TestRunsListPagesNewestFirstWithoutGapsOrDuplicates(t *testing.T) {
-	fx := newFixture(t)
-	var ids []int64
-	var starts []int64
-	q := url.Values{"limit": {"7"}}
-	pages := 0
+// listAllRuns pages through runs/list with q, and returns the run ids and start times in
+// the order listed and the number of pages.
+func listAllRuns(t *testing.T, fx *fixture, q url.Values) (ids, starts []int64, pages int) {
+	t.Helper()
 	for {
 		var p runsPage
 		if st := fx.get(t, "/api/2.2/jobs/runs/list", q, &p); st != http.StatusOK {
@@ -72,10 +70,39 @@ func TestRunsListPagesNewestFirstWithoutGapsOrDuplicates(t *testing.T) {
 			if p.NextPageToken != "" {
 				t.Error("a last page carries a next_page_token")
 			}
-			break
+			return ids, starts, pages
 		}
 		q.Set("page_token", p.NextPageToken)
 	}
+}
+
+// TestRunsListSinceATimePagesLikeTheWholeList: the runs listed since a time within two
+// days (whose window the server folds once for all its pages), page after page, are those
+// of the whole list that start then or later, in the same order.
+func TestRunsListSinceATimePagesLikeTheWholeList(t *testing.T) {
+	fx := newFixture(t)
+	allIDs, allStarts, _ := listAllRuns(t, fx, url.Values{"limit": {"7"}})
+	for _, back := range []time.Duration{3 * time.Hour, 20 * time.Hour, 47 * time.Hour} {
+		from := fixtureNow.Add(-back).UnixMilli()
+		var want []int64
+		for i, id := range allIDs {
+			if allStarts[i] >= from {
+				want = append(want, id)
+			}
+		}
+		got, _, pages := listAllRuns(t, fx, url.Values{"limit": {"4"}, "start_time_from": {fmt.Sprint(from)}})
+		if !slices.Equal(got, want) {
+			t.Errorf("since %s ago: listed %v in %d pages, want %v", back, got, pages, want)
+		}
+		if len(want) < 5 {
+			t.Errorf("since %s ago: only %d runs, the listing has no second page to check", back, len(want))
+		}
+	}
+}
+
+func TestRunsListPagesNewestFirstWithoutGapsOrDuplicates(t *testing.T) {
+	fx := newFixture(t)
+	ids, starts, pages := listAllRuns(t, fx, url.Values{"limit": {"7"}})
 	// 30 hourly runs, the long run and the two in-flight runs; nothing of the other workspace.
 	want := fxHourly + 1 + 2
 	if len(ids) != want || pages != (want+6)/7 {

@@ -124,9 +124,7 @@ func (srv *Server) runs(ctx context.Context, q runQuery) ([]jobRun, error) {
 		byID[r.runID] = r
 	}
 	if !q.activeOnly {
-		args := []any{srv.wsid, q.from, q.jobID, q.jobID, q.runID, q.runID, q.from, to,
-			srv.wsid, srv.wsid, cur.Start, cur.Start, cur.RunID, q.limit + 1}
-		done, err := cached(srv.sim, memoKey("runs", args...), func() ([]jobRun, error) { return srv.foldRuns(ctx, args) })
+		done, err := srv.foldedRuns(ctx, q, to, cur)
 		if err != nil {
 			return nil, err
 		}
@@ -190,6 +188,36 @@ func (srv *Server) runs(ctx context.Context, q runQuery) ([]jobRun, error) {
 		out = out[:q.limit+1]
 	}
 	return out, nil
+}
+
+// pagedWithin is the longest window whose runs are folded once for all its pages: a client
+// that lists the runs since a time (the cockpit's live feed: since the oldest open window,
+// in slices read side by side) pages through them, and each page would fold the window's
+// slices again. Longer or open-ended listings fold one page at a time.
+const pagedWithin = 48 * time.Hour
+
+// foldedRuns are the runs of the timeline that q selects, started by to, after cur, newest
+// first, at most q.limit+1. The answer is shared: callers must not modify it.
+func (srv *Server) foldedRuns(ctx context.Context, q runQuery, to time.Time, cur runKey) ([]jobRun, error) {
+	if q.from.IsZero() || to.Sub(q.from) > pagedWithin {
+		args := []any{srv.wsid, q.from, q.jobID, q.jobID, q.runID, q.runID, q.from, to,
+			srv.wsid, srv.wsid, cur.Start, cur.Start, cur.RunID, q.limit + 1}
+		return cached(srv.sim, memoKey("runs", args...), func() ([]jobRun, error) { return srv.foldRuns(ctx, args) })
+	}
+	args := []any{srv.wsid, q.from, q.jobID, q.jobID, q.runID, q.runID, q.from, to,
+		srv.wsid, srv.wsid, int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MaxInt32)}
+	all, err := cached(srv.sim, memoKey("runs", args...), func() ([]jobRun, error) { return srv.foldRuns(ctx, args) })
+	if err != nil {
+		return nil, err
+	}
+	// all is in the page's order (newest first): the page starts after the cursor.
+	i, _ := slices.BinarySearchFunc(all, cur, func(r jobRun, c runKey) int {
+		if r.key().after(c) {
+			return 1
+		}
+		return -1
+	})
+	return all[i:min(len(all), i+q.limit+1)], nil
 }
 
 // foldRuns reads the runs of the timeline (foldedRuns with args).
