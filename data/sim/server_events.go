@@ -343,19 +343,32 @@ func (srv *Server) flows(ctx context.Context, pipelineID string, ups []pipeUpdat
 }
 
 func (srv *Server) readFlows(ctx context.Context, pipelineID string, ups []pipeUpdate) (map[string][]flowRow, error) {
-	args := []any{srv.wsid, pipelineID}
+	// An update's flows and expectation results are written when it ends, stamped with its
+	// end: none is older than the earliest start among ups, and a scan bounded by it skips
+	// the history before it.
+	from := ups[0].start
 	for _, u := range ups {
-		args = append(args, u.updateID)
+		if u.start.Before(from) {
+			from = u.start
+		}
 	}
+	keys := []any{srv.wsid, pipelineID, from}
+	for _, u := range ups {
+		keys = append(keys, u.updateID)
+	}
+	in := placeholders(len(ups))
 	rows, err := srv.sim.db.QueryContext(ctx, `
 SELECT f.update_id, COALESCE(f.flow_name, ''), COALESCE(f.dataset, ''), COALESCE(f.status, 'COMPLETED'),
        COALESCE(f.num_output_rows, 0), f.event_time,
        COALESCE(e.expectation, ''), COALESCE(e.passed_records, 0), COALESCE(e.failed_records, 0)
 FROM sim.sim_internal.flows f
-LEFT JOIN sim.release_cockpit.expectation_results e
-  ON e.workspace_id = f.workspace_id AND e.pipeline_id = f.pipeline_id AND e.update_id = f.update_id AND e.dataset = f.dataset
-WHERE f.workspace_id = ? AND f.pipeline_id = ? AND f.update_id IN (`+placeholders(len(ups))+`)
-ORDER BY f.update_id, f.event_time, f.flow_name, e.expectation`, args...)
+LEFT JOIN (
+  SELECT workspace_id, pipeline_id, update_id, dataset, expectation, passed_records, failed_records
+  FROM sim.release_cockpit.expectation_results
+  WHERE workspace_id = ? AND pipeline_id = ? AND event_time >= ? AND update_id IN (`+in+`)
+) e ON e.workspace_id = f.workspace_id AND e.pipeline_id = f.pipeline_id AND e.update_id = f.update_id AND e.dataset = f.dataset
+WHERE f.workspace_id = ? AND f.pipeline_id = ? AND f.event_time >= ? AND f.update_id IN (`+in+`)
+ORDER BY f.update_id, f.event_time, f.flow_name, e.expectation`, append(keys, keys...)...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the flows of pipeline %s: %w", pipelineID, err)
 	}
