@@ -44,23 +44,7 @@ func createDelayed(ctx context.Context, db *sql.DB, lag time.Duration) error {
 	for _, v := range delayedViews {
 		stmts = append(stmts, "CREATE OR REPLACE VIEW "+DelayedSchema+"."+v.name+" AS SELECT * FROM "+v.from+" WHERE "+v.until+" <= "+cutoff)
 	}
-	script := strings.Join(stmts, ";\n")
-	// Replacing the views writes the file's catalog, which every start would pay before
-	// its first read: the script that made them is kept in the meta, and they are made
-	// again only when this process's differs (another lag, another build) or one is gone.
-	var same bool
-	var views int
-	err := db.QueryRowContext(ctx, `SELECT
-  COALESCE((SELECT value FROM `+Catalog+`.sim_internal.meta WHERE key = 'delayed_views') = ?, false),
-  (SELECT COUNT(*) FROM duckdb_views() WHERE database_name = ? AND schema_name = 'delayed')`, script, Catalog).Scan(&same, &views)
-	if err == nil && same && views == len(delayedViews) {
-		return nil
-	}
-	if _, err := db.ExecContext(ctx, script); err != nil {
-		return err
-	}
-	_, err = db.ExecContext(ctx, "INSERT OR REPLACE INTO "+Catalog+".sim_internal.meta VALUES ('delayed_views', ?)", script)
-	return err
+	return runOnce(ctx, db, "delayed_views", strings.Join(stmts, ";\n"))
 }
 
 // DelayedTables names the tables as the cockpit reads them from the simulation, the system

@@ -191,7 +191,24 @@ func createSchema(ctx context.Context, db *sql.DB, ledger bool) error {
 	if ledger {
 		q += ";\n" + ledgerSchemaSQL
 	}
-	_, err := db.ExecContext(ctx, q)
+	return runOnce(ctx, db, "schema", q)
+}
+
+// runOnce runs a script of definitions unless the estate's meta holds it under key: the
+// script that last ran on this file. Every start would otherwise pay its catalog's
+// statements (and a rewrite of what it replaces) before its first read. The script runs
+// again when it differs (another build, the delayed views' lag) and on an estate just
+// generated, whose meta starts empty.
+func runOnce(ctx context.Context, db *sql.DB, key, script string) error {
+	var same bool
+	err := db.QueryRowContext(ctx, "SELECT COALESCE((SELECT value FROM "+Catalog+".sim_internal.meta WHERE key = ?) = ?, false)", key, script).Scan(&same)
+	if err == nil && same {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, script); err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, "INSERT OR REPLACE INTO "+Catalog+".sim_internal.meta VALUES (?, ?)", key, script)
 	return err
 }
 
