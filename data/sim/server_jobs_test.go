@@ -77,25 +77,30 @@ func listAllRuns(t *testing.T, fx *fixture, q url.Values) (ids, starts []int64, 
 }
 
 // TestRunsListSinceATimePagesLikeTheWholeList: the runs listed since a time within two
-// days (whose window the server folds once for all its pages), page after page, are those
-// of the whole list that start then or later, in the same order.
+// days (whose runs the server folds once for all pages), up to now or to a time, page after
+// page, are those of the whole list that start in between, in the same order.
 func TestRunsListSinceATimePagesLikeTheWholeList(t *testing.T) {
 	fx := newFixture(t)
 	allIDs, allStarts, _ := listAllRuns(t, fx, url.Values{"limit": {"7"}})
-	for _, back := range []time.Duration{3 * time.Hour, 20 * time.Hour, 47 * time.Hour} {
-		from := fixtureNow.Add(-back).UnixMilli()
+	for _, tc := range []struct{ back, upTo time.Duration }{{3 * time.Hour, 0}, {20 * time.Hour, 0}, {47 * time.Hour, 0}, {20 * time.Hour, 10 * time.Hour}} {
+		from, to := fixtureNow.Add(-tc.back).UnixMilli(), fixtureNow.UnixMilli()
+		q := url.Values{"limit": {"4"}, "start_time_from": {fmt.Sprint(from)}}
+		if tc.upTo > 0 {
+			to = fixtureNow.Add(-tc.upTo).UnixMilli()
+			q.Set("start_time_to", fmt.Sprint(to))
+		}
 		var want []int64
 		for i, id := range allIDs {
-			if allStarts[i] >= from {
+			if allStarts[i] >= from && allStarts[i] <= to {
 				want = append(want, id)
 			}
 		}
-		got, _, pages := listAllRuns(t, fx, url.Values{"limit": {"4"}, "start_time_from": {fmt.Sprint(from)}})
+		got, _, pages := listAllRuns(t, fx, q)
 		if !slices.Equal(got, want) {
-			t.Errorf("since %s ago: listed %v in %d pages, want %v", back, got, pages, want)
+			t.Errorf("from %s ago to %s ago: listed %v in %d pages, want %v", tc.back, tc.upTo, got, pages, want)
 		}
 		if len(want) < 5 {
-			t.Errorf("since %s ago: only %d runs, the listing has no second page to check", back, len(want))
+			t.Errorf("from %s ago to %s ago: only %d runs, the listing has no second page to check", tc.back, tc.upTo, len(want))
 		}
 	}
 }

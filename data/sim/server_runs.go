@@ -204,21 +204,31 @@ func (srv *Server) foldedRuns(ctx context.Context, q runQuery, to time.Time, cur
 			srv.wsid, srv.wsid, cur.Start, cur.Start, cur.RunID, q.limit + 1}
 		return cached(srv.sim, memoKey("runs", args...), func() ([]jobRun, error) { return srv.foldRuns(ctx, args) })
 	}
-	args := []any{srv.wsid, q.from, q.jobID, q.jobID, q.runID, q.runID, q.from, to,
+	// Every run started since from, whatever the end of the window and the clock: the
+	// pages of one listing (and the slices of one start) share it until the estate is next
+	// written, even as the wall clock moves between them.
+	args := []any{srv.wsid, q.from, q.jobID, q.jobID, q.runID, q.runID, q.from, endOfTime,
 		srv.wsid, srv.wsid, int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MaxInt32)}
 	all, err := cached(srv.sim, memoKey("runs", args...), func() ([]jobRun, error) { return srv.foldRuns(ctx, args) })
 	if err != nil {
 		return nil, err
 	}
-	// all is in the page's order (newest first): the page starts after the cursor.
+	// all is in the page's order (newest first): the page starts after the cursor, at the
+	// first run started by to.
 	i, _ := slices.BinarySearchFunc(all, cur, func(r jobRun, c runKey) int {
 		if r.key().after(c) {
 			return 1
 		}
 		return -1
 	})
+	for i < len(all) && all[i].start.After(to) {
+		i++
+	}
 	return all[i:min(len(all), i+q.limit+1)], nil
 }
+
+// endOfTime is after every run's start.
+var endOfTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // foldRuns reads the runs of the timeline (foldedRuns with args).
 func (srv *Server) foldRuns(ctx context.Context, args []any) ([]jobRun, error) {
