@@ -298,6 +298,11 @@ func (s *Source) Updates(ctx context.Context, env string, d model.Deployment) ([
 		if err != nil {
 			return nil, skipped, err
 		}
+		// The warehouse's rows come named; an update only the REST API knows takes its
+		// pipeline's name from them, and only one of a pipeline without a row asks.
+		if nameFromRows(us) {
+			return us, skipped, nil
+		}
 		return us, skipped, nameAll(ctx, e, us, func(u *model.PipelineUpdate) (string, *string) { return u.PipelineID, &u.Name })
 	})
 	if err != nil {
@@ -371,6 +376,25 @@ func (s *Source) Cost(ctx context.Context, env string, d model.Deployment) (mode
 	return call(s, ctx, env, func(ctx context.Context, e *Environment) (model.Cost, error) {
 		return e.Store.DeploymentCost(ctx, e.Env, d) // the items come named
 	})
+}
+
+// nameFromRows names each unnamed update after another update of its pipeline, and says
+// whether every update has a name.
+func nameFromRows(us []model.PipelineUpdate) bool {
+	names := map[string]string{}
+	for _, u := range us {
+		if u.Name != "" {
+			names[u.PipelineID] = u.Name
+		}
+	}
+	all := true
+	for i := range us {
+		if us[i].Name == "" {
+			us[i].Name = names[us[i].PipelineID]
+			all = all && us[i].Name != ""
+		}
+	}
+	return all
 }
 
 // nameAll fills in the job or pipeline name of each item: field gives an item's resource

@@ -28,18 +28,18 @@ func windowArgs(env Env, w model.Window) (scan []any, window []any) {
 // window, newest first, folded from their hourly slices, and counts the rows that are no
 // run (no run id or start time).
 func (s *Store) DeploymentRuns(ctx context.Context, env Env, d model.Deployment) ([]model.JobRun, model.Skipped, error) {
-	return windowRows(ctx, s, env, d, "listing the runs of ", runsSQL, decodeRun)
+	return windowRows(ctx, s, env, d, "listing the runs of ", runsSQL, 8, decodeRun)
 }
 
 // DeploymentUpdates returns the updates of the deployment's pipelines that started inside
 // its window, newest first, and counts the rows that are no update (no update id or start).
 func (s *Store) DeploymentUpdates(ctx context.Context, env Env, d model.Deployment) ([]model.PipelineUpdate, model.Skipped, error) {
-	return windowRows(ctx, s, env, d, "listing the pipeline updates of ", updatesSQL, decodeUpdate)
+	return windowRows(ctx, s, env, d, "listing the pipeline updates of ", updatesSQL, 9, decodeUpdate)
 }
 
 // windowRows runs a statement over a deployment's window (release, environment, scan
-// bounds, window) whose rows have 8 columns; decode says why a row is left out.
-func windowRows[T any](ctx context.Context, s *Store, env Env, d model.Deployment, what, text string, decode func([]any) (T, string)) ([]T, model.Skipped, error) {
+// bounds, window) whose rows have cols columns; decode says why a row is left out.
+func windowRows[T any](ctx context.Context, s *Store, env Env, d model.Deployment, what, text string, cols int, decode func([]any) (T, string)) ([]T, model.Skipped, error) {
 	var skipped model.Skipped
 	if err := env.validate(); err != nil {
 		return nil, skipped, err
@@ -48,7 +48,7 @@ func windowRows[T any](ctx context.Context, s *Store, env Env, d model.Deploymen
 	args := append(append([]any{d.Release.ID(), env.Name}, scan...), window...)
 	var out []T
 	err := s.query(ctx, what+d.Release.ID(), text, args, func(rows *sql.Rows) error {
-		v, err := scanAny(rows, 8)
+		v, err := scanAny(rows, cols)
 		if err != nil {
 			return err
 		}
@@ -170,7 +170,7 @@ func decodeUpdate(v []any) (model.PipelineUpdate, string) {
 		return model.PipelineUpdate{}, model.SkipNoStart
 	}
 	u := model.PipelineUpdate{WorkspaceID: text(v[0]), PipelineID: text(v[1]), UpdateID: id, UpdateType: text(v[3]),
-		TriggerType: text(v[4]), Start: start, ResultState: text(v[7])}
+		TriggerType: text(v[4]), Start: start, ResultState: text(v[7]), Name: text(v[8])}
 	if u.ResultState != "" {
 		u.End = whenOrZero(v[6])
 	}

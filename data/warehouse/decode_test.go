@@ -110,7 +110,7 @@ func FuzzRowDecoders(f *testing.F) {
 		if r, why := decodeRun(fuzzRow(8, sels, s, n, fl)); why == "" && r.RunID == "" {
 			t.Fatalf("run kept without an id: %+v", r)
 		}
-		if u, why := decodeUpdate(fuzzRow(8, sels, s, n, fl)); why == "" && u.UpdateID == "" {
+		if u, why := decodeUpdate(fuzzRow(9, sels, s, n, fl)); why == "" && u.UpdateID == "" {
 			t.Fatalf("update kept without an id: %+v", u)
 		}
 	})

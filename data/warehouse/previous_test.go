@@ -64,3 +64,30 @@ func TestAListedDeploymentCarriesTheDeploymentBeforeIt(t *testing.T) {
 		}
 	}
 }
+
+// TestAnUpdateComesWithItsPipelinesName: the Runs tab names each pipeline update without a
+// second statement; the name is the one ResourceNames reads.
+func TestAnUpdateComesWithItsPipelinesName(t *testing.T) {
+	s := testStore(t)
+	ctx := context.Background()
+	us, _, err := s.DeploymentUpdates(ctx, prod, incident(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(us) == 0 {
+		t.Fatal("the incident has no pipeline updates to name")
+	}
+	var ids []string
+	for _, u := range us {
+		ids = append(ids, u.PipelineID)
+	}
+	names, err := s.ResourceNames(ctx, prod, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range us {
+		if u.Name == "" || u.Name != names[u.PipelineID] {
+			t.Errorf("update %s of %s is named %q, ResourceNames says %q", u.UpdateID, u.PipelineID, u.Name, names[u.PipelineID])
+		}
+	}
+}
