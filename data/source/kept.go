@@ -73,21 +73,11 @@ func (s *Source) startLiveKept(ctx context.Context, e *Environment, k *keptRead)
 	if e.Workspace == nil {
 		return nil
 	}
-	r := &liveRead{done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
+	return s.goLive(e, nil, func() (liveFeed, error) {
 		ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
 		defer cancel()
-		r.feed = liveFeed{scope: k.scope}
-		if len(k.scope.Open) == 0 {
-			return
-		}
-		r.err = s.readFeed(ctx, e, &r.feed, feedFrom(k.scope))
-		if r.err == nil {
-			s.noteLive(e, r.feed.scope, r.feed.scope.Open, r.feed.runs, r.feed.updates)
-		}
-	}()
-	return r
+		return s.feedOf(ctx, e, k.scope)
+	})
 }
 
 // finished: the read has ended (without waiting for it).

@@ -101,8 +101,8 @@ type liveRead struct {
 	err  error
 }
 
-// startLive starts reading the feed for the current deployments of page whose windows are
-// open; nil when there are none (or no workspace to ask).
+// startLive starts reading the feed for the deployments of page whose windows are live
+// (model.Window.Live); nil when there are none (or no workspace to ask).
 func (s *Source) startLive(ctx context.Context, e *Environment, page []model.Deployment) *liveRead {
 	now := s.clock()
 	var oldest time.Time
@@ -123,19 +123,28 @@ func (s *Source) startLive(ctx context.Context, e *Environment, page []model.Dep
 	if len(ids) == 0 || e.Workspace == nil {
 		return nil
 	}
+	return s.goLive(e, ids, func() (liveFeed, error) { return s.readLive(ctx, e, oldest, ids) })
+}
+
+// goLive runs read in the background and, when it succeeds, tells the probes (watch.go)
+// what the windows of releases watch (nil: the open windows the read's scope found).
+func (s *Source) goLive(e *Environment, releases []string, read func() (liveFeed, error)) *liveRead {
 	r := &liveRead{done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
-		r.feed, r.err = s.readLive(ctx, e, oldest, ids)
-		if r.err == nil {
-			s.noteLive(e, r.feed.scope, ids, r.feed.runs, r.feed.updates) // what Changed watches (watch.go)
+		r.feed, r.err = read()
+		if releases == nil {
+			releases = r.feed.scope.Open
+		}
+		if r.err == nil && len(releases) > 0 {
+			s.noteLive(e, r.feed.scope, releases, r.feed.runs, r.feed.updates)
 		}
 	}()
 	return r
 }
 
-// merge waits for the feed and merges it into the open windows of the current deployments
-// of page (the page read again with its health). A nil read leaves the page as it is.
+// merge waits for the feed and merges it into the live windows of page at now (the page
+// read again with its health). A nil read leaves the page as it is.
 func (r *liveRead) merge(page []model.Deployment, now time.Time) ([]model.Deployment, error) {
 	if r == nil || !slices.ContainsFunc(page, func(d model.Deployment) bool { return d.Window.Live(now) }) {
 		return page, nil

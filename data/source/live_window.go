@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/release-cockpit/cockpit/data/warehouse"
 )
 
-// startLiveWindow starts reading the live feed for the open windows of the current
-// deployments of an environment (and bundle) deployed at or after since, without waiting
+// startLiveWindow starts reading the live feed for the live windows (model.Window.Live) of
+// the deployments of an environment (and bundle) deployed at or after since, without waiting
 // for a page: its statement finds those windows itself (warehouse.LiveScopeOfWindow), so a
 // page read in one round trip has its live facts one round trip later than the page's
 // statements only by the REST calls. nil when there is no workspace to ask.
@@ -15,15 +17,7 @@ func (s *Source) startLiveWindow(ctx context.Context, e *Environment, since time
 	if e.Workspace == nil {
 		return nil
 	}
-	r := &liveRead{done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		r.feed, r.err = s.readLiveWindow(ctx, e, since, bundle)
-		if r.err == nil && len(r.feed.scope.Open) > 0 {
-			s.noteLive(e, r.feed.scope, r.feed.scope.Open, r.feed.runs, r.feed.updates) // what Changed watches (watch.go)
-		}
-	}()
-	return r
+	return s.goLive(e, nil, func() (liveFeed, error) { return s.readLiveWindow(ctx, e, since, bundle) })
 }
 
 // readLiveWindow is readLive for the open windows its statement finds: nothing more when
@@ -35,6 +29,11 @@ func (s *Source) readLiveWindow(ctx context.Context, e *Environment, since time.
 	if err != nil {
 		return liveFeed{}, fmt.Errorf("reading what the system tables hold: %w", err)
 	}
+	return s.feedOf(ctx, e, scope)
+}
+
+// feedOf reads the feed for the open windows of scope: nothing when there are none.
+func (s *Source) feedOf(ctx context.Context, e *Environment, scope warehouse.LiveScope) (liveFeed, error) {
 	f := liveFeed{scope: scope}
 	if len(scope.Open) == 0 {
 		return f, nil

@@ -200,7 +200,7 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 			out.Matching = page.Matching // the first page counts the window from where it starts
 		}
 		merged, lerr := live.merge(page.Deployments, now)
-		if keepable && kept == nil && page.Next == nil && wq.After == nil && window.finished() && lerr == nil && window.err == nil {
+		if keepable && kept == nil && page.Next == nil && wq.After == nil && window.finished() && window.err == nil {
 			w.keep(&keptRead{bundle: q.Bundle, since: wq.Since, at: now, deployments: page.Deployments,
 				skipped: page.Skipped, scope: window.feed.scope})
 		}

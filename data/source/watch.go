@@ -327,7 +327,8 @@ func (s *Source) Probe(ctx context.Context, env string, ledger bool) (model.Prob
 	w.mu.Unlock()
 	// A change the feed alone shows is shown without reading the windows again, unless the
 	// ledger moved too (a deployment recorded since closes its bundle's previous window
-	// and owns the runs from then on): one small statement, unless this probe asked it.
+	// and owns the runs from then on): one small statement, unless this probe asked it. If
+	// it fails, the warehouse is read again, and that read says what is wrong.
 	moved := false
 	if changed && !due && !askedLedger {
 		var err error
