@@ -276,15 +276,14 @@ func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, int
 	if f.after != nil {
 		hasCursor, cursorAt, cursorID = 1, ts(f.after.DeployedAt), f.after.ID
 	}
-	args := []any{
-		env.Name, f.bundle, f.bundle, // {{deployments}}
+	args := append(deploymentsArgs(env.Name, f.bundle, since, true),
 		env.Name, // pins
 		ts(since),
 		f.releaseID, f.releaseID,
 		f.id, f.id,
 		hasCursor, cursorAt, cursorAt, cursorID,
 		f.limit,
-	}
+	)
 	var out []pageRow
 	var skipped model.Skipped
 	matching := 0
@@ -377,7 +376,7 @@ func decodePageRow(v []any, env string) (pageRow, string) {
 func (s *Store) health(ctx context.Context, env Env, bundle string, sel pageSel, b scanBounds) (map[string]model.Health, []string, error) {
 	// Scan bounds: runs only for the page's windows, updates also for the previous ones.
 	runsFrom, updatesFrom := b.from.Add(-sliceMargin), b.updatesFrom().Add(-sliceMargin)
-	args := append([]any{env.Name, bundle, bundle}, sel.args()...)
+	args := append(deploymentsArgs(env.Name, bundle, sel.from(), true), sel.args()...)
 	args = append(args,
 		env.Name,                                // resources
 		env.WorkspaceID, ts(runsFrom), ts(b.to), // {{job_runs}}
@@ -405,7 +404,7 @@ func (s *Store) health(ctx context.Context, env Env, bundle string, sel pageSel,
 // pageChecks returns the checks of each deployment of the page (from its deploy up to its
 // release's own next deployment in the environment), by deployment id.
 func (s *Store) pageChecks(ctx context.Context, env Env, bundle string, sel pageSel) (map[string][]model.Check, error) {
-	args := append([]any{env.Name, bundle, bundle}, sel.args()...)
+	args := append(deploymentsArgs(env.Name, bundle, sel.from(), false), sel.args()...)
 	args = append(args, env.Name)
 	out := map[string][]model.Check{}
 	err := s.query(ctx, "reading the checks of deployments in "+env.Name, sel.sql(deploymentsChecksSQL), args, func(rows *sql.Rows) error {

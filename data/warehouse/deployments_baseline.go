@@ -23,7 +23,7 @@ const BaselineLookback = 7 * 24 * time.Hour
 // comparison of each deployment of the page (model.Baseline without its expectation).
 func (s *Store) baselines(ctx context.Context, env Env, bundle string, sel pageSel, b scanBounds) (map[string]model.Baseline, error) {
 	from, to := b.from.Add(-BaselineLookback-sliceMargin), b.to
-	args := append([]any{env.Name, bundle, bundle}, sel.args()...)
+	args := append(deploymentsArgs(env.Name, bundle, sel.from(), false), sel.args()...)
 	args = append(args,
 		env.Name,                          // resources
 		env.WorkspaceID, ts(from), ts(to), // {{job_runs}}
@@ -64,7 +64,7 @@ func decodeBaseline(v []any) (string, model.Baseline, []model.DurationSample, bo
 // failure ratio rose most against its median in the lookback before the deploy.
 func (s *Store) worstExpectations(ctx context.Context, env Env, bundle string, sel pageSel, b scanBounds) (map[string]model.ExpectationChange, error) {
 	from, to := b.from.Add(-BaselineLookback-sliceMargin), b.to
-	args := append([]any{env.Name, bundle, bundle}, sel.args()...)
+	args := append(deploymentsArgs(env.Name, bundle, sel.from(), false), sel.args()...)
 	args = append(args,
 		env.Name,                          // resources
 		env.WorkspaceID, ts(from), ts(to), // {{pipeline_updates}}

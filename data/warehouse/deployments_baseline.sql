@@ -9,7 +9,7 @@
 -- lasted as long (model.DurationSample says what chance gives). Durations are compared as
 -- intervals (end - start), which both engines order. A deployment without durations has
 -- one row with a NULL resource_id.
--- Parameters: the deployments fragment (environment, bundle, bundle); the page fragment (6 keys);
+-- Parameters: the deployments fragment (deploymentsArgs); the page fragment (6 keys);
 -- resources: environment; the job_runs fragment (workspace, scan start, scan end);
 -- the pipeline_updates fragment (workspace, scan start, scan end).
 WITH {{deployments}},

@@ -3,7 +3,7 @@
 -- (not the bundle's: a check that reports at the instant another release lands is still
 -- this release's). Outcome is the status column; the rest is in the details JSON, parsed by
 -- the caller (JSON functions differ between engines).
--- Parameters: the deployments fragment (environment, bundle, bundle); the page fragment
+-- Parameters: the deployments fragment (deploymentsArgs); the page fragment
 -- (6 keys); environment.
 WITH {{deployments}},
 {{page}},

@@ -4,7 +4,7 @@
 -- pipelines in the 7 days before the deploy (NULL when none checked it: a median is not
 -- moved by one bad release, so a second bad release in a row still stands out), and how
 -- many records it checked. Deployments whose updates checked no records have no row.
--- Parameters: the deployments fragment (environment, bundle, bundle); the page fragment (6 keys);
+-- Parameters: the deployments fragment (deploymentsArgs); the page fragment (6 keys);
 -- resources: environment; the pipeline_updates fragment (workspace, scan start, scan end);
 -- records: workspace, scan start.
 WITH {{deployments}},

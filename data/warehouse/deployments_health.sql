@@ -1,7 +1,7 @@
 -- Health of the deployments of one page and of the deployment before each (whose
 -- expectation failure ratio is the baseline): outcome counts of the job runs and pipeline
 -- updates that started in each window, and the expectation records of those updates.
--- Parameters: the deployments fragment (environment, bundle, bundle); the page fragment (6 keys);
+-- Parameters: the deployments fragment (deploymentsArgs); the page fragment (6 keys);
 -- resources: environment; the job_runs fragment (workspace, scan start, scan end);
 -- the pipeline_updates fragment (workspace, scan start, scan end); records: workspace, scan start.
 WITH {{deployments}},

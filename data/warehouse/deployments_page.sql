@@ -1,7 +1,7 @@
 -- One page of deployments of an environment, newest first, keyset-paged on
 -- (deployed_at, event_id), with the facts the tags need, and how many deployments match
 -- from the cursor on (the page and those after it: all of the window on the first page).
--- Parameters: the deployments fragment (environment, bundle, bundle); pins: environment;
+-- Parameters: the deployments fragment (deploymentsArgs); pins: environment;
 -- since; release id, release id; deployment id, deployment id;
 -- has cursor (0 or 1), cursor at, cursor at, cursor id; limit.
 WITH {{deployments}},

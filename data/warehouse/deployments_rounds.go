@@ -25,6 +25,19 @@ var fragPageFilter string
 type pageSel interface {
 	sql(statement string) string
 	args() []any
+	// from is the earliest deployed_at the page can hold: the bound of its {{deployments}}.
+	from() time.Time
+}
+
+// deploymentsArgs are the parameters of frag_deployments.sql: the deployments of an
+// environment (and bundle) at or after from and, when previous is set (for a statement that
+// reads their previous_* columns), the one before each bundle's first.
+func deploymentsArgs(env, bundle string, from time.Time, previous bool) []any {
+	f, p := ts(from), 0
+	if previous {
+		p = 1
+	}
+	return []any{p, env, bundle, bundle, f, env, bundle, bundle, f, env}
 }
 
 // keyRange is the first (newest) and last (oldest) key of a page read: frag_page.sql.
@@ -36,6 +49,8 @@ func pageKeys(rows []pageRow) keyRange {
 }
 
 func (k keyRange) sql(statement string) string { return statement }
+
+func (k keyRange) from() time.Time { return k.lo.DeployedAt }
 
 func (k keyRange) args() []any {
 	lo, hi := ts(k.lo.DeployedAt), ts(k.hi.DeployedAt)
@@ -55,6 +70,8 @@ var filterPage = strings.TrimSpace(stripComments(fragPageFilter))
 func (f filterSel) sql(statement string) string {
 	return strings.Replace(statement, "{{page}}", filterPage, 1)
 }
+
+func (f filterSel) from() time.Time { return f.since }
 
 func (f filterSel) args() []any {
 	hasCursor, cursorAt, cursorID := 0, ts(epoch), ""

@@ -1,5 +1,6 @@
 -- Fragment {{deployments}} (this header is not sent): the deployments of one environment
--- and their windows. Parameters: environment, bundle, bundle ('' for every bundle).
+-- and their windows. Parameters: previous (0 or 1), environment, bundle, bundle ('' for
+-- every bundle), from; environment, bundle, bundle, from; environment (deploymentsArgs).
 -- A deployment is a deploy_succeeded event, deduplicated on event_id: writers may retry, and
 -- copies of an event are equal, so MIN picks the one value (GROUP BY is cheaper than
 -- ROW_NUMBER here, which DuckDB plans as a second scan of the ledger).
@@ -7,14 +8,40 @@
 -- out here (so that it cuts no window) and counted by not_deployments.sql.
 -- Its window runs from deployed_at (inclusive) to the next deployment of the same bundle in
 -- the same environment (exclusive), in the order (deployed_at, event_id): model.Windows.
+-- Only what a statement reads is windowed: the deployments at or after `from` (its own
+-- lower bound: it reads no row of `windowed` before it) and, for the LAG of the first of each
+-- bundle, the newest of each bundle before it (last_before: its time, then its rows; several
+-- at that instant are all taken, and ordered by event_id as ever). Windowing the whole
+-- history and filtering after would cost a scan, a grouping and a sort of every deployment of
+-- the environment: DuckDB cannot push a filter through LAG and LEAD. A row of `windowed`
+-- before `from` has no LAG of its own; a reader filters it out by its bound. Finding the
+-- newest before `from` scans the whole history: a statement that reads no previous_*
+-- column passes previous = 0 and skips it (its first deployments then have no LAG).
+last_before AS (
+  SELECT e.bundle, MAX(e.at) AS at
+  FROM {{release_events}} AS e
+  WHERE ? = 1 AND e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at < CAST(? AS TIMESTAMP)
+  GROUP BY e.bundle
+),
 deploys AS (
   SELECT e.event_id, MIN(e.release_id) AS release_id, MIN(e.bundle) AS bundle,
     MIN(e.version) AS version, MIN(e.git_sha) AS git_sha, MIN(e.actor) AS actor,
     MIN(e.ticket) AS ticket, MIN(e.at) AS deployed_at
-  FROM {{release_events}} AS e
-  WHERE e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
-    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
-    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at IS NOT NULL
+  FROM (
+    SELECT r.event_id, r.release_id, r.bundle, r.version, r.git_sha, r.actor, r.ticket, r.at
+    FROM {{release_events}} AS r
+    WHERE r.environment = ? AND r.kind = 'deploy_succeeded' AND (? = '' OR r.bundle = ?)
+      AND TRIM(COALESCE(r.event_id, '')) <> '' AND TRIM(COALESCE(r.release_id, '')) <> ''
+      AND TRIM(COALESCE(r.bundle, '')) <> '' AND r.at >= CAST(? AS TIMESTAMP)
+    UNION ALL
+    SELECT r.event_id, r.release_id, r.bundle, r.version, r.git_sha, r.actor, r.ticket, r.at
+    FROM {{release_events}} AS r
+    JOIN last_before AS b ON b.bundle = r.bundle AND b.at = r.at
+    WHERE r.environment = ? AND r.kind = 'deploy_succeeded'
+      AND TRIM(COALESCE(r.event_id, '')) <> '' AND TRIM(COALESCE(r.release_id, '')) <> ''
+  ) AS e
   GROUP BY e.event_id
 ),
 windowed AS (

@@ -80,7 +80,7 @@ func (s *Store) LiveScopeOfWindow(ctx context.Context, env Env, bundle string, s
 		s.trace(liveWindowSQL)
 	}
 	from := ts(since)
-	args := []any{env.Name, bundle, bundle, ts(now.Add(-model.LiveFor)), from, env.WorkspaceID, from, env.WorkspaceID, from, env.WorkspaceID, from, env.Name}
+	args := append(deploymentsArgs(env.Name, bundle, since, false), ts(now.Add(-model.LiveFor)), from, env.WorkspaceID, from, env.WorkspaceID, from, env.WorkspaceID, from, env.Name)
 	var cut time.Time
 	err := s.light().query(ctx, "reading what the system tables hold of the open windows", liveWindowSQL, args, out.scanner(&cut))
 	out.Since = cutAfter(cut, out.OldestOpen)

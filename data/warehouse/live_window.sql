@@ -4,7 +4,7 @@
 -- open_windows instead of parameters, so that it needs no page read first and goes out
 -- beside the page's statements. Its scans start at the instant rather than at the oldest
 -- open window. One more row per open window: 'open', its release and its start.
--- Parameters: the deployments fragment (environment, bundle, bundle); closed after (a
+-- Parameters: the deployments fragment (deploymentsArgs); closed after (a
 -- window that closed since is live too: model.Window.Live); since; then
 -- live_known.sql's: workspace, since (runs); workspace, since (updates); workspace, since
 -- (expectations); environment (resources).

@@ -1,17 +1,34 @@
 -- One page of deployments of an environment, newest first, keyset-paged on
 -- (deployed_at, event_id), with the facts the tags need, and how many deployments match
 -- from the cursor on (the page and those after it: all of the window on the first page).
--- Parameters: the deployments fragment (environment, bundle, bundle); pins: environment;
+-- Parameters: the deployments fragment (deploymentsArgs); pins: environment;
 -- since; release id, release id; deployment id, deployment id;
 -- has cursor (0 or 1), cursor at, cursor at, cursor id; limit.
-WITH deploys AS (
+WITH last_before AS (
+  SELECT e.bundle, MAX(e.at) AS at
+  FROM "sim"."release_cockpit"."release_events" AS e
+  WHERE ? = 1 AND e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at < CAST(? AS TIMESTAMP)
+  GROUP BY e.bundle
+),
+deploys AS (
   SELECT e.event_id, MIN(e.release_id) AS release_id, MIN(e.bundle) AS bundle,
     MIN(e.version) AS version, MIN(e.git_sha) AS git_sha, MIN(e.actor) AS actor,
     MIN(e.ticket) AS ticket, MIN(e.at) AS deployed_at
-  FROM "sim"."release_cockpit"."release_events" AS e
-  WHERE e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
-    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
-    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at IS NOT NULL
+  FROM (
+    SELECT r.event_id, r.release_id, r.bundle, r.version, r.git_sha, r.actor, r.ticket, r.at
+    FROM "sim"."release_cockpit"."release_events" AS r
+    WHERE r.environment = ? AND r.kind = 'deploy_succeeded' AND (? = '' OR r.bundle = ?)
+      AND TRIM(COALESCE(r.event_id, '')) <> '' AND TRIM(COALESCE(r.release_id, '')) <> ''
+      AND TRIM(COALESCE(r.bundle, '')) <> '' AND r.at >= CAST(? AS TIMESTAMP)
+    UNION ALL
+    SELECT r.event_id, r.release_id, r.bundle, r.version, r.git_sha, r.actor, r.ticket, r.at
+    FROM "sim"."release_cockpit"."release_events" AS r
+    JOIN last_before AS b ON b.bundle = r.bundle AND b.at = r.at
+    WHERE r.environment = ? AND r.kind = 'deploy_succeeded'
+      AND TRIM(COALESCE(r.event_id, '')) <> '' AND TRIM(COALESCE(r.release_id, '')) <> ''
+  ) AS e
   GROUP BY e.event_id
 ),
 windowed AS (

@@ -4,18 +4,35 @@
 -- open_windows instead of parameters, so that it needs no page read first and goes out
 -- beside the page's statements. Its scans start at the instant rather than at the oldest
 -- open window. One more row per open window: 'open', its release and its start.
--- Parameters: the deployments fragment (environment, bundle, bundle); closed after (a
+-- Parameters: the deployments fragment (deploymentsArgs); closed after (a
 -- window that closed since is live too: model.Window.Live); since; then
 -- live_known.sql's: workspace, since (runs); workspace, since (updates); workspace, since
 -- (expectations); environment (resources).
-WITH deploys AS (
+WITH last_before AS (
+  SELECT e.bundle, MAX(e.at) AS at
+  FROM "sim"."release_cockpit"."release_events" AS e
+  WHERE ? = 1 AND e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at < CAST(? AS TIMESTAMP)
+  GROUP BY e.bundle
+),
+deploys AS (
   SELECT e.event_id, MIN(e.release_id) AS release_id, MIN(e.bundle) AS bundle,
     MIN(e.version) AS version, MIN(e.git_sha) AS git_sha, MIN(e.actor) AS actor,
     MIN(e.ticket) AS ticket, MIN(e.at) AS deployed_at
-  FROM "sim"."release_cockpit"."release_events" AS e
-  WHERE e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
-    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
-    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at IS NOT NULL
+  FROM (
+    SELECT r.event_id, r.release_id, r.bundle, r.version, r.git_sha, r.actor, r.ticket, r.at
+    FROM "sim"."release_cockpit"."release_events" AS r
+    WHERE r.environment = ? AND r.kind = 'deploy_succeeded' AND (? = '' OR r.bundle = ?)
+      AND TRIM(COALESCE(r.event_id, '')) <> '' AND TRIM(COALESCE(r.release_id, '')) <> ''
+      AND TRIM(COALESCE(r.bundle, '')) <> '' AND r.at >= CAST(? AS TIMESTAMP)
+    UNION ALL
+    SELECT r.event_id, r.release_id, r.bundle, r.version, r.git_sha, r.actor, r.ticket, r.at
+    FROM "sim"."release_cockpit"."release_events" AS r
+    JOIN last_before AS b ON b.bundle = r.bundle AND b.at = r.at
+    WHERE r.environment = ? AND r.kind = 'deploy_succeeded'
+      AND TRIM(COALESCE(r.event_id, '')) <> '' AND TRIM(COALESCE(r.release_id, '')) <> ''
+  ) AS e
   GROUP BY e.event_id
 ),
 windowed AS (
