@@ -277,7 +277,7 @@ func (s *Store) page(ctx context.Context, env Env, f pageFilter) ([]pageRow, int
 		hasCursor, cursorAt, cursorID = 1, ts(f.after.DeployedAt), f.after.ID
 	}
 	args := append(deploymentsArgs(env.Name, f.bundle, since, true),
-		env.Name, // pins
+		env.Name, env.Name, // pins
 		ts(since),
 		f.releaseID, f.releaseID,
 		f.id, f.id,

@@ -33,7 +33,8 @@ func (s *Store) EnvironmentEvents(ctx context.Context, env string, limit int) ([
 // BoardEvents returns every bundle's ledger events (checks left out) at or after since, and
 // the pins, unpins and vetoes of any age, oldest first.
 func (s *Store) BoardEvents(ctx context.Context, since time.Time) ([]model.LedgerEvent, error) {
-	return s.ledgerEvents(ctx, "reading the ledger of every bundle", boardEventsSQL, []any{ts(since)})
+	at := ts(since)
+	return s.ledgerEvents(ctx, "reading the ledger of every bundle", boardEventsSQL, []any{at, at, at, at})
 }
 
 // ledgerEvents runs a statement whose columns are release_events' in table order.

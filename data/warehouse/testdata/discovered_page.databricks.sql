@@ -1,7 +1,7 @@
 -- One page of deployments of an environment, newest first, keyset-paged on
 -- (deployed_at, event_id), with the facts the tags need, and how many deployments match
 -- from the cursor on (the page and those after it: all of the window on the first page).
--- Parameters: the deployments fragment (deploymentsArgs); pins: environment;
+-- Parameters: the deployments fragment (deploymentsArgs); pins: environment, environment;
 -- since; release id, release id; deployment id, deployment id;
 -- has cursor (0 or 1), cursor at, cursor at, cursor id; limit.
 WITH discovered_envs AS (
@@ -132,10 +132,20 @@ windowed AS (
   FROM deploys AS d
   WINDOW bundle_order AS (PARTITION BY d.bundle ORDER BY d.deployed_at, d.event_id)
 ),
+-- The newest pin or unpin of each bundle, each kind read by an equality of its own: DuckDB
+-- takes a kind IN (...) as a hint only and would read the columns of every event of the
+-- environment.
 pins AS (
   SELECT p.bundle, p.kind
-  FROM discovered_events AS p
-  WHERE p.environment = ? AND p.kind IN ('pinned', 'unpinned')
+  FROM (
+    SELECT e.bundle, e.kind, e.at, e.event_id
+    FROM discovered_events AS e
+    WHERE e.environment = ? AND e.kind = 'pinned'
+    UNION ALL
+    SELECT e.bundle, e.kind, e.at, e.event_id
+    FROM discovered_events AS e
+    WHERE e.environment = ? AND e.kind = 'unpinned'
+  ) AS p
   QUALIFY ROW_NUMBER() OVER (PARTITION BY p.bundle ORDER BY p.at DESC, p.event_id DESC) = 1
 ),
 vetoes AS (
