@@ -16,6 +16,11 @@ type ListQuery struct {
 	Status Verdict // empty: all
 	// After continues a listing from a previous one's Next.
 	After *Cursor
+	// Early, when set, is told of the listing's deployments before their health, checks and
+	// verdicts are read (each Pending), when the source can read them first: a screen shows
+	// what was deployed while the rest is on its way. It is called at most once, on a
+	// goroutine of the call, and never after the call returned.
+	Early func(Listing)
 }
 
 // Cursor is the key of the last deployment a listing returned, newest first: the next

@@ -94,6 +94,9 @@ type Assessment struct {
 	// (Health.LiveFacts): the system tables have not got them yet. It never changes the
 	// verdict itself: the same facts give the same verdict from either source.
 	Live bool
+	// Pending says that the deployment's health, checks and verdict are still being read
+	// (ListQuery.Early): there is no verdict yet, not even unknown. Assess never sets it.
+	Pending bool
 }
 
 // Assess judges a deployment from what its window holds, against its baseline. The failure

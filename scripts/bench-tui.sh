@@ -28,25 +28,28 @@ T=$(mktemp -d)
 trap 'tmux kill-session -t $S 2>/dev/null || true; rm -rf "$T"' EXIT
 ms() { date +%s%3N; }
 
-# start runs the cockpit in a fresh pane and prints "first_frame_ms data_ms".
+# start runs the cockpit in a fresh pane and prints "first_frame_ms rows_ms verdicts_ms": the
+# first frame, the first with a deployment row (shown before its health, "… reading"), and
+# the first with the rows judged (no row still reading).
 start() {
   if tmux has-session -t $S 2>/dev/null; then tmux kill-session -t $S; sleep 2; fi
   rm -f "$T/start" "$T/log"
   tmux new-session -d -s $S -x 120 -y 40 \
     "date +%s%3N > $T/start; exec $BIN demo --demo-db $DB ${clock[*]} --debug $T/log $*"
-  local first="" data=""
+  local first="" data="" judged=""
   for _ in $(seq 1 3000); do
     local screen
     screen=$(tmux capture-pane -p -t $S 2>/dev/null || true)
     if [ -z "$first" ] && grep -q 'cockpit' <<<"$screen"; then first=$(ms); fi
-    if grep -q 'ecommerce_orders' <<<"$screen"; then data=$(ms); break; fi
+    if [ -z "$data" ] && grep -q 'ecommerce_orders' <<<"$screen"; then data=$(ms); fi
+    if [ -n "$data" ] && ! grep -q 'reading' <<<"$screen"; then judged=$(ms); break; fi
     sleep 0.01
   done
   local t0; t0=$(cat "$T/start")
-  echo "$((first - t0)) $((data - t0))"
+  echo "$((first - t0)) $((data - t0)) $((judged - t0))"
 }
 
-echo "start to first frame / to first frame with data (ms), $RUNS runs, flags: ${clock[*]} $*"
+echo "start to first frame / to the first deployment rows / to their verdicts (ms), $RUNS runs, flags: ${clock[*]} $*"
 for i in $(seq 1 "$RUNS"); do start "$@"; done
 
 pid=$(tmux list-panes -t $S -F '#{pane_pid}')

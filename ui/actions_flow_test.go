@@ -80,7 +80,7 @@ func (e *actionEstate) cockpitWith(t *testing.T, role string, edit func(*model.P
 	f := newFramed(New(c, Options{Env: "prod", Refresh: -1, Clock: func() time.Time { return testNow }}))
 	tm := teatest.NewTestModel(t, f, teatest.WithInitialTermSize(actionFlowWidth, 45))
 	// A new cockpit's first load of a fresh estate: as long as a deployer run may take.
-	waitRun(t, f, "prod's deployments", func(s string) bool { return strings.Contains(s, "› prod") && strings.Contains(s, "ecommerce_orders") })
+	waitRun(t, f, "prod's deployments", func(s string) bool { return judgedHome(s, "prod") })
 	return tm, f
 }
 

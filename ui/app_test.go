@@ -39,6 +39,15 @@ func startRoot(t testing.TB, c *Common, o Options, w, h int) *root {
 // are left to fire into the void: a test decides itself when time passes.
 func settleRoot(t testing.TB, m *root, cmd tea.Cmd) {
 	t.Helper()
+	settleRootHolding(t, m, cmd, false)
+}
+
+// settleRootHolding is settleRoot that, when hold is set, takes the deployments shown
+// before their health (deploymentsEarly) but holds back the rest of their loads: it returns
+// those when nothing else runs, and the model stays as it is before the whole answers.
+func settleRootHolding(t testing.TB, m *root, cmd tea.Cmd, hold bool) []tea.Cmd {
+	t.Helper()
+	var held []tea.Cmd
 	msgs := make(chan tea.Msg, 4096)
 	var running atomic.Int64
 	run := func(c tea.Cmd) {
@@ -50,8 +59,8 @@ func settleRoot(t testing.TB, m *root, cmd tea.Cmd) {
 	run(cmd)
 	timeout := time.After(60 * time.Second)
 	for {
-		if running.Load() == 0 && len(msgs) == 0 && !m.busy() {
-			return
+		if running.Load() == 0 && len(msgs) == 0 && (!m.busy() || len(held) > 0) {
+			return held
 		}
 		var msg tea.Msg
 		select {
@@ -59,8 +68,8 @@ func settleRoot(t testing.TB, m *root, cmd tea.Cmd) {
 		case <-time.After(50 * time.Millisecond):
 			// Commands that answer at once have answered; what still runs is a load
 			// (the model is busy) or a timer (it is not).
-			if !m.busy() {
-				return
+			if !m.busy() || len(held) > 0 {
+				return held
 			}
 			continue
 		case <-timeout:
@@ -72,6 +81,13 @@ func settleRoot(t testing.TB, m *root, cmd tea.Cmd) {
 				run(c)
 			}
 		case nil, clockTicked, refreshDue, spinner.TickMsg:
+		case deploymentsEarly:
+			m.Update(msg)
+			if hold {
+				held = append(held, msg.rest)
+			} else {
+				run(msg.rest)
+			}
 		default:
 			_, c := m.Update(msg)
 			run(c)

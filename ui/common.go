@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/release-cockpit/cockpit/model"
 	"github.com/release-cockpit/cockpit/themes"
 )
 
@@ -28,6 +29,9 @@ type Common struct {
 
 	// at is the last clock reading, set by the root from clockTicked messages.
 	at clockReading
+	// judged is the home's deployment of an environment by id, once its health was read
+	// (home_early.go); nil without a home.
+	judged func(env, id string) (model.AssessedDeployment, bool)
 }
 
 // clockReading is the data's clock and the wall clock at one instant.

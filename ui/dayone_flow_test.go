@@ -29,7 +29,7 @@ func TestWithoutALedgerTheTUIShowsDiscoveredDeployments(t *testing.T) {
 	f := newFramed(New(c, Options{Env: "prod", Refresh: -1, Clock: func() time.Time { return testNow }}))
 	tm := teatest.NewTestModel(t, f, teatest.WithInitialTermSize(160, 40))
 	home := waitFrameWithin(t, f, 3*time.Minute, "prod's discovered deployments", func(s string) bool {
-		return strings.Contains(s, "› prod") && strings.Contains(s, "ecommerce_orders")
+		return judgedHome(s, "prod")
 	})
 	// Whether the ledger exists is found by the first read, not asked at open.
 	if !src.Discovers() {

@@ -32,6 +32,7 @@ type envState struct {
 	cursor   string        // the deployment the cursor was on when the tab was left
 	skipped  model.Skipped // ledger rows the last full load left out
 	probing  bool          // a probe of the live feed is in flight
+	earlyTop string        // the top row shown before the health was read (home_early.go)
 	pages                  // where the window goes on beyond what is loaded (home_pages.go)
 }
 
@@ -99,6 +100,7 @@ func newHome(c *Common, o homeOptions) *home {
 	if i := h.envIndex(o.env); i >= 0 {
 		h.active, h.chosen = i, true
 	}
+	c.judged = h.judgedDeployment
 	h.input = textinput.New()
 	h.input.Prompt = "/"
 	h.input.Placeholder = "words, bundle: status: by: tag: ticket: env: (enter keeps, esc clears)"
@@ -185,6 +187,9 @@ func (h *home) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case deploymentsFailedToLoad:
 		h.failed(msg)
 		return h, h.loadRest()
+	case deploymentsEarly:
+		h.early(msg)
+		return h, msg.rest
 	case refreshDue:
 		return h, tea.Batch(h.refreshed(), scheduleRefresh(h.refresh))
 	case probed:

@@ -65,5 +65,5 @@ func (h *home) loadMoreAtTheEnd() tea.Cmd {
 	}
 	e.moreLoading, h.dirty = true, true
 	e.pending++
-	return loadDeployments(h.c, loadRequest{env: e.name, gen: e.gen, since: h.since, after: e.next}, h.log, h.clock)
+	return loadDeployments(h.c, loadRequest{env: e.name, gen: e.gen, since: h.since, after: e.next}, false, h.log, h.clock)
 }

@@ -223,6 +223,13 @@ func deploymentRow(g Glyphs, d *model.AssessedDeployment, now time.Time) *Row {
 			Tags: strings.ToLower(tagText), Ticket: strings.ToLower(Clean(d.Ticket)),
 		},
 	}
+	if d.Pending {
+		// Read before its health (home_early.go): no verdict yet, not even unknown.
+		r.Cells[colStatus] = Cell{g.Ellipsis + " reading", ToneMuted}
+		r.Cells[colRuns] = Cell{g.Ellipsis, ToneMuted}
+		r.Cells[colChecks] = Cell{g.Ellipsis, ToneMuted}
+		r.Cells[colExp] = Cell{g.Ellipsis, ToneMuted}
+	}
 	// Free words match the sha's first 12 characters: enough to paste a short sha, and it
 	// keeps the key short, where substring search is one vector scan.
 	r.Find.All = r.Find.Bundle + " " + r.Find.Version + " " + prefix(r.Find.SHA, 12) + " " + r.Find.By + " " + r.Find.Ticket

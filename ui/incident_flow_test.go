@@ -51,6 +51,12 @@ func waitFrame(t *testing.T, f framed, what string, ok func(string) bool) string
 	return waitFrameWithin(t, f, 30*time.Second, what, ok)
 }
 
+// judgedHome says whether a frame is the home on env with its deployments judged: the
+// incident's bundle listed and no row still reading its health (home_early.go).
+func judgedHome(frame, env string) bool {
+	return strings.Contains(frame, "› "+env) && strings.Contains(frame, "ecommerce_orders") && !strings.Contains(frame, UnicodeGlyphs.Ellipsis+" reading")
+}
+
 func line(frame, containing string) string {
 	for _, l := range strings.Split(frame, "\n") {
 		if strings.Contains(l, containing) {
@@ -72,7 +78,7 @@ func TestOnCallFindsTheIncidentItsFailingExpectationAndItsBlastRadius(t *testing
 
 	waitFrame(t, f, "dev's deployments", func(s string) bool { return strings.Contains(s, "› dev") && strings.Contains(s, "deployments ·") })
 	key("3") // prod
-	home := waitFrame(t, f, "prod's deployments", func(s string) bool { return strings.Contains(s, "› prod") && strings.Contains(s, "ecommerce_orders") })
+	home := waitFrame(t, f, "prod's deployments", func(s string) bool { return judgedHome(s, "prod") })
 	first := line(home, "▌")
 	if !strings.Contains(first, "ecommerce_orders") || !strings.Contains(first, "✗ failing") {
 		t.Fatalf("the first row is not the failing incident:\n%s", first)

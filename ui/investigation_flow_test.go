@@ -33,7 +33,7 @@ func TestTheIncidentsCauseAndTheFailedRunsURLInAtMostEightKeys(t *testing.T) {
 		tm.Send(pressKey(k))
 	}
 
-	home := waitFrame(t, f, "prod's deployments", func(s string) bool { return strings.Contains(s, "› prod") && strings.Contains(s, "ecommerce_orders") })
+	home := waitFrame(t, f, "prod's deployments", func(s string) bool { return judgedHome(s, "prod") })
 	if first := line(home, "▌"); !strings.Contains(first, "ecommerce_orders") {
 		t.Fatalf("the first row is not the incident:\n%s", home)
 	}

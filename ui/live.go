@@ -172,17 +172,19 @@ func (h *home) probed(msg probed) tea.Cmd {
 }
 
 // loadDeployments lists an environment's deployments under the program's context and the
-// load timeout; clock stamps the answer.
-func loadDeployments(c *Common, req loadRequest, log *slog.Logger, clock func() time.Time) tea.Cmd {
+// load timeout; clock stamps the answer. Asked early (an environment's first load), its
+// first message may be the deployments before their health (deploymentsEarly), whose rest
+// waits for the whole answer.
+func loadDeployments(c *Common, req loadRequest, early bool, log *slog.Logger, clock func() time.Time) tea.Cmd {
 	src, parent, timeout := c.Source, c.context(), loadTimeout(c)
-	return func() tea.Msg {
+	list := func(onEarly func(model.Listing)) tea.Msg {
 		if src == nil {
 			return deploymentsFailedToLoad{req: req, err: errNoSource}
 		}
 		ctx, cancel := context.WithTimeout(parent, timeout)
 		defer cancel()
 		start := time.Now()
-		q := model.ListQuery{Since: req.since, Limit: homePage, After: req.after}
+		q := model.ListQuery{Since: req.since, Limit: homePage, After: req.after, Early: onEarly}
 		var l model.Listing
 		var err error
 		if sl, ok := src.(skippedLister); ok {
@@ -200,6 +202,25 @@ func loadDeployments(c *Common, req loadRequest, log *slog.Logger, clock func() 
 			log.Warn("live facts missing", "env", req.env, "err", l.LiveErr)
 		}
 		return deploymentsLoaded{req: req, rows: rows, at: clock(), skipped: l.Skipped, liveErr: l.LiveErr, next: l.Next, matching: l.Matching}
+	}
+	if !early {
+		return func() tea.Msg { return list(nil) }
+	}
+	return func() tea.Msg {
+		// Room for both messages: neither send waits for the program to take the first.
+		msgs := make(chan tea.Msg, 2)
+		go func() {
+			msgs <- list(func(l model.Listing) {
+				log.Debug("listed deployments before their health", "env", req.env, "rows", len(l.Deployments))
+				msgs <- deploymentsEarly{req: req, rows: l.Deployments}
+			})
+		}()
+		first := <-msgs
+		if e, ok := first.(deploymentsEarly); ok {
+			e.rest = func() tea.Msg { return <-msgs }
+			return e
+		}
+		return first
 	}
 }
 
@@ -232,7 +253,7 @@ func (h *home) load(e *envState, full bool) tea.Cmd {
 		}
 	}
 	e.pending++
-	return loadDeployments(h.c, req, h.log, h.clock)
+	return loadDeployments(h.c, req, req.full() && !e.loaded, h.log, h.clock)
 }
 
 // relistFrom is the instant from which an environment's deployments can still change: the
@@ -312,6 +333,7 @@ func (h *home) loaded(msg deploymentsLoaded) {
 		e.loaded, e.problem, e.loadedAt = true, msg.liveErr, msg.at
 	}
 	h.rebuild(e)
+	h.settleEarly(e)
 	h.settleDefaultEnv()
 }
 
@@ -330,6 +352,9 @@ func (h *home) failed(msg deploymentsFailedToLoad) {
 		return
 	}
 	e.problem = msg.err
+	if !e.loaded {
+		h.dropEarly(e)
+	}
 	h.settleDefaultEnv()
 	h.dirty = true
 	if h.activeEnv() == e {

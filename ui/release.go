@@ -115,6 +115,10 @@ type ReleaseScreen struct {
 	state      *domain.BundleState
 	stateAsked bool
 
+	// judgeErr says why the health of a deployment opened before it was read (d.Pending)
+	// will not come: the home's load failed (home_early.go).
+	judgeErr error
+
 	search tabSearch // / within the current tab, n/N
 	// copy are y and Y (copy.go).
 	copy copyKeys
@@ -128,7 +132,10 @@ func NewReleaseScreen(c *Common, env string, d domain.AssessedDeployment) Screen
 // Init loads the first tab. The bundle's ledger state (the header's state line) and the
 // user's rights (the action keys) load after its answer, so that the first tab's query
 // does not share the warehouse with them.
-func (s *ReleaseScreen) Init() tea.Cmd { return s.show(tabRuns) }
+func (s *ReleaseScreen) Init() tea.Cmd {
+	s.catchUp()
+	return s.show(tabRuns)
+}
 
 // Crumb is the release id.
 func (s *ReleaseScreen) Crumb() string { return Clean(s.d.Release.ID()) }
@@ -181,6 +188,10 @@ func (s *ReleaseScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.stateAsked = true
 			return s, tea.Batch(loadStates(s.c, s.acts.ctx), s.acts.init([]string{s.env}))
 		}
+	case deploymentsLoaded:
+		s.judged(msg)
+	case deploymentsFailedToLoad:
+		s.notJudged(msg)
 	case statesLoaded:
 		if st, ok := msg.states[s.d.Release.Bundle]; ok && msg.err == nil {
 			s.state, s.viewValid = &st, false
@@ -311,6 +322,9 @@ const verdictLinesMax = 3
 // state's are.
 func (s *ReleaseScreen) verdictLines() []string {
 	c, t, d := s.c, s.c.Theme, s.d
+	if d.Pending {
+		return []string{s.pendingLine()}
+	}
 	v := verdictStatus(c, d.Verdict)
 	verdict := []relCell{v.cell()}
 	if d.Provisional {

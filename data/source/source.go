@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -180,6 +181,17 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 	case wq.OneRound:
 		window = s.startLiveWindow(ctx, e, wq.Since, q.Bundle)
 	}
+	// The first page's rows go out before their health when asked (q.Early): a page read in
+	// one round trip has them as soon as its statement answers, well before its follow-ups
+	// and the live feed. Discovered deployments are completed from the REST API first
+	// (enrichDiscovered), so a page holding one waits for the whole listing.
+	if q.Early != nil && window != nil && kept == nil && q.After == nil && q.Status == "" && !s.discovering(e) {
+		wq.OnPage = func(ds []model.Deployment) {
+			if !slices.ContainsFunc(ds, func(d model.Deployment) bool { return d.Source == model.SourceDiscovered }) {
+				q.Early(earlyListing(ds, wq.Limit))
+			}
+		}
+	}
 	for {
 		live := window
 		if window == nil {
@@ -190,6 +202,7 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 			page = kept.page(wq.Since)
 		} else {
 			page, err = e.Store.ListDeployments(ctx, e.Env, wq)
+			wq.OnPage = nil // told of the first page only
 			if err != nil {
 				return Listing{}, s.warehouseProblem(e, err)
 			}
@@ -229,6 +242,16 @@ func (s *Source) ListAll(ctx context.Context, env string, q Query) (Listing, err
 		}
 		wq.After = page.Next
 	}
+}
+
+// earlyListing is a page's rows before their health: at most limit, each Pending.
+func earlyListing(ds []model.Deployment, limit int) Listing {
+	ds = ds[:min(len(ds), limit)]
+	l := Listing{Deployments: make([]Deployment, len(ds))}
+	for i, d := range ds {
+		l.Deployments[i] = Deployment{Deployment: d, Assessment: model.Assessment{Pending: true}}
+	}
+	return l
 }
 
 // warehouseProblem turns a failed query into what the user should know: which endpoint did
