@@ -83,3 +83,38 @@ func BenchmarkIdleProbe(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCatchUpThenProbe is an open demo on the wall clock, from the simulation's side:
+// the clock moves 10 s, the estate catches up (as the demo does every 10 s), then the
+// cockpit probes prod as its live feed does: every page of pipelines with their latest
+// updates and every page of the runs started in the last day. Each part's time is
+// reported (catchup, pipelines, runs: ms per cycle).
+// Run with: go test ./data/sim -run XXX -bench CatchUpThenProbe -benchtime 20x
+func BenchmarkCatchUpThenProbe(b *testing.B) {
+	ctx := context.Background()
+	s, clock := openMoving(b, 1, 90)
+	srv, err := s.Serve(ctx, WorkspaceID("prod"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fx := &fixture{sim: s, srv: srv}
+	var catchup, pipes, runs time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		clock.move(10 * time.Second)
+		if err := s.CatchUp(ctx); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		fx.pages(b, "/api/2.0/pipelines", url.Values{"max_results": {"100"}}, nil)
+		t2 := time.Now()
+		fx.pages(b, "/api/2.2/jobs/runs/list", url.Values{"start_time_from": {strconv.FormatInt(s.Now().Add(-24*time.Hour).UnixMilli(), 10)}}, nil)
+		t3 := time.Now()
+		catchup, pipes, runs = catchup+t1.Sub(t0), pipes+t2.Sub(t1), runs+t3.Sub(t2)
+	}
+	n := float64(b.N) * float64(time.Millisecond)
+	b.ReportMetric(float64(catchup)/n, "catchup-ms")
+	b.ReportMetric(float64(pipes)/n, "pipelines-ms")
+	b.ReportMetric(float64(runs)/n, "runs-ms")
+}

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 
@@ -107,9 +108,10 @@ const ciPrincipal = "7c1e5a92-3d4b-4f60-8a17-2b9c0e6d4f13"
 
 // stage holds one appender per staging table, all on one connection.
 type stage struct {
-	conn *sql.Conn
-	apps map[string]*duckdb.Appender
-	rows map[string]int
+	conn      *sql.Conn
+	apps      map[string]*duckdb.Appender
+	rows      map[string]int
+	flightSum uint64 // sums the work in flight staged (stageInFlight)
 }
 
 var stageTables = []string{"st_runs", "st_updates", "st_releases", "st_events", "st_landed", "st_flight", "st_deploys", "st_jobs", "st_pipes", "st_tasks"}
@@ -298,6 +300,9 @@ func (g *generator) stageInFlight(s *stage, now time.Time) error {
 			kind = FlightPipeline
 		}
 		b, _ := json.Marshal(plan)
+		h := fnv.New64a()
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%d\x00%s", r.ws, kind, r.objectID, r.runID, r.name, r.start.UnixNano(), r.end.UnixNano(), b)
+		s.flightSum += h.Sum64() // a sum: the order of the work does not matter
 		err = s.add("st_flight", r.ws, kind, r.objectID, r.runID, r.name, r.start, r.end, string(b))
 	})
 	return err

@@ -177,24 +177,14 @@ func (s *Sim) AdvanceDeployers(ctx context.Context) error {
 	}
 	defer d.advancing.Unlock()
 	gate, _, wall := d.settings()
-	rows, err := s.db.QueryContext(ctx, `SELECT `+deployerRunCols+` FROM sim.sim_internal.deployer_runs WHERE result_state = ''`)
+	open, err := s.deployerRows(ctx, "")
 	if err != nil {
-		return fmt.Errorf("reading deployer runs: %w", err)
-	}
-	var open []deployerRun
-	for rows.Next() {
-		r, err := scanDeployerRun(rows)
-		if err != nil {
-			rows.Close()
-			return fmt.Errorf("reading deployer runs: %w", err)
-		}
-		open = append(open, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("reading deployer runs: %w", err)
+		return err
 	}
 	for _, r := range open {
+		if r.result != "" {
+			continue
+		}
 		elapsed, step := wall.Sub(r.wallStart), r.step
 		if r.gate == "" && elapsed >= 2*step {
 			if err := s.decideGate(ctx, gate, r, 2*step); err != nil {
@@ -327,23 +317,49 @@ WHERE b.bundle = ? AND b.environment = ? AND NOT EXISTS (
 func (srv *Server) deployerRuns(ctx context.Context, q runQuery, from, to time.Time) ([]jobRun, error) {
 	_ = srv.sim.AdvanceDeployers(ctx) // a failed advance is retried on the next read
 	_, _, wall := srv.sim.deployer().settings()
-	rows, err := srv.sim.db.QueryContext(ctx, `SELECT `+deployerRunCols+` FROM sim.sim_internal.deployer_runs
-WHERE workspace_id = ? AND start_time >= ? AND start_time <= ? AND (? = '' OR job_id = ?) AND (? = '' OR run_id = ?)`,
-		srv.wsid, from, to, q.jobID, q.jobID, q.runID, q.runID)
+	all, err := srv.sim.deployerRows(ctx, srv.wsid)
 	if err != nil {
-		return nil, fmt.Errorf("listing deployer runs: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
 	var out []jobRun
-	for rows.Next() {
-		d, err := scanDeployerRun(rows)
-		if err != nil {
-			return nil, fmt.Errorf("reading deployer runs: %w", err)
+	for _, d := range all {
+		if d.start.Before(from) || d.start.After(to) || (q.jobID != "" && d.jobID != q.jobID) || (q.runID != "" && d.runID != q.runID) {
+			continue
 		}
 		out = append(out, srv.deployerJobRun(d, wall))
 	}
-	return out, rows.Err()
+	return out, nil
 }
+
+// deployerRows are the rows of sim_internal.deployer_runs (of a workspace, or all of them),
+// kept until the next write: only the deployer writes them (and says so), never catch-up.
+// The answer is shared: callers must not modify it.
+func (s *Sim) deployerRows(ctx context.Context, ws string) (deployerRows, error) {
+	return cached(s, memoKey("deployer runs", ws), func() (deployerRows, error) {
+		rows, err := s.db.QueryContext(ctx, `SELECT `+deployerRunCols+` FROM sim.sim_internal.deployer_runs WHERE ? = '' OR workspace_id = ?`, ws, ws)
+		if err != nil {
+			return nil, fmt.Errorf("reading deployer runs: %w", err)
+		}
+		defer rows.Close()
+		var out deployerRows
+		for rows.Next() {
+			r, err := scanDeployerRun(rows)
+			if err != nil {
+				return nil, fmt.Errorf("reading deployer runs: %w", err)
+			}
+			out = append(out, r)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("reading deployer runs: %w", err)
+		}
+		return out, nil
+	})
+}
+
+// deployerRows are carried through catch-ups, which do not write them.
+type deployerRows []deployerRun
+
+func (r deployerRows) carry(*catchDelta) (any, bool) { return r, true }
 
 // deployerJobRun is a deployer run as the server shows runs, with its tasks.
 func (srv *Server) deployerJobRun(d deployerRun, wall time.Time) jobRun {

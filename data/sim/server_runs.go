@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -55,7 +56,10 @@ type runQuery struct {
 // foldedRuns folds job_run_timeline per run and joins who started each run: the caller of
 // run-now when there was one, else the job's creator (as for scheduled runs). Parameters
 // of a run-now run come from its request when the timeline row has none.
-const foldedRuns = `
+var foldedRuns = fmt.Sprintf(foldedRunsOf, "")
+
+// foldedRunsOf is foldedRuns with a further condition on the timeline's rows (%s).
+const foldedRunsOf = `
 WITH runs AS (
   SELECT job_id, run_id,
          MIN(period_start_time) AS start_time,
@@ -67,7 +71,7 @@ WITH runs AS (
          ANY_VALUE(run_name) AS run_name,
          CAST(to_json(ANY_VALUE(job_parameters)) AS VARCHAR) AS params
   FROM sim.lakeflow.job_run_timeline
-  WHERE workspace_id = ? AND period_end_time >= ? AND (? = '' OR job_id = ?) AND (? = '' OR run_id = ?)
+  WHERE workspace_id = ? AND period_end_time >= ? AND (? = '' OR job_id = ?) AND (? = '' OR run_id = ?)%s
   GROUP BY job_id, run_id
   HAVING MIN(period_start_time) >= ? AND MIN(period_start_time) <= ?
 ),
@@ -90,12 +94,38 @@ WHERE epoch_ms(r.start_time) < ? OR (epoch_ms(r.start_time) = ? AND COALESCE(TRY
 ORDER BY epoch_ms(r.start_time) DESC, COALESCE(TRY_CAST(r.run_id AS BIGINT), 0) DESC
 LIMIT ?`
 
-// flyingRuns are the runs of in_flight, active or past their planned end but not yet moved.
-const flyingRuns = `
-SELECT object_id, run_id, COALESCE(run_name, ''), start_time, planned_end, COALESCE(payload, '')
-FROM sim.sim_internal.in_flight
-WHERE workspace_id = ? AND kind = 'job' AND start_time >= ? AND start_time <= ?
-  AND (? = '' OR object_id = ?) AND (? = '' OR run_id = ?)`
+// flyingRuns are the job runs of the workspace in in_flight (active, or past their planned
+// end but not yet moved into the timeline), with their plans, kept until the next write.
+// The answer is shared: callers must not modify it.
+func (srv *Server) flyingRuns(ctx context.Context) ([]jobRun, error) {
+	return cached(srv.sim, memoKey("flying runs", srv.wsid), func() ([]jobRun, error) {
+		rows, err := srv.sim.db.QueryContext(ctx, `SELECT object_id, run_id, COALESCE(run_name, ''), start_time, planned_end, COALESCE(payload, '')
+FROM sim.sim_internal.in_flight WHERE workspace_id = ? AND kind = 'job'`, srv.wsid)
+		if err != nil {
+			return nil, fmt.Errorf("listing active runs: %w", err)
+		}
+		defer rows.Close()
+		var out []jobRun
+		for rows.Next() {
+			var r jobRun
+			var payload string
+			// end is the planned end here: the run ends then.
+			if err := rows.Scan(&r.jobID, &r.runID, &r.name, &r.start, &r.end, &payload); err != nil {
+				return nil, fmt.Errorf("reading active runs: %w", err)
+			}
+			r.start, r.end = r.start.UTC(), r.end.UTC()
+			plan := FlightPlan{}
+			_ = json.Unmarshal([]byte(payload), &plan)
+			r.plan = &plan
+			r.trigger, r.runType, r.params, r.creator = plan.TriggerType, plan.RunType, plan.JobParameters, plan.CreatorUserName
+			out = append(out, r)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("reading active runs: %w", err)
+		}
+		return out, nil
+	})
+}
 
 // runs answers a runQuery, newest first, at most q.limit+1 runs (the extra one says that
 // there is a next page). A run that has ended but is still in in_flight shows its planned
@@ -141,32 +171,22 @@ func (srv *Server) runs(ctx context.Context, q runQuery) ([]jobRun, error) {
 			add(r)
 		}
 	}
-	rows, err := srv.sim.db.QueryContext(ctx, flyingRuns, srv.wsid, q.from, to, q.jobID, q.jobID, q.runID, q.runID)
+	flying, err := srv.flyingRuns(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("listing active runs: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var r jobRun
-		var end time.Time
-		var payload string
-		if err := rows.Scan(&r.jobID, &r.runID, &r.name, &r.start, &end, &payload); err != nil {
-			return nil, fmt.Errorf("reading active runs: %w", err)
+	for _, r := range flying {
+		if r.start.Before(q.from) || r.start.After(to) || (q.jobID != "" && r.jobID != q.jobID) || (q.runID != "" && r.runID != q.runID) {
+			continue
 		}
-		r.start, end = r.start.UTC(), end.UTC()
-		plan := FlightPlan{}
-		_ = json.Unmarshal([]byte(payload), &plan)
-		r.plan = &plan
-		r.trigger, r.runType, r.params, r.creator = plan.TriggerType, plan.RunType, plan.JobParameters, plan.CreatorUserName
-		if !end.After(now) {
-			r.end, r.result, r.termCode = end, plan.ResultState, plan.TerminationCode
+		if end := r.end; end.After(now) {
+			r.end = time.Time{}
+		} else {
+			r.result, r.termCode = r.plan.ResultState, r.plan.TerminationCode
 		}
 		if r.key().after(cur) {
 			add(r)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading active runs: %w", err)
 	}
 	out := make([]jobRun, 0, len(order))
 	for _, id := range order {
@@ -174,16 +194,7 @@ func (srv *Server) runs(ctx context.Context, q runQuery) ([]jobRun, error) {
 			out = append(out, r)
 		}
 	}
-	slices.SortFunc(out, func(a, b jobRun) int {
-		ka, kb := a.key(), b.key()
-		switch {
-		case ka == kb:
-			return 0
-		case ka.after(kb):
-			return 1
-		}
-		return -1
-	})
+	newestFirst(out)
 	if len(out) > q.limit+1 {
 		out = out[:q.limit+1]
 	}
@@ -202,19 +213,32 @@ func (srv *Server) foldedRuns(ctx context.Context, q runQuery, to time.Time, cur
 	if q.from.IsZero() || to.Sub(q.from) > pagedWithin {
 		args := []any{srv.wsid, q.from, q.jobID, q.jobID, q.runID, q.runID, q.from, to,
 			srv.wsid, srv.wsid, cur.Start, cur.Start, cur.RunID, q.limit + 1}
-		return cached(srv.sim, memoKey("runs", args...), func() ([]jobRun, error) { return srv.foldRuns(ctx, args) })
+		f, err := cached(srv.sim, memoKey("runs", args...), func() (*runFold, error) {
+			runs, err := srv.foldRuns(ctx, srv.sim.db, foldedRuns, args)
+			return &runFold{runs: runs}, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return f.runs, nil
 	}
-	// Every run started since from, whatever the end of the window and the clock: the
-	// pages of one listing (and the slices of one start) share it until the estate is next
-	// written, even as the wall clock moves between them.
-	args := []any{srv.wsid, q.from, q.jobID, q.jobID, q.runID, q.runID, q.from, endOfTime,
+	// Every run started since the day from falls in, whatever the end of the window and the
+	// clock: the pages of one listing (and the slices of one, which start anywhere in it)
+	// share it until the estate is next written, even as the wall clock moves between them,
+	// and catch-up adds to it the runs it moves into the timeline (runFold.carry).
+	since := q.from.Truncate(24 * time.Hour)
+	args := []any{srv.wsid, since, q.jobID, q.jobID, q.runID, q.runID, since, endOfTime,
 		srv.wsid, srv.wsid, int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MaxInt32)}
-	all, err := cached(srv.sim, memoKey("runs", args...), func() ([]jobRun, error) { return srv.foldRuns(ctx, args) })
+	f, err := cached(srv.sim, memoKey("runs", args...), func() (*runFold, error) {
+		runs, err := srv.foldRuns(ctx, srv.sim.db, foldedRuns, args)
+		return &runFold{ws: srv.wsid, since: true, from: since, jobID: q.jobID, runID: q.runID, runs: runs}, err
+	})
 	if err != nil {
 		return nil, err
 	}
+	all := f.runs
 	// all is in the page's order (newest first): the page starts after the cursor, at the
-	// first run started by to.
+	// first run started by to, and ends before the first run started before from.
 	i, _ := slices.BinarySearchFunc(all, cur, func(r jobRun, c runKey) int {
 		if r.key().after(c) {
 			return 1
@@ -224,15 +248,25 @@ func (srv *Server) foldedRuns(ctx context.Context, q runQuery, to time.Time, cur
 	for i < len(all) && all[i].start.After(to) {
 		i++
 	}
-	return all[i:min(len(all), i+q.limit+1)], nil
+	j := i
+	for j < len(all) && j < i+q.limit+1 && !all[j].start.Before(q.from) {
+		j++
+	}
+	return all[i:j], nil
 }
 
 // endOfTime is after every run's start.
 var endOfTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
-// foldRuns reads the runs of the timeline (foldedRuns with args).
-func (srv *Server) foldRuns(ctx context.Context, args []any) ([]jobRun, error) {
-	rows, err := srv.sim.db.QueryContext(ctx, foldedRuns, args...)
+// querier is a database, a connection or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// foldRuns reads the runs of the timeline (the statement foldedRuns, or one foldedRunsOf
+// makes, with args) on db.
+func (srv *Server) foldRuns(ctx context.Context, db querier, stmt string, args []any) ([]jobRun, error) {
+	rows, err := db.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing runs: %w", err)
 	}

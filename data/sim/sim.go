@@ -87,6 +87,10 @@ type Sim struct {
 	through time.Time
 	// commits is the commit last written to each bundle's metadata.json, by bundle|env.
 	commits map[string]string
+	// flightSum sums the work in flight the last catch-up wrote (if flightKnown), so that
+	// a catch-up that would write the same skips it.
+	flightSum   uint64
+	flightKnown bool
 	// dep runs the deployer jobs (deployer.go).
 	dep     *deployer
 	depOnce sync.Once

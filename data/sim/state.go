@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -186,7 +188,15 @@ func (s *Sim) CatchUp(ctx context.Context) error {
 	if !now.After(s.through) {
 		return nil
 	}
-	defer s.wrote()
+	// What the REST server read before is read again, or carried (memo.go) once the
+	// catch-up is committed.
+	before := s.memo.writes.Load()
+	carried := false
+	defer func() {
+		if !carried {
+			s.wrote()
+		}
+	}()
 	g := s.gen
 	// The timeline runs a little past now: a deployment landing in a few minutes has already
 	// been requested and started, and those events belong to this catch-up. It is causal (a
@@ -212,27 +222,44 @@ func (s *Sim) CatchUp(ctx context.Context) error {
 	}
 	// Runs stream from the generator straight into appenders, one connection per
 	// environment, concurrently; the ledger and the work in flight on this one. Nothing is
-	// held in Go, and DuckDB derives the rest in a few set-based statements.
+	// held in Go, and DuckDB derives the rest in a few set-based statements. A short
+	// catch-up (an open demo's, every few seconds) stages everything on this connection:
+	// its few rows do not pay for six connections' appenders.
 	st, err := openStage(conn)
 	if err != nil {
 		return err
 	}
 	defer st.close()
-	// The ledger is staged in parts, by deployment, each on a connection of its own too.
-	errs := make(chan error, len(Environments)+ledgerParts)
-	for _, env := range Environments {
-		go func() { errs <- s.stageOn(ctx, func(st *stage) error { return g.stageRuns(st, env, s.through, now) }) }()
+	staged := map[string]int{}
+	var mu sync.Mutex
+	count := func(st *stage) {
+		mu.Lock()
+		defer mu.Unlock()
+		for t, n := range st.rows {
+			staged[t] += n
+		}
 	}
+	var parts []func(*stage) error
+	for _, env := range Environments {
+		parts = append(parts, func(st *stage) error { return g.stageRuns(st, env, s.through, now) })
+	}
+	// The ledger is staged in parts, by deployment.
 	for part := range ledgerParts {
-		go func() {
-			errs <- s.stageOn(ctx, func(st *stage) error { return g.stageLedger(st, part, s.through, now) })
-		}()
+		parts = append(parts, func(st *stage) error { return g.stageLedger(st, part, s.through, now) })
+	}
+	errs := make(chan error, len(parts))
+	for _, fn := range parts {
+		if total <= shortCatchUp {
+			errs <- fn(st)
+			continue
+		}
+		go func() { errs <- s.stageOn(ctx, fn, count) }()
 	}
 	err = g.stageInFlight(st, now)
 	if err == nil {
 		err = s.stageFinishedRequests(ctx, conn, st, now)
 	}
-	for range len(Environments) + ledgerParts {
+	for range parts {
 		if e := <-errs; err == nil {
 			err = e
 		}
@@ -243,29 +270,55 @@ func (s *Sim) CatchUp(ctx context.Context) error {
 	if err := st.flush(); err != nil {
 		return err
 	}
+	count(st)
+	flightSame := s.flightKnown && st.flightSum == s.flightSum
+	files := s.metadataChanges(now)
+	if flightSame && len(files) == 0 && !slices.ContainsFunc(stageTables, func(t string) bool { return t != "st_flight" && staged[t] > 0 }) {
+		// Nothing happened since the last catch-up: nothing is written (the estate's
+		// "through" stays where its last write put it; a later start generates the same
+		// nothing again), and what the REST server read stands.
+		s.through = now
+		carried = true
+		st.close()
+		dropStage(ctx, conn)
+		return nil
+	}
 	// One transaction for the whole catch-up: an interrupted one leaves the estate as it was.
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := s.commitStage(ctx, tx, st, now); err != nil {
+	if err := s.commitStage(ctx, tx, staged, flightSame, now); err != nil {
 		return err
 	}
-	if err := s.updateMetadata(ctx, tx, now); err != nil {
+	if err := s.updateMetadata(ctx, tx, files); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("saving the simulated estate: %w", err)
 	}
 	s.through = now
+	s.flightSum, s.flightKnown = st.flightSum, true
+	for _, f := range files {
+		s.commits[f.key] = f.sha
+	}
 	st.close()
+	if s.memo.carriable() {
+		if d, err := s.readDelta(ctx, conn, staged); err == nil {
+			s.caughtUp(before, d)
+			carried = true
+		}
+	}
 	dropStage(ctx, conn) // frees the staged rows' memory; a failure only costs memory
 	if report {
 		fmt.Fprintf(s.opts.Progress, "simulated workspace: ready\n")
 	}
 	return nil
 }
+
+// shortCatchUp is the longest catch-up staged on one connection.
+const shortCatchUp = 10 * time.Minute
 
 func roundDays(d time.Duration) string {
 	if d >= 48*time.Hour {
@@ -280,8 +333,9 @@ const timelineAhead = time.Hour
 // ledgerParts is how many parts the ledger is staged in, concurrently.
 const ledgerParts = 2
 
-// stageOn runs a staging function on a connection and appenders of its own.
-func (s *Sim) stageOn(ctx context.Context, fn func(*stage) error) error {
+// stageOn runs a staging function on a connection and appenders of its own, and counts
+// what it staged.
+func (s *Sim) stageOn(ctx context.Context, fn func(*stage) error, count func(*stage)) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -295,20 +349,32 @@ func (s *Sim) stageOn(ctx context.Context, fn func(*stage) error) error {
 	if err := fn(st); err != nil {
 		return err
 	}
-	return st.flush()
+	if err := st.flush(); err != nil {
+		return err
+	}
+	count(st)
+	return nil
 }
 
 // commitStage moves the staged rows into the estate, inside the catch-up's transaction, and
-// replaces the in-flight work.
-func (s *Sim) commitStage(ctx context.Context, tx *sql.Tx, st *stage, through time.Time) error {
+// replaces the in-flight work. A statement that reads only staging tables left empty (by
+// staged, the rows staged per table) moves nothing and is skipped; so is the replacement
+// of the work in flight when it is the same as the last catch-up's and no run-now run has
+// ended (flightSame).
+func (s *Sim) commitStage(ctx context.Context, tx *sql.Tx, staged map[string]int, flightSame bool, through time.Time) error {
 	stmts := append([]string(nil), moveSQL...)
 	if !s.opts.NoLedger {
 		stmts = append(stmts, moveLedgerSQL...)
 	}
-	stmts = append(stmts,
-		`DELETE FROM sim.sim_internal.in_flight WHERE run_id NOT IN (SELECT run_id FROM sim.sim_internal.run_requests) OR planned_end <= ?`,
-		`INSERT INTO sim.sim_internal.in_flight SELECT * FROM memory.main.st_flight`)
+	if !flightSame || staged["st_runs"] > 0 {
+		stmts = append(stmts,
+			`DELETE FROM sim.sim_internal.in_flight WHERE run_id NOT IN (SELECT run_id FROM sim.sim_internal.run_requests) OR planned_end <= ?`,
+			`INSERT INTO sim.sim_internal.in_flight SELECT * FROM memory.main.st_flight`)
+	}
 	for _, q := range stmts {
+		if readsOnlyEmpty(q, staged) {
+			continue
+		}
 		var args []any
 		if strings.HasSuffix(q, "?") {
 			args = []any{through}
@@ -323,28 +389,64 @@ func (s *Sim) commitStage(ctx context.Context, tx *sql.Tx, st *stage, through ti
 	return nil
 }
 
-// updateMetadata rewrites each bundle's metadata.json with the commit of its current
-// deployment, as `bundle deploy` does after a successful deploy.
-func (s *Sim) updateMetadata(ctx context.Context, tx *sql.Tx, now time.Time) error {
+// readsOnlyEmpty reports whether a statement reads staging tables and all of them are empty
+// (by staged, the rows staged per table). A statement that reads none (DELETE) is never
+// skipped.
+func readsOnlyEmpty(q string, staged map[string]int) bool {
+	reads := false
+	for _, t := range stageTables { // no name is the start of another
+		if strings.Contains(q, "memory.main."+t) {
+			if staged[t] > 0 {
+				return false
+			}
+			reads = true
+		}
+	}
+	return reads
+}
+
+// metadataFile is a bundle's metadata.json to rewrite with the commit of its deployment.
+type metadataFile struct {
+	key, sha, ws, path, content string
+	at                          time.Time
+}
+
+// metadataChanges are the bundles' metadata.json files whose deployment at now is not the
+// one they name, as `bundle deploy` rewrites them after a successful deploy.
+func (s *Sim) metadataChanges(now time.Time) []metadataFile {
 	g := s.gen
-	if s.commits == nil {
+	var out []metadataFile
+	for _, env := range Environments {
+		for _, b := range g.e.bundles {
+			d := g.tl.at(b.name, env, now)
+			if d == nil || (s.commits != nil && s.commits[key(b.name, env)] == d.sha) {
+				continue
+			}
+			out = append(out, metadataFile{key: key(b.name, env), sha: d.sha, ws: WorkspaceID(env), path: metadataPath(b.name, env),
+				content: metadataDoc(b, env, d.sha, confExtra(d)), at: d.at})
+		}
+	}
+	return out
+}
+
+// updateMetadata rewrites the metadata.json files that name another commit than their
+// bundle's deployment (of files, those metadataChanges found: the first catch-up of a
+// process reads which commit each file names and skips those already right).
+func (s *Sim) updateMetadata(ctx context.Context, tx *sql.Tx, files []metadataFile) error {
+	if s.commits == nil && len(files) > 0 {
 		commits, err := readCommits(ctx, tx)
 		if err != nil {
 			return err
 		}
 		s.commits = commits
 	}
-	for _, env := range Environments {
-		for _, b := range g.e.bundles {
-			d := g.tl.at(b.name, env, now)
-			if d == nil || s.commits[key(b.name, env)] == d.sha {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE sim.sim_internal.workspace_files SET content = ?, modified_at = ? WHERE workspace_id = ? AND path = ?`,
-				metadataDoc(b, env, d.sha, confExtra(d)), d.at, WorkspaceID(env), metadataPath(b.name, env)); err != nil {
-				return fmt.Errorf("updating the metadata.json of %s in %s: %w", b.name, env, err)
-			}
-			s.commits[key(b.name, env)] = d.sha
+	for _, f := range files {
+		if s.commits[f.key] == f.sha {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sim.sim_internal.workspace_files SET content = ?, modified_at = ? WHERE workspace_id = ? AND path = ?`,
+			f.content, f.at, f.ws, f.path); err != nil {
+			return fmt.Errorf("updating the metadata.json of %s: %w", f.path, err)
 		}
 	}
 	return nil
