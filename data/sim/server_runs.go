@@ -55,7 +55,8 @@ type runQuery struct {
 
 // foldedRuns folds job_run_timeline per run and joins who started each run: the caller of
 // run-now when there was one, else the job's creator (as for scheduled runs). Parameters
-// of a run-now run come from its request when the timeline row has none.
+// of a run-now run come from its request when the timeline row has none. A slice without a
+// run id is no run (the hostile estate plants one).
 var foldedRuns = fmt.Sprintf(foldedRunsOf, "")
 
 // foldedRunsOf is foldedRuns with a further condition on the timeline's rows (%s).
@@ -71,7 +72,7 @@ WITH runs AS (
          ANY_VALUE(run_name) AS run_name,
          CAST(to_json(ANY_VALUE(job_parameters)) AS VARCHAR) AS params
   FROM sim.lakeflow.job_run_timeline
-  WHERE workspace_id = ? AND period_end_time >= ? AND (? = '' OR job_id = ?) AND (? = '' OR run_id = ?)%s
+  WHERE workspace_id = ? AND run_id IS NOT NULL AND period_end_time >= ? AND (? = '' OR job_id = ?) AND (? = '' OR run_id = ?)%s
   GROUP BY job_id, run_id
   HAVING MIN(period_start_time) >= ? AND MIN(period_start_time) <= ?
 ),
