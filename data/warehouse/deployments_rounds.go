@@ -33,12 +33,23 @@ type pageSel interface {
 // environment (and bundle) at or after from and, when previous is set (for a statement that
 // reads their previous_* columns), the one before each bundle's first.
 func deploymentsArgs(env, bundle string, from time.Time, previous bool) []any {
-	f, p := ts(from), 0
+	f, near, p := ts(from), ts(from.Add(-previousNear)), 0
 	if previous {
 		p = 1
 	}
-	return []any{p, env, bundle, bundle, f, env, bundle, bundle, f, env}
+	return []any{
+		p, env, bundle, bundle, f, // recent_bundles
+		p, env, bundle, bundle, near, f, // near_before
+		env, near, // last_before, beyond the week
+		env, bundle, bundle, f, // deploys since from
+		env, // the deploys of last_before
+	}
 }
+
+// previousNear is how far before a statement's bound frag_deployments.sql first looks for
+// each bundle's deployment before it; only a bundle without one that recent costs a scan
+// of the whole history.
+const previousNear = 7 * 24 * time.Hour
 
 // keyRange is the first (newest) and last (oldest) key of a page read: frag_page.sql.
 type keyRange struct{ lo, hi Cursor }

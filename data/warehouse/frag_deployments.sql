@@ -1,6 +1,6 @@
 -- Fragment {{deployments}} (this header is not sent): the deployments of one environment
--- and their windows. Parameters: previous (0 or 1), environment, bundle, bundle ('' for
--- every bundle), from; environment, bundle, bundle, from; environment (deploymentsArgs).
+-- and their windows. Parameters: deploymentsArgs (previous, environment, bundle, bundle
+-- ('' for every bundle), from, near, in the order of the scans below).
 -- A deployment is a deploy_succeeded event, deduplicated on event_id: writers may retry, and
 -- copies of an event are equal, so MIN picks the one value (GROUP BY is cheaper than
 -- ROW_NUMBER here, which DuckDB plans as a second scan of the ledger).
@@ -11,18 +11,41 @@
 -- Only what a statement reads is windowed: the deployments at or after `from` (its own
 -- lower bound: it reads no row of `windowed` before it) and, for the LAG of the first of each
 -- bundle, the newest of each bundle before it (last_before: its time, then its rows; several
--- at that instant are all taken, and ordered by event_id as ever). Windowing the whole
+-- at that instant are all taken, and ordered by event_id as ever). That time is looked for
+-- in the week before `from` (near_before, a scan that skips by time), and over the whole
+-- history only for the bundles deployed since `from` that the week did not hold: when there
+-- are none, DuckDB skips that scan. Windowing the whole
 -- history and filtering after would cost a scan, a grouping and a sort of every deployment of
 -- the environment: DuckDB cannot push a filter through LAG and LEAD. A row of `windowed`
--- before `from` has no LAG of its own; a reader filters it out by its bound. Finding the
--- newest before `from` scans the whole history: a statement that reads no previous_*
--- column passes previous = 0 and skips it (its first deployments then have no LAG).
-last_before AS (
+-- before `from` has no LAG of its own; a reader filters it out by its bound. A statement
+-- that reads no previous_* column passes previous = 0 and skips last_before (its first
+-- deployments then have no LAG).
+recent_bundles AS (
+  SELECT DISTINCT e.bundle
+  FROM {{release_events}} AS e
+  WHERE ? = 1 AND e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at >= CAST(? AS TIMESTAMP)
+),
+near_before AS (
   SELECT e.bundle, MAX(e.at) AS at
   FROM {{release_events}} AS e
   WHERE ? = 1 AND e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
     AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
-    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at < CAST(? AS TIMESTAMP)
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at >= CAST(? AS TIMESTAMP)
+    AND e.at < CAST(? AS TIMESTAMP)
+  GROUP BY e.bundle
+),
+last_before AS (
+  SELECT n.bundle, n.at FROM near_before AS n
+  UNION ALL
+  SELECT e.bundle, MAX(e.at) AS at
+  FROM {{release_events}} AS e
+  WHERE e.environment = ? AND e.kind = 'deploy_succeeded'
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND e.at < CAST(? AS TIMESTAMP)
+    AND e.bundle IN (SELECT r.bundle FROM recent_bundles AS r
+      WHERE r.bundle NOT IN (SELECT n.bundle FROM near_before AS n))
   GROUP BY e.bundle
 ),
 deploys AS (

@@ -94,12 +94,32 @@ discovered_resources AS (
   JOIN discovered_deploys AS d ON d.workspace_id = g.workspace_id AND d.root = g.root
     AND d.command = g.command AND d.n = g.n
 ),
-last_before AS (
+recent_bundles AS (
+  SELECT DISTINCT e.bundle
+  FROM discovered_events AS e
+  WHERE ? = 1 AND e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at >= CAST(? AS TIMESTAMP)
+),
+near_before AS (
   SELECT e.bundle, MAX(e.at) AS at
   FROM discovered_events AS e
   WHERE ? = 1 AND e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
     AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
-    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at < CAST(? AS TIMESTAMP)
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at >= CAST(? AS TIMESTAMP)
+    AND e.at < CAST(? AS TIMESTAMP)
+  GROUP BY e.bundle
+),
+last_before AS (
+  SELECT n.bundle, n.at FROM near_before AS n
+  UNION ALL
+  SELECT e.bundle, MAX(e.at) AS at
+  FROM discovered_events AS e
+  WHERE e.environment = ? AND e.kind = 'deploy_succeeded'
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND e.at < CAST(? AS TIMESTAMP)
+    AND e.bundle IN (SELECT r.bundle FROM recent_bundles AS r
+      WHERE r.bundle NOT IN (SELECT n.bundle FROM near_before AS n))
   GROUP BY e.bundle
 ),
 deploys AS (

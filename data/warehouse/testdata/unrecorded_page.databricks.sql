@@ -118,12 +118,32 @@ merged_resources AS (
     WHERE e.environment = r.environment AND e.event_id LIKE 'discovered-%'
   )
 ),
-last_before AS (
+recent_bundles AS (
+  SELECT DISTINCT e.bundle
+  FROM merged_events AS e
+  WHERE ? = 1 AND e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at >= CAST(? AS TIMESTAMP)
+),
+near_before AS (
   SELECT e.bundle, MAX(e.at) AS at
   FROM merged_events AS e
   WHERE ? = 1 AND e.environment = ? AND e.kind = 'deploy_succeeded' AND (? = '' OR e.bundle = ?)
     AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
-    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at < CAST(? AS TIMESTAMP)
+    AND TRIM(COALESCE(e.bundle, '')) <> '' AND e.at >= CAST(? AS TIMESTAMP)
+    AND e.at < CAST(? AS TIMESTAMP)
+  GROUP BY e.bundle
+),
+last_before AS (
+  SELECT n.bundle, n.at FROM near_before AS n
+  UNION ALL
+  SELECT e.bundle, MAX(e.at) AS at
+  FROM merged_events AS e
+  WHERE e.environment = ? AND e.kind = 'deploy_succeeded'
+    AND TRIM(COALESCE(e.event_id, '')) <> '' AND TRIM(COALESCE(e.release_id, '')) <> ''
+    AND e.at < CAST(? AS TIMESTAMP)
+    AND e.bundle IN (SELECT r.bundle FROM recent_bundles AS r
+      WHERE r.bundle NOT IN (SELECT n.bundle FROM near_before AS n))
   GROUP BY e.bundle
 ),
 deploys AS (
