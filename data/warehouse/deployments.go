@@ -84,6 +84,8 @@ func (s *Store) ListDeployments(ctx context.Context, env Env, q DeploymentQuery)
 	}
 	f := pageFilter{bundle: q.Bundle, since: q.Since, after: q.After, limit: limit + 1, onPage: q.OnPage,
 		oneRound: q.OneRound && !q.Since.IsZero()}
+	pageCtx, inLine, paged := firstSlot(ctx)
+	f.inLine, f.paged = inLine, paged
 	var (
 		ds       []model.Deployment
 		matching int
@@ -94,10 +96,16 @@ func (s *Store) ListDeployments(ctx context.Context, env Env, q DeploymentQuery)
 	// same round trip. Discovered deployments are whole by construction: only the ledger
 	// has rows to leave out.
 	err := together(
-		func() (err error) { ds, matching, skipped, err = s.deployments(ctx, env, f); return },
+		func() (err error) {
+			defer paged()
+			ds, matching, skipped, err = s.deployments(pageCtx, env, f)
+			return
+		},
 		func() (err error) {
 			if q.After == nil && !s.Discovers() {
-				bad, err = s.notDeployments(ctx, env, q.Bundle, q.Since)
+				if err = after(ctx, inLine); err == nil {
+					bad, err = s.notDeployments(ctx, env, q.Bundle, q.Since)
+				}
 			}
 			return
 		})
@@ -168,6 +176,17 @@ type pageFilter struct {
 	limit                 int
 	onPage                func([]model.Deployment)
 	oneRound              bool
+	// inLine is closed once the page's statement is in line for a slot, or paged was
+	// called (slots.go): what is read beside the page waits for that; nil waits for nothing.
+	inLine <-chan struct{}
+	paged  func()
+}
+
+// pageRead says that the page's read returned, its statement sent or not.
+func (f pageFilter) pageRead() {
+	if f.paged != nil {
+		f.paged()
+	}
 }
 
 // notify tells onPage of the page's deployments.

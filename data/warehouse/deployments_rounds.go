@@ -185,12 +185,16 @@ func (s *Store) oneRound(ctx context.Context, env Env, f pageFilter) ([]pageRow,
 	spec := boundsOfWindow(f.since)
 	err := together(
 		func() (err error) {
+			defer f.pageRead()
 			if rows, matching, skipped, err = s.page(ctx, env, f); err == nil {
 				f.notify(rows)
 			}
 			return err
 		},
 		func() (err error) {
+			if err = after(ctx, f.inLine); err != nil {
+				return err
+			}
 			fu, err = s.followUps(ctx, env, f.bundle, filterSel{since: f.since, after: f.after, limit: f.limit}, spec)
 			return err
 		})

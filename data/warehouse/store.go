@@ -63,12 +63,6 @@ type Store struct {
 	slots Slots
 }
 
-// Slots limits how many statements run at once across the stores that share it.
-type Slots chan struct{}
-
-// NewSlots lets n statements run at once (at least one).
-func NewSlots(n int) Slots { return make(Slots, max(n, 1)) }
-
 // Limited is the store running its reads within slots, the others waiting their turn (or
 // their context). An embedded engine such as the simulation's DuckDB has one memory budget
 // for the whole process, which the home's three environments, each with two statements side
@@ -86,21 +80,8 @@ func (s *Store) Limited(slots Slots) *Store {
 // follow-ups, which the slots exist for.
 func (s *Store) light() *Store {
 	c := *s
-	c.slots = nil
+	c.slots = Slots{}
 	return &c
-}
-
-// acquire waits for a statement slot, if the store is Limited, and returns its release.
-func (s *Store) acquire(ctx context.Context) (func(), error) {
-	if s.slots == nil {
-		return func() {}, nil
-	}
-	select {
-	case s.slots <- struct{}{}:
-		return func() { <-s.slots }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }
 
 // Observed is the store with f told of every statement it sends to the database (reads
@@ -240,8 +221,9 @@ func (s *Store) queryOnce(ctx context.Context, what, text string, args []any, sc
 	// The observer hears of the statement before it waits for a slot: a latency it adds (a
 	// remote warehouse's, in benchmarks) is the network's, which a slot of the local engine
 	// does not hold back.
+	first := inLine(ctx)
 	s.sent(ctx)
-	release, err := s.acquire(ctx)
+	release, err := s.slots.acquire(ctx, first)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}
