@@ -383,6 +383,8 @@ func (h *home) Legend() []legendEntry {
 		{g.Unknown + " unknown", "too little data to judge yet"},
 		{"healthy?", "a trailing ?: healthy, but awaiting a person's decision (inconclusive or too few runs)"},
 		{g.Provisional, "a trailing " + g.Provisional + ": provisional, the window after the deploy is still open (status:provisional)"},
+		{g.Failing + " failing" + g.Provisional, "while it bakes: its first runs fail where its baseline rarely failed (the early warning)"},
+		{g.Ellipsis + " reading", "listed, its health still being read: no verdict yet"},
 		{"VERSION", "with BUNDLE the release id (bundle@version); both are shown whole"},
 		{"AGE", "time since the deploy: 35m, 6h, 3d"},
 		{"RUNS 2/1", "job runs and pipeline updates since the deploy: succeeded/failed"},
