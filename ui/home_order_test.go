@@ -96,8 +96,8 @@ func TestTheFirstTabsListIsAskedAloneAndAFailureDoesNotHoldTheOthers(t *testing.
 		}
 		first = append(first, msg)
 	}
-	if got := src.askedSoFar(); !slices.Contains(got, "list prod") || !slices.Contains(got, "whoami prod") || len(got) != 2 {
-		t.Fatalf("at start the home asked %q, want only prod's list and who the user is there", got)
+	if got := src.askedSoFar(); !slices.Contains(got, "list prod") || len(got) != 1 {
+		t.Fatalf("at start the home asked %q, want only prod's list", got)
 	}
 	if tabs := h.tabsLine(); !strings.Contains(tabs, "staging "+UnicodeGlyphs.Ellipsis) {
 		t.Errorf("while prod loads, staging's tab does not say it is loading: %q", tabs)
@@ -115,8 +115,8 @@ func TestTheFirstTabsListIsAskedAloneAndAFailureDoesNotHoldTheOthers(t *testing.
 	if !slices.Contains(got, "list staging") {
 		t.Fatalf("after prod's list failed the home asked %q, want staging's list too", got)
 	}
-	if !slices.Contains(got, "whoami staging") {
-		t.Errorf("after the first answer the home asked %q, want who the user is in staging", got)
+	if !slices.Contains(got, "whoami staging") || !slices.Contains(got, "whoami prod") {
+		t.Errorf("after the first answer the home asked %q, want who the user is in staging and prod", got)
 	}
 	for _, msg := range rest {
 		h.Update(msg)
@@ -132,5 +132,41 @@ func TestTheFirstTabsListIsAskedAloneAndAFailureDoesNotHoldTheOthers(t *testing.
 	}
 	if n := len(src.askedSoFar()); n != 4 {
 		t.Errorf("the home asked %q, want 4 requests (two lists, two identities)", src.askedSoFar())
+	}
+}
+
+// Who the user is in the first environment is asked as soon as its deployments are listed,
+// before their health (so that an action key on those rows knows), and not again with the
+// other environments.
+func TestWhoTheUserIsIsAskedWhenTheFirstRowsAreListed(t *testing.T) {
+	src := &askedSource{fakeSource: newFakeSource()}
+	c := &Common{Theme: themes.Mono(), Glyphs: UnicodeGlyphs, Source: src, Now: func() time.Time { return testNow }, Timeout: 5 * time.Second}
+	c.Actions = askedActions{src: src}
+	h := newHome(c, homeOptions{log: slog.New(slog.DiscardHandler), clock: func() time.Time { return testNow }})
+	h.SetSize(120, 20)
+	h.Init() // prod's list, not run: its rows arrive below, before their health
+	prod := h.env("prod")
+	rows, err := src.fakeSource.List(context.Background(), "prod", model.ListQuery{})
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("the fake source lists %d rows of prod: %v", len(rows), err)
+	}
+	for i := range rows {
+		rows[i].Assessment = model.Assessment{Pending: true}
+	}
+	_, cmd := h.Update(deploymentsEarly{req: loadRequest{env: "prod", gen: prod.gen, since: h.since}, rows: rows})
+	runAll(cmd)
+	if got := src.askedSoFar(); !slices.Contains(got, "whoami prod") {
+		t.Fatalf("after prod's first rows the home asked %q, want who the user is in prod", got)
+	}
+	_, cmd = h.Update(deploymentsLoaded{req: loadRequest{env: "prod", gen: prod.gen, since: h.since}})
+	runAll(cmd) // the other environments' lists and who the user is there
+	n := 0
+	for _, a := range src.askedSoFar() {
+		if a == "whoami prod" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("who the user is in prod was asked %d times, want once: %q", n, src.askedSoFar())
 	}
 }
