@@ -41,7 +41,7 @@ func (h *home) early(msg deploymentsEarly) {
 	h.rebuild(e)
 	if h.activeEnv() == e {
 		h.table.MoveTo(0)
-		e.earlyTop = h.selectedKey()
+		e.earlyTop = h.table.selectedKey()
 	}
 }
 
@@ -51,7 +51,7 @@ func (h *home) early(msg deploymentsEarly) {
 func (h *home) settleEarly(e *envState) {
 	top := e.earlyTop
 	e.earlyTop = ""
-	if top != "" && h.activeEnv() == e && h.selectedKey() == top {
+	if top != "" && h.activeEnv() == e && h.table.selectedKey() == top {
 		h.table.MoveTo(0)
 	}
 }
@@ -63,13 +63,6 @@ func (h *home) dropEarly(e *envState) {
 	}
 	e.byID, e.earlyTop = map[string]*item{}, ""
 	h.rebuild(e)
-}
-
-func (h *home) selectedKey() string {
-	if r := h.table.Selected(); r != nil {
-		return r.Key
-	}
-	return ""
 }
 
 // judgedDeployment is an environment's deployment by id, once its health was read.

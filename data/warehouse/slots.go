@@ -98,9 +98,8 @@ func (q *slotQueue) handOn() {
 
 // pageMark marks the context of a page's statement.
 type pageMark struct {
-	once    sync.Once
-	claimed bool
-	inLine  chan struct{}
+	once   sync.Once
+	inLine chan struct{}
 }
 
 type pageMarkKey struct{}
@@ -122,7 +121,7 @@ func inLine(ctx context.Context) (first bool) {
 		return false
 	}
 	m.once.Do(func() {
-		m.claimed, first = true, true
+		first = true
 		close(m.inLine)
 	})
 	return first
