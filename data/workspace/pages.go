@@ -2,52 +2,55 @@ package workspace
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/databricks/databricks-sdk-go/service/jobs"
-	"github.com/databricks/databricks-sdk-go/service/pipelines"
 )
 
 // One page at a time: a caller that watches the workspace spreads a long list over several
 // calls of its own (one page each, continuing from the token the last one returned), so
 // that what one call costs does not grow with the workspace. The SDK's iterators read every
-// page and keep the token to themselves, hence the raw client. A token is the API's own:
-// one that has expired is refused, and the caller starts again from the first page.
+// page and keep the token to themselves; these are the same reads as the whole lists'
+// pages (runsPage, pipelinesPage), one a call. A token is the API's own: one that has
+// expired is refused, and the caller starts again from the first page.
 
 // ActiveRunsPage reads one page (25 runs) of the runs that have not finished, of every
 // job, newest first: the first page for an empty token. next is the next page's token,
 // empty after the last page.
 func (c *Client) ActiveRunsPage(ctx context.Context, token string) ([]Run, string, error) {
-	q := map[string]any{"active_only": true, "limit": 25}
-	if token != "" {
-		q["page_token"] = token
-	}
-	var resp jobs.ListRunsResponse
-	if err := c.api.Do(ctx, http.MethodGet, "/api/2.2/jobs/runs/list", nil, q, nil, &resp); err != nil {
+	runs, next, err := c.runsPage(ctx, jobs.ListRunsRequest{ActiveOnly: true, Limit: 25, PageToken: token})
+	if err != nil {
 		return nil, "", wrap(err, "listing the active job runs")
 	}
-	runs := make([]Run, len(resp.Runs))
-	for i, b := range resp.Runs {
-		runs[i] = runOfBase(b)
-	}
-	return runs, resp.NextPageToken, nil
+	return runs, next, nil
 }
 
 // PipelinesPage reads one page (100 pipelines) of the pipelines list with their state and
 // latest updates: the first page for an empty token. next is the next page's token, empty
 // after the last page.
 func (c *Client) PipelinesPage(ctx context.Context, token string) ([]Pipeline, string, error) {
-	q := map[string]any{"max_results": 100}
-	if token != "" {
-		q["page_token"] = token
-	}
-	var resp pipelines.ListPipelinesResponse
-	if err := c.api.Do(ctx, http.MethodGet, "/api/2.0/pipelines", nil, q, nil, &resp); err != nil {
+	ps, next, err := c.pipelinesPage(ctx, token)
+	if err != nil {
 		return nil, "", wrap(err, "listing pipelines")
 	}
-	ps := make([]Pipeline, len(resp.Statuses))
-	for i, p := range resp.Statuses {
-		ps[i] = pipelineOf(p)
+	return ps, next, nil
+}
+
+// allPages reads a listing page after page, from the first (empty token) until a page has
+// no next token. A token that comes back a second time ends it too: a server that pages in
+// a circle must not keep the caller forever.
+func allPages[T any](ctx context.Context, page func(ctx context.Context, token string) ([]T, string, error)) ([]T, error) {
+	var out []T
+	seen := map[string]bool{}
+	for token := ""; ; {
+		items, next, err := page(ctx, token)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if next == "" || seen[next] {
+			return out, nil
+		}
+		seen[next] = true
+		token = next
 	}
-	return ps, resp.NextPageToken, nil
 }

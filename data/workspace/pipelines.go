@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/databricks/databricks-sdk-go/listing"
 	"github.com/databricks/databricks-sdk-go/service/pipelines"
 )
 
@@ -32,23 +31,48 @@ type UpdateState struct {
 // Pipelines lists every pipeline of the workspace with its state and latest updates,
 // through all pages (100 a page).
 func (c *Client) Pipelines(ctx context.Context) ([]Pipeline, error) {
-	all, err := listing.ToSlice(ctx, c.w.Pipelines.ListPipelines(ctx, pipelines.ListPipelinesRequest{MaxResults: 100}))
-	if err != nil {
-		return nil, wrap(err, "listing pipelines")
+	all, err := allPages(ctx, c.pipelinesPage)
+	return all, wrap(err, "listing pipelines")
+}
+
+// pipelinesPage reads one page (100 pipelines) of the pipelines list: the request goes out
+// as the SDK's ListPipelines sends it, the answer is decoded into wirePipeline (wire.go
+// says why).
+func (c *Client) pipelinesPage(ctx context.Context, token string) ([]Pipeline, string, error) {
+	var resp wirePipelinesPage
+	if err := c.get(ctx, "/api/2.0/pipelines", pipelines.ListPipelinesRequest{MaxResults: 100, PageToken: token}, &resp); err != nil {
+		return nil, "", err
 	}
-	out := make([]Pipeline, len(all))
-	for i, p := range all {
-		out[i] = pipelineOf(p)
-	}
-	return out, nil
+	return mapped(resp.Statuses, pipelineOf), resp.NextPageToken, nil
+}
+
+// wirePipelinesPage is a page of the pipelines list.
+type wirePipelinesPage struct {
+	Statuses      []wirePipeline `json:"statuses"`
+	NextPageToken string         `json:"next_page_token"`
+}
+
+// wirePipeline is a pipelines list's entry, the fields the cockpit reads.
+type wirePipeline struct {
+	PipelineID      string `json:"pipeline_id"`
+	Name            string `json:"name"`
+	State           string `json:"state"`
+	Health          string `json:"health"`
+	CreatorUserName string `json:"creator_user_name"`
+	RunAsUserName   string `json:"run_as_user_name"`
+	LatestUpdates   []struct {
+		UpdateID     string   `json:"update_id"`
+		State        string   `json:"state"`
+		CreationTime jsonText `json:"creation_time"`
+	} `json:"latest_updates"`
 }
 
 // pipelineOf is a pipelines list's entry.
-func pipelineOf(p pipelines.PipelineStateInfo) Pipeline {
-	out := Pipeline{ID: p.PipelineId, Name: p.Name, State: string(p.State), Health: string(p.Health),
+func pipelineOf(p wirePipeline) Pipeline {
+	out := Pipeline{ID: p.PipelineID, Name: p.Name, State: p.State, Health: p.Health,
 		CreatorUserName: p.CreatorUserName, RunAsUserName: p.RunAsUserName}
 	for _, u := range p.LatestUpdates {
-		out.LatestUpdates = append(out.LatestUpdates, UpdateState{ID: u.UpdateId, State: string(u.State), Created: parseCreationTime(u.CreationTime)})
+		out.LatestUpdates = append(out.LatestUpdates, UpdateState{ID: u.UpdateID, State: u.State, Created: parseCreationTime(string(u.CreationTime))})
 	}
 	return out
 }

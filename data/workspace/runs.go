@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/databricks/databricks-sdk-go/listing"
 	"github.com/databricks/databricks-sdk-go/service/jobs"
 	"golang.org/x/sync/errgroup"
 
@@ -91,20 +90,52 @@ func (c *Client) RunsSince(ctx context.Context, since time.Time, opts RunsOption
 
 // listRuns reads every page of one runs listing.
 func (c *Client) listRuns(ctx context.Context, req jobs.ListRunsRequest) ([]Run, error) {
-	base, err := listing.ToSlice(ctx, c.w.Jobs.ListRuns(ctx, req))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Run, len(base))
-	for i, b := range base {
-		out[i] = runOfBase(b)
-	}
-	return out, nil
+	return allPages(ctx, func(ctx context.Context, token string) ([]Run, string, error) {
+		r := req
+		r.PageToken = token
+		return c.runsPage(ctx, r)
+	})
 }
 
-// runOfBase is a runs list's entry.
-func runOfBase(b jobs.BaseRun) Run {
-	return runOf(b.JobId, b.RunId, b.RunName, b.StartTime, b.EndTime, b.State, b.Status, b.Trigger, b.CreatorUserName, b.RunPageUrl)
+// runsPage reads one page of jobs/runs/list: the request goes out as the SDK's ListRuns
+// sends it, the answer is decoded into wireRun (wire.go says why).
+func (c *Client) runsPage(ctx context.Context, req jobs.ListRunsRequest) ([]Run, string, error) {
+	var resp wireRunsPage
+	if err := c.get(ctx, "/api/2.2/jobs/runs/list", req, &resp); err != nil {
+		return nil, "", err
+	}
+	return mapped(resp.Runs, runOf), resp.NextPageToken, nil
+}
+
+// wireRunsPage is a page of jobs/runs/list.
+type wireRunsPage struct {
+	Runs          []wireRun `json:"runs"`
+	NextPageToken string    `json:"next_page_token"`
+}
+
+// wireRun is a run as jobs/runs/list sends it, the fields the cockpit reads.
+type wireRun struct {
+	JobID     jsonInt `json:"job_id"`
+	RunID     jsonInt `json:"run_id"`
+	RunName   string  `json:"run_name"`
+	StartTime jsonInt `json:"start_time"`
+	EndTime   jsonInt `json:"end_time"`
+	State     struct {
+		LifeCycleState string `json:"life_cycle_state"`
+		ResultState    string `json:"result_state"`
+		StateMessage   string `json:"state_message"`
+	} `json:"state"`
+	Status struct {
+		State              string `json:"state"`
+		TerminationDetails struct {
+			Code    string `json:"code"`
+			Type    string `json:"type"`
+			Message string `json:"message"`
+		} `json:"termination_details"`
+	} `json:"status"`
+	Trigger         string `json:"trigger"`
+	CreatorUserName string `json:"creator_user_name"`
+	RunPageURL      string `json:"run_page_url"`
 }
 
 // ActiveRuns lists the runs that have not finished, of all jobs.
@@ -112,24 +143,37 @@ func (c *Client) ActiveRuns(ctx context.Context) ([]Run, error) {
 	return c.RunsSince(ctx, time.Time{}, RunsOptions{ActiveOnly: true})
 }
 
-func runOf(jobID, runID int64, name string, start, end int64, st *jobs.RunState, status *jobs.RunStatus, trigger jobs.TriggerType, creator, url string) Run {
-	r := Run{JobID: jobID, RunID: runID, Name: name, Start: fromMillis(start), End: fromMillis(end),
-		Trigger: string(trigger), CreatorUserName: creator, RunPageURL: url}
-	if st != nil {
-		r.LifeCycleState, r.ResultState, r.StateMessage = string(st.LifeCycleState), string(st.ResultState), st.StateMessage
+// runOf is a run's state in the cockpit's terms: the life cycle from state, or from the
+// newer status when state has none; the message from state, or from the status's
+// termination details.
+func runOf(w wireRun) Run {
+	r := Run{JobID: int64(w.JobID), RunID: int64(w.RunID), Name: w.RunName, Start: fromMillis(int64(w.StartTime)),
+		End: fromMillis(int64(w.EndTime)), Trigger: w.Trigger, CreatorUserName: w.CreatorUserName, RunPageURL: w.RunPageURL,
+		LifeCycleState: w.State.LifeCycleState, ResultState: w.State.ResultState, StateMessage: w.State.StateMessage,
+		TerminationCode: w.Status.TerminationDetails.Code, TerminationType: w.Status.TerminationDetails.Type}
+	if r.LifeCycleState == "" {
+		r.LifeCycleState = w.Status.State
 	}
-	if status != nil {
-		if r.LifeCycleState == "" {
-			r.LifeCycleState = string(status.State)
-		}
-		if d := status.TerminationDetails; d != nil {
-			r.TerminationCode, r.TerminationType = string(d.Code), string(d.Type)
-			if r.StateMessage == "" {
-				r.StateMessage = d.Message
-			}
-		}
+	if r.StateMessage == "" {
+		r.StateMessage = w.Status.TerminationDetails.Message
 	}
 	return r
+}
+
+// wireOf is a run or task run the SDK decoded (runs/get), in wireRun's form for runOf.
+func wireOf(jobID, runID int64, name string, start, end int64, st *jobs.RunState, status *jobs.RunStatus, trigger jobs.TriggerType, creator, url string) wireRun {
+	w := wireRun{JobID: jsonInt(jobID), RunID: jsonInt(runID), RunName: name, StartTime: jsonInt(start), EndTime: jsonInt(end),
+		Trigger: string(trigger), CreatorUserName: creator, RunPageURL: url}
+	if st != nil {
+		w.State.LifeCycleState, w.State.ResultState, w.State.StateMessage = string(st.LifeCycleState), string(st.ResultState), st.StateMessage
+	}
+	if status != nil {
+		w.Status.State = string(status.State)
+		if d := status.TerminationDetails; d != nil {
+			w.Status.TerminationDetails.Code, w.Status.TerminationDetails.Type, w.Status.TerminationDetails.Message = string(d.Code), string(d.Type), d.Message
+		}
+	}
+	return w
 }
 
 // GetRun reads one run with its tasks, termination details and run page URL. An unknown
@@ -139,7 +183,7 @@ func (c *Client) GetRun(ctx context.Context, runID int64) (RunDetail, error) {
 	if err != nil {
 		return RunDetail{}, wrap(err, fmt.Sprintf("reading run %d", runID))
 	}
-	d := RunDetail{Run: runOf(r.JobId, r.RunId, r.RunName, r.StartTime, r.EndTime, r.State, r.Status, r.Trigger, r.CreatorUserName, r.RunPageUrl)}
+	d := RunDetail{Run: runOf(wireOf(r.JobId, r.RunId, r.RunName, r.StartTime, r.EndTime, r.State, r.Status, r.Trigger, r.CreatorUserName, r.RunPageUrl))}
 	if len(r.JobParameters) > 0 {
 		d.Parameters = map[string]string{}
 		for _, p := range r.JobParameters {
@@ -151,7 +195,7 @@ func (c *Client) GetRun(ctx context.Context, runID int64) (RunDetail, error) {
 		}
 	}
 	for _, t := range r.Tasks {
-		tr := runOf(0, t.RunId, t.TaskKey, t.StartTime, t.EndTime, t.State, t.Status, "", "", t.RunPageUrl)
+		tr := runOf(wireOf(0, t.RunId, t.TaskKey, t.StartTime, t.EndTime, t.State, t.Status, "", "", t.RunPageUrl))
 		task := Task{Key: t.TaskKey, RunID: t.RunId, Start: tr.Start, End: tr.End, LifeCycleState: tr.LifeCycleState,
 			ResultState: tr.ResultState, StateMessage: tr.StateMessage, TerminationCode: tr.TerminationCode, RunPageURL: t.RunPageUrl}
 		for _, dep := range t.DependsOn {
