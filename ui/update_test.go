@@ -65,7 +65,7 @@ func openUpdate(t *testing.T, c *Common, w, h int) *UpdateScreen {
 
 func TestUpdateScreenGolden(t *testing.T) {
 	for _, th := range goldenThemes {
-		for _, sz := range []struct{ w, h int }{{80, 24}, {120, 40}} {
+		for _, sz := range []struct{ w, h int }{{80, 24}, {120, 40}, {200, 60}} {
 			name := fmt.Sprintf("update_%s_%dx%d", th.name, sz.w, sz.h)
 			t.Run(name, func(t *testing.T) {
 				s := openUpdate(t, relCommon(t, th.theme(), UnicodeGlyphs), sz.w, sz.h)
