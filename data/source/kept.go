@@ -76,7 +76,7 @@ func (s *Source) startLiveKept(ctx context.Context, e *Environment, k *keptRead)
 	return s.goLive(e, nil, func() (liveFeed, error) {
 		ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
 		defer cancel()
-		return s.feedOf(ctx, e, k.scope)
+		return s.feedOf(ctx, e, k.scope, nil)
 	})
 }
 

@@ -49,23 +49,58 @@ type liveFeed struct {
 func (s *Source) readLive(ctx context.Context, e *Environment, oldestOpen time.Time, releaseIDs []string) (liveFeed, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
 	defer cancel()
+	pipes := readPipelines(ctx, e)
 	f, since, err := s.liveScope(ctx, e, oldestOpen, releaseIDs)
 	if err != nil {
 		return f, err
 	}
-	return f, s.readFeed(ctx, e, &f, since)
+	return f, s.readFeed(ctx, e, &f, since, pipes)
 }
 
 // readFeed reads, side by side, the runs since an instant and the latest updates of the
-// scope's pipelines.
-func (s *Source) readFeed(ctx context.Context, e *Environment, f *liveFeed, since time.Time) error {
+// scope's pipelines (from pipes, the pipelines list read beside the scope's statement; nil:
+// read now).
+func (s *Source) readFeed(ctx context.Context, e *Environment, f *liveFeed, since time.Time, pipes *pipelinesRead) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
 		f.runs, err = e.Workspace.RunsSince(gctx, since, liveRunsOptions(s.clock()))
 		return
 	})
-	g.Go(func() (err error) { f.updates, err = s.liveUpdates(gctx, e, f.scope, since); return })
+	g.Go(func() (err error) { f.updates, err = s.liveUpdates(gctx, e, f.scope, since, pipes); return })
 	return g.Wait()
+}
+
+// pipelinesRead is the workspace's pipelines list read in the background. Which pipelines
+// matter is the scope statement's answer, but the list itself depends on nothing a
+// statement says: read beside that statement, it costs no round trip of its own after it.
+type pipelinesRead struct {
+	done chan struct{}
+	list []workspace.Pipeline
+	err  error
+}
+
+// readPipelines starts reading the pipelines list under ctx (the caller's live budget: it
+// ends with the read that started it, whether or not it was used).
+func readPipelines(ctx context.Context, e *Environment) *pipelinesRead {
+	r := &pipelinesRead{done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		r.list, r.err = e.Workspace.Pipelines(ctx)
+	}()
+	return r
+}
+
+// pipelines is the list: r's once it is read, or read now when there is no r.
+func (r *pipelinesRead) pipelines(ctx context.Context, e *Environment) ([]workspace.Pipeline, error) {
+	if r == nil {
+		return e.Workspace.Pipelines(ctx)
+	}
+	select {
+	case <-r.done:
+		return r.list, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // liveRunsOptions reads the runs feed in a few slices of start time side by side: the hour
@@ -179,8 +214,9 @@ func liveWindow(d *model.Deployment, scope warehouse.LiveScope) model.LiveWindow
 
 // liveUpdates is the latest updates of the releases' pipelines since since, with the
 // expectation results of those that ended and the warehouse does not hold yet (read once
-// per update and kept in the source's expectation cache).
-func (s *Source) liveUpdates(ctx context.Context, e *Environment, scope warehouse.LiveScope, since time.Time) ([]model.LiveUpdate, error) {
+// per update and kept in the source's expectation cache). The pipelines list is pipes's
+// (nil: read now); a scope without pipelines does not wait for it.
+func (s *Source) liveUpdates(ctx context.Context, e *Environment, scope warehouse.LiveScope, since time.Time, pipes *pipelinesRead) ([]model.LiveUpdate, error) {
 	wanted := map[string]bool{}
 	for _, ps := range scope.Pipelines {
 		for _, p := range ps {
@@ -191,7 +227,7 @@ func (s *Source) liveUpdates(ctx context.Context, e *Environment, scope warehous
 	if len(wanted) == 0 {
 		return nil, nil
 	}
-	pipelines, err := e.Workspace.Pipelines(ctx)
+	pipelines, err := pipes.pipelines(ctx, e)
 	if err != nil {
 		return nil, err
 	}

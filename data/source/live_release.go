@@ -31,8 +31,9 @@ const (
 )
 
 // startReleaseLive starts reading the live facts of d's window: the same warehouse
-// statement for what the system tables hold (liveScope), then the runs or the updates. nil
-// when the window cannot change any more (or there is no workspace to ask).
+// statement for what the system tables hold (liveScope), then the runs or the updates (the
+// pipelines list, which needs no statement, beside it). nil when the window cannot change
+// any more (or there is no workspace to ask).
 func (s *Source) startReleaseLive(ctx context.Context, e *Environment, d model.Deployment, facts releaseFacts) *releaseLive {
 	if !d.Window.Live(s.clock()) || e.Workspace == nil {
 		return nil
@@ -42,13 +43,17 @@ func (s *Source) startReleaseLive(ctx context.Context, e *Environment, d model.D
 		defer close(r.done)
 		ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
 		defer cancel()
+		var pipes *pipelinesRead
+		if facts == releaseUpdates {
+			pipes = readPipelines(ctx, e) // beside the scope's statement
+		}
 		f, since, err := s.liveScope(ctx, e, d.Window.Start, []string{d.Release.ID()})
 		if err == nil {
 			switch facts {
 			case releaseRuns:
 				f.runs, err = e.Workspace.RunsSince(ctx, since, liveRunsOptions(s.clock()))
 			case releaseUpdates:
-				f.updates, err = s.liveUpdates(ctx, e, f.scope, since)
+				f.updates, err = s.liveUpdates(ctx, e, f.scope, since, pipes)
 			}
 		}
 		r.feed, r.w, r.err = f, liveWindow(&d, f.scope), err

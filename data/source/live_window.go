@@ -25,18 +25,20 @@ func (s *Source) startLiveWindow(ctx context.Context, e *Environment, since time
 func (s *Source) readLiveWindow(ctx context.Context, e *Environment, since time.Time, bundle string) (liveFeed, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.liveBudget())
 	defer cancel()
+	pipes := readPipelines(ctx, e)
 	scope, err := e.Store.LiveScopeOfWindow(ctx, e.Env, bundle, since, s.clock())
 	if err != nil {
 		return liveFeed{}, fmt.Errorf("reading what the system tables hold: %w", err)
 	}
-	return s.feedOf(ctx, e, scope)
+	return s.feedOf(ctx, e, scope, pipes)
 }
 
-// feedOf reads the feed for the open windows of scope: nothing when there are none.
-func (s *Source) feedOf(ctx context.Context, e *Environment, scope warehouse.LiveScope) (liveFeed, error) {
+// feedOf reads the feed for the open windows of scope: nothing when there are none. pipes
+// is the pipelines list read beside the scope's statement (nil: read now).
+func (s *Source) feedOf(ctx context.Context, e *Environment, scope warehouse.LiveScope, pipes *pipelinesRead) (liveFeed, error) {
 	f := liveFeed{scope: scope}
 	if len(scope.Open) == 0 {
 		return f, nil
 	}
-	return f, s.readFeed(ctx, e, &f, feedFrom(scope))
+	return f, s.readFeed(ctx, e, &f, feedFrom(scope), pipes)
 }
