@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -63,7 +62,7 @@ func (c *Client) UserByName(ctx context.Context, name string) (User, error) {
 			} `json:"Resources"`
 		}
 		q := map[string]any{"filter": fmt.Sprintf("%s eq %q", kind.attr, name)}
-		if err := c.api.Do(ctx, http.MethodGet, kind.path, nil, q, nil, &resp); err != nil {
+		if err := c.get(ctx, c.api, kind.path, q, &resp); err != nil {
 			return User{}, wrap(err, op)
 		}
 		for _, r := range resp.Resources {

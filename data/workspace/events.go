@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"time"
 
@@ -139,7 +138,7 @@ func (c *Client) UpdateEvents(ctx context.Context, pipelineID, updateID string, 
 			Events        []rawEvent `json:"events"`
 			NextPageToken string     `json:"next_page_token"`
 		}
-		if err := c.api.Do(ctx, http.MethodGet, "/api/2.0/pipelines/"+pipelineID+"/events", nil, q, nil, &resp); err != nil {
+		if err := c.get(ctx, c.api, "/api/2.0/pipelines/"+pipelineID+"/events", q, &resp); err != nil {
 			return nil, wrap(err, op)
 		}
 		for _, r := range resp.Events {

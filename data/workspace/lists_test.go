@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -177,5 +178,44 @@ func TestTheListsRetryAStormAsTheSDKDid(t *testing.T) {
 	}
 	if _, err := c.Pipelines(short); !errors.Is(err, workspace.ErrUnavailable) {
 		t.Errorf("the pipelines in a storm longer than their deadline: %v, want ErrUnavailable", err)
+	}
+}
+
+// TestEveryReadNamesTheWorkspace: the reads through the raw client (the lists, the pages,
+// the events, the directory) carry the workspace id header as the SDK's own calls do: on
+// a host that serves several workspaces it is what routes them.
+func TestEveryReadNamesTheWorkspace(t *testing.T) {
+	_, srv := estate(t)
+	rec := &recorder{}
+	c := recordedClient(t, srv, rec)
+	pid := incidentPipeline(t)
+	ups, err := c.Updates(ctx(t), pid, 1)
+	if err != nil || len(ups) == 0 {
+		t.Fatalf("updates: %d, %v", len(ups), err)
+	}
+	for name, read := range map[string]func() error{
+		"the runs feed": func() error {
+			_, err := c.RunsSince(ctx(t), fixedNow.Add(-time.Hour), workspace.RunsOptions{})
+			return err
+		},
+		"a page of runs":      func() error { _, _, err := c.ActiveRunsPage(ctx(t), ""); return err },
+		"the pipelines":       func() error { _, err := c.Pipelines(ctx(t)); return err },
+		"a page of pipelines": func() error { _, _, err := c.PipelinesPage(ctx(t), ""); return err },
+		"an update's events":  func() error { _, err := c.UpdateEvents(ctx(t), pid, ups[0].ID); return err },
+		"a user":              func() error { _, err := c.UserByName(ctx(t), "marco.bianchi@example.com"); return err },
+	} {
+		rec.take()
+		if err := read(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		asked := rec.take()
+		if len(asked) == 0 {
+			t.Errorf("%s: no request", name)
+		}
+		for _, a := range asked {
+			if strings.HasSuffix(a, " Workspace=") || !strings.Contains(a, " Accept=application/json ") {
+				t.Errorf("%s: %s, want the workspace id and JSON accepted", name, a)
+			}
+		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 // job, newest first: the first page for an empty token. next is the next page's token,
 // empty after the last page.
 func (c *Client) ActiveRunsPage(ctx context.Context, token string) ([]Run, string, error) {
-	runs, next, err := c.runsPage(ctx, jobs.ListRunsRequest{ActiveOnly: true, Limit: 25, PageToken: token})
+	runs, next, err := c.runsPage(ctx, c.api, jobs.ListRunsRequest{ActiveOnly: true, Limit: 25, PageToken: token})
 	if err != nil {
 		return nil, "", wrap(err, "listing the active job runs")
 	}
@@ -28,7 +28,7 @@ func (c *Client) ActiveRunsPage(ctx context.Context, token string) ([]Run, strin
 // latest updates: the first page for an empty token. next is the next page's token, empty
 // after the last page.
 func (c *Client) PipelinesPage(ctx context.Context, token string) ([]Pipeline, string, error) {
-	ps, next, err := c.pipelinesPage(ctx, token)
+	ps, next, err := c.pipelinesPage(ctx, c.api, token)
 	if err != nil {
 		return nil, "", wrap(err, "listing pipelines")
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/databricks/databricks-sdk-go/client"
 	"github.com/databricks/databricks-sdk-go/service/pipelines"
 )
 
@@ -31,16 +32,18 @@ type UpdateState struct {
 // Pipelines lists every pipeline of the workspace with its state and latest updates,
 // through all pages (100 a page).
 func (c *Client) Pipelines(ctx context.Context) ([]Pipeline, error) {
-	all, err := allPages(ctx, c.pipelinesPage)
+	all, err := allPages(ctx, func(ctx context.Context, token string) ([]Pipeline, string, error) {
+		return c.pipelinesPage(ctx, c.lists, token)
+	})
 	return all, wrap(err, "listing pipelines")
 }
 
-// pipelinesPage reads one page (100 pipelines) of the pipelines list: the request goes out
-// as the SDK's ListPipelines sends it, the answer is decoded into wirePipeline (wire.go
-// says why).
-func (c *Client) pipelinesPage(ctx context.Context, token string) ([]Pipeline, string, error) {
+// pipelinesPage reads one page (100 pipelines) of the pipelines list through via: the
+// request goes out as the SDK's ListPipelines sends it, the answer is decoded into
+// wirePipeline (wire.go says why).
+func (c *Client) pipelinesPage(ctx context.Context, via *client.DatabricksClient, token string) ([]Pipeline, string, error) {
 	var resp wirePipelinesPage
-	if err := c.get(ctx, "/api/2.0/pipelines", pipelines.ListPipelinesRequest{MaxResults: 100, PageToken: token}, &resp); err != nil {
+	if err := c.get(ctx, via, "/api/2.0/pipelines", pipelines.ListPipelinesRequest{MaxResults: 100, PageToken: token}, &resp); err != nil {
 		return nil, "", err
 	}
 	return mapped(resp.Statuses, pipelineOf), resp.NextPageToken, nil

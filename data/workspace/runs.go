@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/databricks/databricks-sdk-go/client"
 	"github.com/databricks/databricks-sdk-go/service/jobs"
 	"golang.org/x/sync/errgroup"
 
@@ -93,15 +94,15 @@ func (c *Client) listRuns(ctx context.Context, req jobs.ListRunsRequest) ([]Run,
 	return allPages(ctx, func(ctx context.Context, token string) ([]Run, string, error) {
 		r := req
 		r.PageToken = token
-		return c.runsPage(ctx, r)
+		return c.runsPage(ctx, c.lists, r)
 	})
 }
 
-// runsPage reads one page of jobs/runs/list: the request goes out as the SDK's ListRuns
-// sends it, the answer is decoded into wireRun (wire.go says why).
-func (c *Client) runsPage(ctx context.Context, req jobs.ListRunsRequest) ([]Run, string, error) {
+// runsPage reads one page of jobs/runs/list through via: the request goes out as the SDK's
+// ListRuns sends it, the answer is decoded into wireRun (wire.go says why).
+func (c *Client) runsPage(ctx context.Context, via *client.DatabricksClient, req jobs.ListRunsRequest) ([]Run, string, error) {
 	var resp wireRunsPage
-	if err := c.get(ctx, "/api/2.2/jobs/runs/list", req, &resp); err != nil {
+	if err := c.get(ctx, via, "/api/2.2/jobs/runs/list", req, &resp); err != nil {
 		return nil, "", err
 	}
 	return mapped(resp.Runs, runOf), resp.NextPageToken, nil

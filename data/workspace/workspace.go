@@ -40,8 +40,14 @@ type Config struct {
 // Client is a connection to one workspace. It is safe for concurrent use.
 type Client struct {
 	w *databricks.WorkspaceClient
-	// api is the SDK's raw client, for the calls whose typed models drop fields we need.
+	// api is the SDK's raw client, for the calls whose typed models drop fields we need
+	// and for the pages read one a call (pages.go).
 	api *client.DatabricksClient
+	// lists is a raw client of its own for the whole lists (the runs feed, the pipelines)
+	// that wire.go decodes: they keep the rate budget they had on w's client (each SDK
+	// client allows itself 15 requests a second, and at start the events pages use up
+	// api's).
+	lists *client.DatabricksClient
 }
 
 // Open resolves the configuration (profile, environment, explicit host and token) and
@@ -60,10 +66,13 @@ func Open(ctx context.Context, c Config) (*Client, error) {
 		return nil, &Error{Op: "configuring the Databricks workspace client", Kind: ErrInvalidInput, Err: err}
 	}
 	api, err := client.New(w.Config)
-	if err != nil {
-		return nil, &Error{Op: "configuring the Databricks workspace client", Kind: ErrInvalidInput, Err: err}
+	if err == nil {
+		var lists *client.DatabricksClient
+		if lists, err = client.New(w.Config); err == nil {
+			return &Client{w: w, api: api, lists: lists}, nil
+		}
 	}
-	return &Client{w: w, api: api}, nil
+	return nil, &Error{Op: "configuring the Databricks workspace client", Kind: ErrInvalidInput, Err: err}
 }
 
 // Config is the SDK configuration, resolved; it authenticates HTTP requests, so it can be
