@@ -330,9 +330,19 @@ func (srv *Server) synthesize(ctx context.Context, p pipeline, ups []pipeUpdate)
 	return out, nil
 }
 
-// flows reads the flows of updates with their expectation results, by update id. The
-// answer is shared: callers must not modify it.
+// flows reads the flows of updates of a pipeline with their expectation results, by update
+// id: those of recent updates from the workspace's kept flows (recentFlows), others apart.
+// The answer is shared: callers must not modify it.
 func (srv *Server) flows(ctx context.Context, pipelineID string, ups []pipeUpdate) (map[string][]flowRow, error) {
+	if !earliestStart(ups).Before(srv.sim.Now().Add(-recentFlowsFor)) {
+		rf, err := srv.recentFlows(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if m, ok := rf.of(pipelineID, ups); ok {
+			return m, nil
+		}
+	}
 	ids := make([]string, len(ups))
 	for i, u := range ups {
 		ids[i] = u.updateID
@@ -342,50 +352,71 @@ func (srv *Server) flows(ctx context.Context, pipelineID string, ups []pipeUpdat
 	})
 }
 
-func (srv *Server) readFlows(ctx context.Context, pipelineID string, ups []pipeUpdate) (map[string][]flowRow, error) {
-	// An update's flows and expectation results are written when it ends, stamped with its
-	// end: none is older than the earliest start among ups, and a scan bounded by it skips
-	// the history before it.
-	from := ups[0].start
-	for _, u := range ups {
-		if u.start.Before(from) {
-			from = u.start
-		}
-	}
-	keys := []any{srv.wsid, pipelineID, from}
-	for _, u := range ups {
-		keys = append(keys, u.updateID)
-	}
-	in := placeholders(len(ups))
-	rows, err := srv.sim.db.QueryContext(ctx, `
-SELECT f.update_id, COALESCE(f.flow_name, ''), COALESCE(f.dataset, ''), COALESCE(f.status, 'COMPLETED'),
+// flowsOf reads flows stamped at or after a time with their expectation results (stamped
+// so too), in the order events show them; each %s adds conditions to the expectation
+// results' scan and the flows'.
+const flowsOf = `
+SELECT f.pipeline_id, f.update_id, COALESCE(f.flow_name, ''), COALESCE(f.dataset, ''), COALESCE(f.status, 'COMPLETED'),
        COALESCE(f.num_output_rows, 0), f.event_time,
        COALESCE(e.expectation, ''), COALESCE(e.passed_records, 0), COALESCE(e.failed_records, 0)
 FROM sim.sim_internal.flows f
 LEFT JOIN (
   SELECT workspace_id, pipeline_id, update_id, dataset, expectation, passed_records, failed_records
   FROM sim.release_cockpit.expectation_results
-  WHERE workspace_id = ? AND pipeline_id = ? AND event_time >= ? AND update_id IN (`+in+`)
+  WHERE workspace_id = ? AND event_time >= ?%s
 ) e ON e.workspace_id = f.workspace_id AND e.pipeline_id = f.pipeline_id AND e.update_id = f.update_id AND e.dataset = f.dataset
-WHERE f.workspace_id = ? AND f.pipeline_id = ? AND f.event_time >= ? AND f.update_id IN (`+in+`)
-ORDER BY f.update_id, f.event_time, f.flow_name, e.expectation`, append(keys, keys...)...)
+WHERE f.workspace_id = ? AND f.event_time >= ?%s
+ORDER BY f.pipeline_id, f.update_id, f.event_time, f.flow_name, f.dataset, e.expectation`
+
+func (srv *Server) readFlows(ctx context.Context, pipelineID string, ups []pipeUpdate) (map[string][]flowRow, error) {
+	// An update's flows and expectation results are written when it ends, stamped with its
+	// end: none is older than the earliest start among ups, and a scan bounded by it skips
+	// the history before it.
+	from := earliestStart(ups)
+	keys := []any{srv.wsid, from, pipelineID}
+	for _, u := range ups {
+		keys = append(keys, u.updateID)
+	}
+	in := placeholders(len(ups))
+	stmt := fmt.Sprintf(flowsOf, " AND pipeline_id = ? AND update_id IN ("+in+")", " AND f.pipeline_id = ? AND f.update_id IN ("+in+")")
+	m, err := srv.scanFlows(ctx, stmt, append(keys, keys...))
 	if err != nil {
 		return nil, fmt.Errorf("reading the flows of pipeline %s: %w", pipelineID, err)
 	}
+	out := make(map[string][]flowRow, len(m))
+	for k, list := range m {
+		out[k.updateID] = list
+	}
+	return out, nil
+}
+
+// scanFlows runs a statement of flowsOf and folds each flow's expectation results into it.
+func (srv *Server) scanFlows(ctx context.Context, stmt string, args []any) (map[flowKey][]flowRow, error) {
+	rows, err := srv.sim.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
-	out := map[string][]flowRow{}
+	out := map[flowKey][]flowRow{}
+	var k flowKey
+	var list []flowRow
 	for rows.Next() {
 		var fl flowRow
-		var exp string
+		var pipelineID, exp string
 		var passed, failed int64
-		if err := rows.Scan(&fl.updateID, &fl.flow, &fl.dataset, &fl.status, &fl.rows, &fl.at, &exp, &passed, &failed); err != nil {
-			return nil, fmt.Errorf("reading the flows of pipeline %s: %w", pipelineID, err)
+		if err := rows.Scan(&pipelineID, &fl.updateID, &fl.flow, &fl.dataset, &fl.status, &fl.rows, &fl.at, &exp, &passed, &failed); err != nil {
+			return nil, err
 		}
 		fl.at = fl.at.UTC()
-		list := out[fl.updateID]
+		if next := (flowKey{pipelineID, fl.updateID}); next != k {
+			if list != nil {
+				out[k] = list
+			}
+			k, list = next, out[next]
+		}
 		if n := len(list); n > 0 && list[n-1].flow == fl.flow && list[n-1].dataset == fl.dataset && list[n-1].at.Equal(fl.at) {
+			fl = list[n-1]
 			list = list[:n-1]
-			fl = out[fl.updateID][n-1]
 		}
 		if exp != "" {
 			fl.expectations = append(fl.expectations, map[string]any{"name": exp, "dataset": fl.dataset, "passed_records": passed, "failed_records": failed})
@@ -394,7 +425,10 @@ ORDER BY f.update_id, f.event_time, f.flow_name, e.expectation`, append(keys, ke
 				fl.failedNames = append(fl.failedNames, exp)
 			}
 		}
-		out[fl.updateID] = append(list, fl)
+		list = append(list, fl)
+	}
+	if list != nil {
+		out[k] = list
 	}
 	return out, rows.Err()
 }

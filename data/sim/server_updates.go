@@ -122,8 +122,13 @@ func scanUpdate(rows *sql.Rows, lead ...any) (pipeUpdate, error) {
 		return u, fmt.Errorf("reading pipeline updates: %w", err)
 	}
 	u.start, u.end = u.start.UTC(), u.end.UTC()
-	_ = json.Unmarshal([]byte(rs), &u.refreshSel)
-	_ = json.Unmarshal([]byte(fs), &u.fullSel)
+	// Nearly every update refreshes all: its selections are empty lists, as nil is.
+	if rs != "[]" {
+		_ = json.Unmarshal([]byte(rs), &u.refreshSel)
+	}
+	if fs != "[]" {
+		_ = json.Unmarshal([]byte(fs), &u.fullSel)
+	}
 	return u, nil
 }
 
@@ -131,32 +136,49 @@ func scanUpdate(rows *sql.Rows, lead ...any) (pipeUpdate, error) {
 // after the cursor and not after until. A finished update still in in_flight shows its
 // planned outcome.
 //
-// The timeline's part is read whatever the clock (an update reaches the timeline once it
-// has ended, so none there starts after now), kept and carried through catch-ups; only if
-// the timeline holds an update that starts after now (a scripted one) is it read as of now.
-// The work in flight is merged in on every call.
+// The timeline's part comes from the kept fold of the workspace's recent updates for every
+// pipeline it answers alone (recentFold); the others' is read whatever the clock (an update
+// reaches the timeline once it has ended, so none there starts after now), kept and carried
+// through catch-ups; only if the timeline holds an update that starts after now (a
+// scripted one) is it read as of now. The work in flight is merged in on every call.
 func (srv *Server) updatesOf(ctx context.Context, ids []string, q updateQuery) (map[string][]pipeUpdate, error) {
 	now := srv.sim.Now()
-	cur, until := q.bounds()
-	key := memoKey("updates", srv.wsid, ids, q.updateID, q.cursor != nil, cur.Start, cur.ID, q.until != nil, until.Start, until.ID, q.limit)
-	read := func(asOf time.Time) func() (*updateFold, error) {
-		return func() (*updateFold, error) { return srv.readUpdatesOf(ctx, ids, q, now, asOf) }
-	}
-	f, err := cached(srv.sim, key, read(endOfTime))
-	if err == nil && f.startsAfter(now) {
-		f, err = cached(srv.sim, memoKey(key, now), read(now))
-	}
+	recent, err := srv.recentFold(ctx)
 	if err != nil {
 		return nil, err
+	}
+	out := make(map[string][]pipeUpdate, len(ids))
+	var rest []string
+	for _, id := range ids {
+		if list, ok := recent.answer(id, q, now); ok {
+			out[id] = list
+		} else {
+			rest = append(rest, id)
+		}
+	}
+	if len(rest) > 0 {
+		cur, until := q.bounds()
+		key := memoKey("updates", srv.wsid, rest, q.updateID, q.cursor != nil, cur.Start, cur.ID, q.until != nil, until.Start, until.ID, q.limit)
+		read := func(asOf time.Time) func() (*updateFold, error) {
+			return func() (*updateFold, error) { return srv.readUpdatesOf(ctx, rest, q, now, asOf, recent.from) }
+		}
+		f, err := cached(srv.sim, key, read(endOfTime))
+		if err == nil && f.startsAfter(now) {
+			f, err = cached(srv.sim, memoKey(key, now), read(now))
+		}
+		if err != nil {
+			return nil, err
+		}
+		for id, list := range f.byPipe {
+			out[id] = slices.Clone(list)
+		}
 	}
 	flying, err := srv.flyingUpdates(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]pipeUpdate, len(f.byPipe))
 	seen := map[string]bool{}
-	for id, list := range f.byPipe {
-		out[id] = slices.Clone(list)
+	for _, list := range out {
 		for _, u := range list {
 			if u.result != "" {
 				seen[u.updateID] = true
@@ -181,6 +203,7 @@ func (srv *Server) updatesOf(ctx context.Context, ids []string, q updateQuery) (
 		list := slices.DeleteFunc(out[u.pipelineID], func(x pipeUpdate) bool { return x.updateID == u.updateID })
 		out[u.pipelineID] = append(list, u)
 	}
+	// The lists are the caller's: answer makes new ones, the others are copies.
 	for id, list := range out {
 		newestFirst(list)
 		if len(list) > q.limit+1 {
@@ -256,8 +279,10 @@ func (f *updateFold) carry(d *catchDelta) (any, bool) {
 	return &next, true
 }
 
-// readUpdatesOf folds the timeline's part of updatesOf, the updates started by asOf.
-func (srv *Server) readUpdatesOf(ctx context.Context, ids []string, q updateQuery, now, asOf time.Time) (*updateFold, error) {
+// readUpdatesOf folds the timeline's part of updatesOf, the updates started by asOf, for
+// pipelines known to have too few of them since known (see recentFold.answer): no window
+// that starts at or after it is read.
+func (srv *Server) readUpdatesOf(ctx context.Context, ids []string, q updateQuery, now, asOf, known time.Time) (*updateFold, error) {
 	f := &updateFold{ws: srv.wsid, ids: slices.Clone(ids), q: q, asOf: asOf, byPipe: map[string][]pipeUpdate{}}
 	if q.cursor != nil {
 		c := *q.cursor
@@ -284,7 +309,9 @@ func (srv *Server) readUpdatesOf(ctx context.Context, ids []string, q updateQuer
 	for _, back := range recentUpdates {
 		from := time.Time{}
 		if back > 0 {
-			from = newest.Add(-back)
+			if from = newest.Add(-back); !from.Before(known) {
+				continue
+			}
 		}
 		if err := srv.foldUpdates(ctx, todo, q, asOf, cur, until, from, out); err != nil {
 			return nil, err
