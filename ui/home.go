@@ -76,6 +76,8 @@ type home struct {
 	// in-flight requests, pins: what the actions act on).
 	acts   *actionKeys
 	states map[string]model.BundleState
+	// statesSoon: the bundles' states are to be read again shortly (statesAfterProbes).
+	statesSoon bool
 
 	width, height int
 	dirty         bool
@@ -195,6 +197,9 @@ func (h *home) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return h, tea.Batch(h.refreshed(), scheduleRefresh(h.refresh))
 	case probed:
 		return h, h.probed(msg)
+	case statesDue:
+		h.statesSoon = false
+		return h, loadStates(h.c, h.c.context())
 	case statesLoaded:
 		if msg.err == nil {
 			h.states, h.dirty = msg.states, true
@@ -338,8 +343,12 @@ func (h *home) SetSince(d time.Duration) tea.Cmd {
 	return h.loadAll(true)
 }
 
-// Busy reports whether a load (or a probe of the live feed) is in flight.
+// Busy reports whether a load (or a probe of the live feed) is in flight, or a read of
+// the bundles' states is due (statesAfterProbes).
 func (h *home) Busy() bool {
+	if h.statesSoon {
+		return true
+	}
 	for _, e := range h.envs {
 		if e.pending > 0 || e.probing {
 			return true

@@ -163,12 +163,30 @@ func (h *home) probed(msg probed) tea.Cmd {
 		}
 		return nil
 	case msg.ledger || e.problem != nil:
-		return tea.Batch(h.load(e, false), loadStates(h.c, h.c.context()))
+		return tea.Batch(h.load(e, false), h.statesAfterProbes())
 	case msg.changed:
 		return h.load(e, false) // the bundles' states are folded from the ledger alone
 	}
 	e.loadedAt, h.dirty = msg.at, true
 	return nil
+}
+
+// statesGather is how long the home waits, after a probe saw the ledger move, for the other
+// environments' probes of the same tick: the bundles' states are one read of the whole
+// ledger, so the moves the probes of one tick see take one read, not one each.
+const statesGather = 500 * time.Millisecond
+
+// statesDue: the probes of a tick have had time to answer; the bundles' states are read.
+type statesDue struct{}
+
+// statesAfterProbes reads the bundles' states once the other probes of this tick have
+// answered (statesGather): nil when such a read is already due.
+func (h *home) statesAfterProbes() tea.Cmd {
+	if h.statesSoon {
+		return nil
+	}
+	h.statesSoon = true
+	return tea.Tick(statesGather, func(time.Time) tea.Msg { return statesDue{} })
 }
 
 // loadDeployments lists an environment's deployments under the program's context and the

@@ -192,6 +192,7 @@ func TestAProbeReadsTheBundlesStatesOnlyWhenTheLedgerMoved(t *testing.T) {
 	}
 	m := startRoot(t, c, rootOptions(), 120, 40)
 	e := m.home.activeEnv()
+	var oneRead int64 // the shared statements of one read of the states
 	for _, tc := range []struct {
 		ledger bool
 		want   bool
@@ -207,5 +208,21 @@ func TestAProbeReadsTheBundlesStatesOnlyWhenTheLedgerMoved(t *testing.T) {
 		if used.Envs[e.name].Statements+used.Envs[e.name].Calls == 0 {
 			t.Errorf("a probe that saw the ledger move=%v did not re-list %s", tc.ledger, e.name)
 		}
+		if tc.ledger {
+			oneRead = used.Envs[source.Shared].Statements
+		}
+	}
+	// The probes of one tick (every environment's, the slow full refresh asking the
+	// ledger) that saw it move take one read of the states, not one each.
+	before := src.Usage()
+	var cmds []tea.Cmd
+	for _, e := range m.home.envs {
+		_, cmd := m.Update(probed{env: e.name, gen: e.gen, changed: true, ledger: true, at: testNow})
+		cmds = append(cmds, cmd)
+	}
+	settleRoot(t, m, tea.Batch(cmds...))
+	if n := src.Usage().Since(before).Envs[source.Shared].Statements; n != oneRead {
+		t.Errorf("%d probes of one tick saw the ledger move: %d shared statements, want one read of the states (%d)",
+			len(m.home.envs), n, oneRead)
 	}
 }
