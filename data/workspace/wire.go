@@ -41,11 +41,18 @@ func (n *jsonInt) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	s := b
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		s = s[1 : len(s)-1]
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		return n.parse(s, b)
 	}
-	v, err := strconv.ParseInt(string(s), 10, 64)
+	return n.parse(string(b), b)
+}
+
+func (n *jsonInt) parse(s string, b []byte) error {
+	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		return fmt.Errorf("%.40q is not a 64-bit integer", b)
 	}
@@ -70,8 +77,16 @@ func (t *jsonText) UnmarshalJSON(b []byte) error {
 			return err
 		}
 		*t = jsonText(s)
-	default:
+	case utf8.Valid(b):
 		*t = jsonText(b)
+	default:
+		// Bytes that are no UTF-8 inside an object or an array: what the SDK's quoting made
+		// of them.
+		q, err := json.Marshal(string(b))
+		if err != nil {
+			return err
+		}
+		return t.UnmarshalJSON(q)
 	}
 	return nil
 }

@@ -251,3 +251,35 @@ func benchDecode[T any](b *testing.B, page []byte, sdk, wire func([]byte) ([]T, 
 		})
 	}
 }
+
+// FuzzWireScalarsAcceptWhatTheSDKAccepted: whatever JSON value an id or a creation time
+// comes as, the wire types accept it exactly when the SDK's types did, with the same value.
+func FuzzWireScalarsAcceptWhatTheSDKAccepted(f *testing.F) {
+	for _, v := range []string{`123`, `"123"`, `-5`, `"-0"`, `null`, `"\u0031\u0032"`, `1.5`, `1e3`, `"abc"`, `""`, `true`,
+		`{"a":1}`, `[1, 2]`, `9223372036854775807`, `9223372036854775808`, `"2026-11-23T11:01:31.000Z"`, `"a\"b"`, `"\xff"`} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if !json.Valid([]byte(v)) {
+			return
+		}
+		var sdkRun jobs.BaseRun
+		var run struct {
+			RunID jsonInt `json:"run_id"`
+		}
+		doc := []byte(`{"run_id":` + v + `}`)
+		sdkErr, err := json.Unmarshal(doc, &sdkRun), json.Unmarshal(doc, &run)
+		if (sdkErr == nil) != (err == nil) || int64(run.RunID) != sdkRun.RunId {
+			t.Errorf("run_id %s: %d, %v; the SDK %d, %v", v, run.RunID, err, sdkRun.RunId, sdkErr)
+		}
+		var sdkUpdate pipelines.UpdateStateInfo
+		var update struct {
+			CreationTime jsonText `json:"creation_time"`
+		}
+		doc = []byte(`{"creation_time":` + v + `}`)
+		sdkErr, err = json.Unmarshal(doc, &sdkUpdate), json.Unmarshal(doc, &update)
+		if (sdkErr == nil) != (err == nil) || string(update.CreationTime) != sdkUpdate.CreationTime {
+			t.Errorf("creation_time %s: %q, %v; the SDK %q, %v", v, update.CreationTime, err, sdkUpdate.CreationTime, sdkErr)
+		}
+	})
+}
