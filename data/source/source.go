@@ -382,14 +382,11 @@ func (s *Source) Events(ctx context.Context, env string, d model.Deployment) ([]
 }
 
 // Lineage is what a deployment read and wrote and who reads that, up to two hops, with
-// the consumers' job and pipeline names, and the rows left out (neither table nor consumer).
+// the consumers' job and pipeline names (in the same statement), and the rows left out
+// (neither table nor consumer).
 func (s *Source) Lineage(ctx context.Context, env string, d model.Deployment) ([]model.LineageTable, model.Skipped, error) {
 	return callCounted(s, ctx, env, func(ctx context.Context, e *Environment) ([]model.LineageTable, model.Skipped, error) {
-		ls, skipped, err := e.Store.DeploymentLineage(ctx, e.Env, d)
-		if err != nil {
-			return nil, skipped, err
-		}
-		return ls, skipped, nameAll(ctx, e, ls, func(l *model.LineageTable) (string, *string) { return l.Consumer, &l.ConsumerName })
+		return e.Store.DeploymentLineage(ctx, e.Env, d)
 	})
 }
 

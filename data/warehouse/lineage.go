@@ -15,8 +15,9 @@ var lineageSQL string
 // DeploymentLineage returns the tables the deployment's runs and updates read (upstream)
 // and wrote (hop 0), and the consumers of the written tables up to two hops: entities other
 // than the release's own jobs and pipelines that read a written table (hop 1, Table is what
-// they write, Via the table they read), and entities that read those (hop 2). A consumer
-// that only reads has an empty Table. Consumers are looked for from consumerLookback before
+// they write, Via the table they read), and entities that read those (hop 2), each with its
+// job's or pipeline's name (ConsumerName: empty for other readers). A consumer that only
+// reads has an empty Table. Consumers are looked for from consumerLookback before
 // the window to its end, so a daily reader is found even in a young window. Rows come
 // upstream, written, then downstream by hop, table and consumer. A row with neither table
 // nor consumer says nothing: it is left out and counted.
@@ -29,10 +30,10 @@ func (s *Store) DeploymentLineage(ctx context.Context, env Env, d model.Deployme
 	args := []any{d.Release.ID(), env.Name}
 	args = append(append(args, scan...), window...)
 	args = append(append(args, scan...), window...)
-	args = append(args, env.WorkspaceID, date(d.Window.Start.Add(-consumerLookback)), date(scanTo(d.Window.End)))
+	args = append(args, env.WorkspaceID, date(d.Window.Start.Add(-consumerLookback)), date(scanTo(d.Window.End)), env.WorkspaceID, env.WorkspaceID)
 	var out []model.LineageTable
 	err := s.query(ctx, "reading the lineage of "+d.Release.ID(), lineageSQL, args, func(rows *sql.Rows) error {
-		v, err := scanAny(rows, 5)
+		v, err := scanAny(rows, 6)
 		if err != nil {
 			return err
 		}
@@ -43,7 +44,7 @@ func (s *Store) DeploymentLineage(ctx context.Context, env Env, d model.Deployme
 			return nil
 		}
 		out = append(out, model.LineageTable{Direction: model.LineageDirection(text(v[0])), Hops: int(count(v[1])),
-			Table: text(v[2]), Via: text(v[3]), Consumer: text(v[4])})
+			Table: text(v[2]), Via: text(v[3]), Consumer: text(v[4]), ConsumerName: text(v[5])})
 		return nil
 	})
 	rank := map[model.LineageDirection]int{model.LineageUpstream: 0, model.LineageWritten: 1, model.LineageDownstream: 2}

@@ -5,7 +5,11 @@
 -- consumer that only reads (a query, a dashboard) has an empty table.
 -- Parameters: release id, environment; the job_runs fragment (workspace, scan start, scan end);
 -- window start, window end; the pipeline_updates fragment (workspace, scan start, scan end);
--- window start, window end; workspace, lineage from date, lineage to date.
+-- window start, window end; workspace, lineage from date, lineage to date; workspace (job
+-- names); workspace (pipeline names).
+-- Each consumer comes with its job's or pipeline's name (the latest row of the SCD2 system
+-- tables, as names.sql reads it; empty for a query or a dashboard), so the lineage needs
+-- no second statement for them.
 WITH resources AS (
   SELECT DISTINCT r.resource_type, r.resource_id
   FROM `main`.`release_cockpit`.`release_resources` AS r
@@ -100,13 +104,31 @@ hop2 AS (
     ON t.table_name = r.source_table
   LEFT JOIN writes AS wr ON wr.entity_id = r.entity_id
   WHERE r.entity_id NOT IN (SELECT h.consumer FROM hop1 AS h)
+),
+downstream AS (
+  SELECT 1 AS hops, h.table_name, h.via, h.consumer FROM hop1 AS h
+  UNION ALL
+  SELECT 2, h.table_name, h.via, h.consumer FROM hop2 AS h
+),
+job_names AS (
+  SELECT j.job_id AS id, j.name AS name
+  FROM `system`.`lakeflow`.`jobs` AS j
+  WHERE j.workspace_id = ? AND j.job_id IN (SELECT d.consumer FROM downstream AS d)
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY j.workspace_id, j.job_id ORDER BY j.change_time DESC) = 1
+),
+pipeline_names AS (
+  SELECT p.pipeline_id AS id, p.name AS name
+  FROM `system`.`lakeflow`.`pipelines` AS p
+  WHERE p.workspace_id = ? AND p.pipeline_id IN (SELECT d.consumer FROM downstream AS d)
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY p.workspace_id, p.pipeline_id ORDER BY p.change_time DESC) = 1
 )
-SELECT 'upstream' AS direction, 0 AS hops, u.table_name, '' AS via, '' AS consumer
+SELECT 'upstream' AS direction, 0 AS hops, u.table_name, '' AS via, '' AS consumer, '' AS consumer_name
 FROM upstream AS u
 UNION ALL
-SELECT 'written', 0, w.table_name, '', '' FROM written AS w
+SELECT 'written', 0, w.table_name, '', '', '' FROM written AS w
 UNION ALL
-SELECT 'downstream', 1, COALESCE(h.table_name, ''), h.via, h.consumer FROM hop1 AS h
-UNION ALL
-SELECT 'downstream', 2, COALESCE(h.table_name, ''), h.via, h.consumer FROM hop2 AS h
+SELECT 'downstream', d.hops, COALESCE(d.table_name, ''), d.via, d.consumer, COALESCE(jn.name, pn.name, '')
+FROM downstream AS d
+LEFT JOIN job_names AS jn ON jn.id = d.consumer
+LEFT JOIN pipeline_names AS pn ON pn.id = d.consumer
 ORDER BY 1, 2, 3, 5, 4
