@@ -21,8 +21,10 @@ var ErrLiveFactsMissing = errors.New("live facts missing")
 // the update's events).
 type LiveUpdate struct {
 	PipelineID string
-	UpdateID   string
-	Start      time.Time
+	// PipelineName is the pipeline's name in the pipelines list the update came from.
+	PipelineName string
+	UpdateID     string
+	Start        time.Time
 	// State is the update's state: COMPLETED, FAILED or CANCELED once it ended, anything
 	// else (QUEUED, RUNNING, ...) while active.
 	State string

@@ -7,8 +7,9 @@ package model
 
 // MergeLiveUpdates adds to the updates of a window, as the warehouse lists them, the
 // updates of the REST API that belong to the window and the warehouse does not hold yet,
-// marked Live; an update the warehouse shows active and the API shows ended takes the API's
-// state (COMPLETED, FAILED or CANCELED). Update ids are the key, so nothing is listed twice;
+// marked Live and named after their pipeline in the API's pipelines list; an update the
+// warehouse shows active and the API shows ended takes the API's state (COMPLETED, FAILED or
+// CANCELED). Update ids are the key, so nothing is listed twice;
 // the warehouse's rows keep their order and the new ones follow in the API's order.
 func MergeLiveUpdates(rows []PipelineUpdate, w LiveWindow, live []LiveUpdate, workspaceID string) []PipelineUpdate {
 	out := append([]PipelineUpdate(nil), rows...)
@@ -31,7 +32,7 @@ func MergeLiveUpdates(rows []PipelineUpdate, w LiveWindow, live []LiveUpdate, wo
 			continue
 		}
 		at[u.UpdateID] = len(out)
-		out = append(out, PipelineUpdate{WorkspaceID: workspaceID, PipelineID: u.PipelineID, UpdateID: u.UpdateID,
+		out = append(out, PipelineUpdate{WorkspaceID: workspaceID, PipelineID: u.PipelineID, Name: u.PipelineName, UpdateID: u.UpdateID,
 			Start: u.Start, ResultState: state, Live: true})
 	}
 	return out

@@ -14,7 +14,7 @@ func TestMergeLiveUpdatesListsWhatOnlyTheAPIKnowsOnce(t *testing.T) {
 		{UpdateID: "u101", PipelineID: "p1", Start: t0.Add(10 * time.Minute)}, // active in the warehouse
 	}
 	up := func(id string, start time.Duration, state string) LiveUpdate {
-		return LiveUpdate{PipelineID: "p1", UpdateID: id, Start: t0.Add(start), State: state}
+		return LiveUpdate{PipelineID: "p1", PipelineName: "orders_pipeline", UpdateID: id, Start: t0.Add(start), State: state}
 	}
 	cases := []struct {
 		name  string
@@ -39,6 +39,11 @@ func TestMergeLiveUpdatesListsWhatOnlyTheAPIKnowsOnce(t *testing.T) {
 			ids = append(ids, u.UpdateID+" "+u.ResultState)
 			if u.Live {
 				lives++
+			}
+			// An update only the API knows takes its pipeline's name from the pipelines
+			// list; a held one keeps the warehouse's.
+			if held := u.UpdateID == "u100" || u.UpdateID == "u101"; !held && u.Name != "orders_pipeline" || held && u.Name != "" {
+				t.Errorf("%s: update %s is named %q", c.name, u.UpdateID, u.Name)
 			}
 		}
 		if fmt.Sprint(ids) != fmt.Sprint(c.want) || lives != c.lives {

@@ -58,6 +58,9 @@ func TestTheReleaseScreenHasTheUpdatesAndExpectationsOnlyTheAPIKnowsYet(t *testi
 		home    Deployment
 		updates []model.PipelineUpdate
 		exps    []model.ExpectationDelta
+		// statements is what reading the updates cost: the tab's and the live scope's,
+		// none for names (the API's pipelines list names what only it knows).
+		statements int64
 	}
 	read := func() screen {
 		t.Helper()
@@ -74,9 +77,11 @@ func TestTheReleaseScreenHasTheUpdatesAndExpectationsOnlyTheAPIKnowsYet(t *testi
 		if s.home.ID == "" || !s.home.Current || !s.home.Window.Open() {
 			t.Fatalf("%s is not listed as the current deployment with an open window: %+v", id, s.home.Deployment)
 		}
+		before := src.Usage()
 		if s.updates, _, err = src.Updates(ctx, "prod", s.home.Deployment); err != nil {
 			t.Fatalf("updates: %v", err)
 		}
+		s.statements = src.Usage().Since(before).Envs["prod"].Statements
 		if s.exps, _, err = src.Expectations(ctx, "prod", s.home.Deployment); err != nil {
 			t.Fatalf("expectations: %v", err)
 		}
@@ -100,6 +105,9 @@ func TestTheReleaseScreenHasTheUpdatesAndExpectationsOnlyTheAPIKnowsYet(t *testi
 		}
 		if n != 1 {
 			t.Errorf("%s: the scripted update is listed %d times, want once", when, n)
+		}
+		if s.statements > 2 {
+			t.Errorf("%s: reading the updates cost %d statements, want the tab's and the live scope's (no names read after them)", when, s.statements)
 		}
 		var passed, failed int64
 		worst := 0.0

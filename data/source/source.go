@@ -321,8 +321,9 @@ func (s *Source) Updates(ctx context.Context, env string, d model.Deployment) ([
 		if err != nil {
 			return nil, skipped, err
 		}
-		// The warehouse's rows come named; an update only the REST API knows takes its
-		// pipeline's name from them, and only one of a pipeline without a row asks.
+		// The warehouse's rows come named, and so do the updates only the REST API knows
+		// (from its pipelines list); one named by neither takes its pipeline's name from
+		// the others, and only then is a name asked.
 		if nameFromRows(us) {
 			return us, skipped, nil
 		}
