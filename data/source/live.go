@@ -242,7 +242,7 @@ func (s *Source) liveUpdates(ctx context.Context, e *Environment, scope warehous
 			return nil, err
 		}
 		for _, u := range ups {
-			lu := model.LiveUpdate{PipelineID: p.ID, UpdateID: u.ID, Start: u.Created, State: u.State}
+			lu := model.LiveUpdate{PipelineID: p.ID, PipelineName: p.Name, UpdateID: u.ID, Start: u.Created, State: u.State}
 			ended := u.State == "COMPLETED" || u.State == "FAILED" || u.State == "CANCELED"
 			if ended && !scope.Known.Expectations[u.ID] {
 				if ce, ok := s.expectations.get(e.Env.Name, u.ID); ok {
