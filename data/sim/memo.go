@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -126,14 +124,12 @@ func cached[T any](s *Sim, key string, read func() (T, error)) (T, error) {
 	if c, ok := mo.calls[key]; ok {
 		mo.mu.Unlock()
 		<-c.done
-		if canceled(c.err) {
-			// The read was the request of a caller that gave up (its connection closed,
-			// its deadline passed): that is not this caller's answer. It reads again.
-			return cached(s, key, read)
-		}
 		if c.err != nil {
-			var zero T
-			return zero, c.err
+			// Another caller's failed read is not this caller's answer: it may have been
+			// that caller's request giving up (its connection closed, its deadline passed),
+			// which the driver need not say in a way errors.Is knows (DuckDB: "INTERRUPT
+			// Error: Interrupted!"). It reads again, itself if no other read is under way.
+			return cached(s, key, read)
 		}
 		return c.v.(T), nil
 	}
@@ -155,11 +151,6 @@ func cached[T any](s *Sim, key string, read func() (T, error)) (T, error) {
 	}
 	mo.mu.Unlock()
 	return v, err
-}
-
-// canceled says whether err is a read's context ending rather than the estate's answer.
-func canceled(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // memoKey joins a query's name and arguments into a key (strings quoted, so that no two
