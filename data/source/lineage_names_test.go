@@ -5,10 +5,6 @@ package source
 import (
 	"context"
 	"testing"
-	"time"
-
-	"github.com/release-cockpit/cockpit/data/sim"
-	"github.com/release-cockpit/cockpit/model"
 )
 
 // The incident's lineage comes in one statement with its consumers' job and pipeline names,
@@ -17,19 +13,7 @@ import (
 func TestTheLineageComesWithItsConsumersNamesInOneStatement(t *testing.T) {
 	s := openDemo(t)
 	ctx := context.Background()
-	ds, err := s.List(ctx, "prod", Query{Since: 2 * time.Hour, Status: model.VerdictFailing})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var inc *Deployment
-	for i := range ds {
-		if ds[i].Release.Bundle == sim.IncidentBundle {
-			inc = &ds[i]
-		}
-	}
-	if inc == nil {
-		t.Fatalf("the failing incident is not listed: %d failing deployments", len(ds))
-	}
+	inc := failingIncident(t, s)
 	before := s.Usage()
 	lin, _, err := s.Lineage(ctx, "prod", inc.Deployment)
 	if err != nil {

@@ -25,22 +25,27 @@ func openDemo(t *testing.T) *Source {
 	return s
 }
 
-func TestTheIncidentReadsThroughEveryView(t *testing.T) {
-	s := openDemo(t)
-	ctx := context.Background()
-	ds, err := s.List(ctx, "prod", Query{Since: 2 * time.Hour, Status: model.VerdictFailing})
+// failingIncident is the scripted incident as prod lists it among its failing deployments
+// of the last two hours.
+func failingIncident(t *testing.T, s *Source) *Deployment {
+	t.Helper()
+	ds, err := s.List(context.Background(), "prod", Query{Since: 2 * time.Hour, Status: model.VerdictFailing})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var inc *Deployment
 	for i := range ds {
 		if ds[i].Release.Bundle == sim.IncidentBundle {
-			inc = &ds[i]
+			return &ds[i]
 		}
 	}
-	if inc == nil {
-		t.Fatalf("the failing incident is not listed: %d failing deployments", len(ds))
-	}
+	t.Fatalf("the failing incident is not listed: %d failing deployments", len(ds))
+	return nil
+}
+
+func TestTheIncidentReadsThroughEveryView(t *testing.T) {
+	s := openDemo(t)
+	ctx := context.Background()
+	inc := failingIncident(t, s)
 	runs, _, err := s.Runs(ctx, "prod", inc.Deployment)
 	if err != nil || len(runs) == 0 {
 		t.Fatalf("runs: %v, %d", err, len(runs))
