@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 
+	"github.com/release-cockpit/cockpit/data/warehouse"
 	"github.com/release-cockpit/cockpit/model"
 )
 
@@ -33,15 +34,27 @@ func (s *Source) Changes(ctx context.Context, env string, d model.Deployment) (m
 
 // Release is the newest deployment of a release in an environment, with its live health
 // merged and its verdict, as the home lists it: what `cockpit show` starts from.
+//
+// It costs one round trip when the release was deployed in the window a page of the home
+// reads in one (warehouse.OneRoundWithin, as a release someone asks about mostly is): its
+// page, its follow-ups and the live scope's statement of its bundle's open windows there go
+// out side by side. An older release costs a second: its follow-ups, and its live facts
+// once it is found (its window is seldom still open).
 func (s *Source) Release(ctx context.Context, env, releaseID string) (Deployment, error) {
-	if _, _, err := model.ParseReleaseID(releaseID); err != nil {
+	bundle, _, err := model.ParseReleaseID(releaseID)
+	if err != nil {
 		return Deployment{}, input("%v", err)
 	}
 	return call(s, ctx, env, func(ctx context.Context, e *Environment) (Deployment, error) {
-		// Its live facts are read as soon as it is found, beside the statements that follow.
-		var live *liveRead
-		d, err := e.Store.GetDeploymentThen(ctx, e.Env, releaseID, func(d model.Deployment) {
-			live = s.startLive(ctx, e, []model.Deployment{d})
+		likely := s.clock().Add(-warehouse.OneRoundWithin)
+		live := s.startLiveWindow(ctx, e, likely, bundle)
+		d, err := e.Store.GetDeploymentThen(ctx, e.Env, releaseID, warehouse.ReleaseLookup{
+			LikelySince: likely,
+			Found: func(d model.Deployment) {
+				if d.DeployedAt.Before(likely) {
+					live = s.startLive(ctx, e, []model.Deployment{d})
+				}
+			},
 		})
 		if err != nil {
 			return Deployment{}, err

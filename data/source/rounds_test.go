@@ -5,6 +5,7 @@ package source
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -38,5 +39,41 @@ func TestOpeningSendsNoStatementAndAMissingLedgerIsFoundAtTheFirstRead(t *testin
 			t.Errorf("no ledger %v: after the first read the source says it discovers: %v, and the newest deployment's source is %s",
 				noLedger, s.Discovers(), l.Deployments[0].Source)
 		}
+	}
+}
+
+// `cockpit show` starts from the release's deployment: a recent one costs one round trip to
+// a remote warehouse (its page, its four follow-ups and its bundle's live scope side by
+// side, nothing after them) and is the deployment the home lists, live facts and verdict
+// included.
+func TestARecentReleaseIsReadInOneRoundTrip(t *testing.T) {
+	s := openDemo(t)
+	ctx := context.Background()
+	inc := failingIncident(t, s)
+	const late = time.Second
+	s.counters.latency = late
+	before := s.Usage()
+	type result struct {
+		d   Deployment
+		err error
+	}
+	done := make(chan result, 1)
+	start := time.Now()
+	go func() {
+		d, err := s.Release(ctx, "prod", inc.Release.ID())
+		done <- result{d, err}
+	}()
+	time.Sleep(late*3/4 - time.Since(start))
+	first := s.Usage().Since(before).Envs["prod"].Statements
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	all := s.Usage().Since(before).Envs["prod"].Statements
+	if first != 6 || all != 6 {
+		t.Errorf("%d statements went out in the first round trip and %d in all; want the 6 side by side (page, health, checks, baselines, expectations, live scope)", first, all)
+	}
+	if r.d.ID != inc.ID || r.d.Verdict != inc.Verdict || !reflect.DeepEqual(r.d.Health, inc.Health) || r.d.Checks != inc.Checks {
+		t.Errorf("the release read alone:\n%+v %s\nthe home lists it:\n%+v %s", r.d.Health, r.d.Verdict, inc.Health, inc.Verdict)
 	}
 }

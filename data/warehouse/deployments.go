@@ -125,13 +125,24 @@ func (s *Store) ListDeployments(ctx context.Context, env Env, q DeploymentQuery)
 
 // GetDeployment returns the newest deployment of a release in an environment.
 func (s *Store) GetDeployment(ctx context.Context, env Env, releaseID string) (model.Deployment, error) {
-	return s.GetDeploymentThen(ctx, env, releaseID, nil)
+	return s.GetDeploymentThen(ctx, env, releaseID, ReleaseLookup{})
 }
 
-// GetDeploymentThen is GetDeployment that tells found (when set) of the deployment, without
-// its health, checks and tags, as soon as it is found: before the statements that follow,
-// so that what depends only on it (the live path's reads) overlaps them (as OnPage).
-func (s *Store) GetDeploymentThen(ctx context.Context, env Env, releaseID string, found func(model.Deployment)) (model.Deployment, error) {
+// ReleaseLookup says how GetDeploymentThen reads a release's deployment.
+type ReleaseLookup struct {
+	// Found, when set, is told of the deployment, without its health, checks and tags, as
+	// soon as it is found: before the statements that follow, so that what depends only on
+	// it (the live path's reads) overlaps them (as DeploymentQuery.OnPage).
+	Found func(model.Deployment)
+	// LikelySince, when set, is where the deployment is looked for first: its follow-up
+	// statements go out beside the page's, bounded by it (one round trip; a release someone
+	// asks about is most often recent). A deployment older than that, or one whose
+	// baseline is beyond the week before it, has them read again after the page (two).
+	LikelySince time.Time
+}
+
+// GetDeploymentThen is GetDeployment read as l says.
+func (s *Store) GetDeploymentThen(ctx context.Context, env Env, releaseID string, l ReleaseLookup) (model.Deployment, error) {
 	if err := env.validate(); err != nil {
 		return model.Deployment{}, err
 	}
@@ -139,11 +150,15 @@ func (s *Store) GetDeploymentThen(ctx context.Context, env Env, releaseID string
 	if err != nil {
 		return model.Deployment{}, fmt.Errorf("%w: %v", ErrInvalidInput, err)
 	}
-	f := pageFilter{bundle: bundle, releaseID: releaseID, limit: 1}
-	if found != nil {
-		f.onPage = func(ds []model.Deployment) { found(ds[0]) }
+	f := pageFilter{bundle: bundle, releaseID: releaseID, limit: 1, likelySince: l.LikelySince,
+		oneRound: !l.LikelySince.IsZero()}
+	if l.Found != nil {
+		f.onPage = func(ds []model.Deployment) { l.Found(ds[0]) }
 	}
-	return s.one(ctx, env, f, "release "+releaseID)
+	pageCtx, inLine, paged := firstSlot(ctx)
+	f.inLine, f.paged = inLine, paged
+	defer paged()
+	return s.one(pageCtx, env, f, "release "+releaseID)
 }
 
 // GetDeploymentByID returns the deployment whose deploy_succeeded event has this id.
@@ -176,10 +191,21 @@ type pageFilter struct {
 	limit                 int
 	onPage                func([]model.Deployment)
 	oneRound              bool
+	// likelySince bounds the follow-ups read beside a page without a window (a release's):
+	// where its deployment is looked for first (ReleaseLookup).
+	likelySince time.Time
 	// inLine is closed once the page's statement is in line for a slot, or paged was
 	// called (slots.go): what is read beside the page waits for that; nil waits for nothing.
 	inLine <-chan struct{}
 	paged  func()
+}
+
+// followSince is the window the follow-ups read beside the page select and scan.
+func (f pageFilter) followSince() time.Time {
+	if f.since.IsZero() {
+		return f.likelySince
+	}
+	return f.since
 }
 
 // pageRead says that the page's read returned, its statement sent or not.

@@ -71,9 +71,10 @@ func (k keyRange) args() []any {
 // filterSel is the page's filter itself, for follow-ups sent beside the page:
 // frag_page_filter.sql.
 type filterSel struct {
-	since time.Time
-	after *Cursor
-	limit int
+	since     time.Time
+	after     *Cursor
+	releaseID string
+	limit     int
 }
 
 var filterPage = strings.TrimSpace(stripComments(fragPageFilter))
@@ -89,7 +90,7 @@ func (f filterSel) args() []any {
 	if f.after != nil {
 		hasCursor, cursorAt, cursorID = 1, ts(f.after.DeployedAt), f.after.ID
 	}
-	return []any{ts(f.since), hasCursor, cursorAt, cursorAt, cursorID, f.limit}
+	return []any{ts(f.since), hasCursor, cursorAt, cursorAt, cursorID, f.releaseID, f.releaseID, f.limit}
 }
 
 // scanBounds bound the system-table scans of a page's follow-up statements.
@@ -172,9 +173,10 @@ func (s *Store) followUps(ctx context.Context, env Env, bundle string, sel pageS
 }
 
 // oneRound reads a page and its follow-ups side by side. When the follow-ups did not see
-// the page's rows (a deployment landed between the statements) or their scans fall short
-// of what the rows need (a deployment before one of them is older than the window's
-// baseline week), they are read again from the rows: a second round trip, only then.
+// the page's rows (a deployment landed between the statements, or a release's deployment is
+// older than where it was looked for) or their scans fall short of what the rows need (a
+// deployment before one of them is older than the window's baseline week), they are read
+// again from the rows: a second round trip, only then.
 func (s *Store) oneRound(ctx context.Context, env Env, f pageFilter) ([]pageRow, followUps, int, model.Skipped, error) {
 	var (
 		rows     []pageRow
@@ -182,7 +184,8 @@ func (s *Store) oneRound(ctx context.Context, env Env, f pageFilter) ([]pageRow,
 		skipped  model.Skipped
 		fu       followUps
 	)
-	spec := boundsOfWindow(f.since)
+	since := f.followSince()
+	spec := boundsOfWindow(since)
 	err := together(
 		func() (err error) {
 			defer f.pageRead()
@@ -195,7 +198,7 @@ func (s *Store) oneRound(ctx context.Context, env Env, f pageFilter) ([]pageRow,
 			if err = after(ctx, f.inLine); err != nil {
 				return err
 			}
-			fu, err = s.followUps(ctx, env, f.bundle, filterSel{since: f.since, after: f.after, limit: f.limit}, spec)
+			fu, err = s.followUps(ctx, env, f.bundle, filterSel{since: since, after: f.after, releaseID: f.releaseID, limit: f.limit}, spec)
 			return err
 		})
 	if err != nil || len(rows) == 0 {

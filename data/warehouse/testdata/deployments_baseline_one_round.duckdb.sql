@@ -77,6 +77,7 @@ page AS (
   WHERE w.deployed_at >= CAST(? AS TIMESTAMP)
     AND (? = 0 OR w.deployed_at < CAST(? AS TIMESTAMP)
       OR (w.deployed_at = CAST(? AS TIMESTAMP) AND w.event_id < ?))
+    AND (? = '' OR w.release_id = ?)
   ORDER BY w.deployed_at DESC, w.event_id DESC
   LIMIT ?
 ),
