@@ -168,13 +168,6 @@ func homeRatio(failed, passed int64) string {
 	return s
 }
 
-func ratioOf(failed, passed int64) float64 {
-	if failed+passed == 0 {
-		return 0
-	}
-	return float64(failed) / float64(failed+passed)
-}
-
 // percent writes a ratio as a percentage with one decimal; a small non-zero ratio reads
 // "<0.1%" rather than a misleading "0.0%".
 func percent(r float64) string {

@@ -134,8 +134,6 @@ func gitSHA(parts ...any) string {
 // rng is a splitmix64 stream: cheap per-run randomness, seeded from a hash of what the run is.
 type rng uint64
 
-func newRNG(parts ...any) *rng { r := rng(h64(parts...)); return &r }
-
 func (r *rng) next() uint64 {
 	*r += 0x9e3779b97f4a7c15
 	x := uint64(*r)

@@ -28,12 +28,6 @@ var (
 // deployment (no release id, no bundle, no time, no event id), and their event ids.
 const HostileLeftOut = 4
 
-// HostileEventIDs are the event ids of an environment's rows that are no deployment (the
-// fourth has no id at all).
-func HostileEventIDs(env string) []string {
-	return []string{"hostile-" + env + "-no-release", "hostile-" + env + "-no-bundle", "hostile-" + env + "-no-time"}
-}
-
 // hostileJobID, hostilePipelineID and hostileUpdateID are the hostile bundle's job,
 // pipeline and pipeline update.
 func hostileJobID(env string) string { return fmt.Sprint(jobID(env, 98, 0)) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -114,13 +113,4 @@ func (c *Client) FindRun(ctx context.Context, jobID int64, since time.Time, name
 		}
 	}
 	return RunDetail{}, false, nil
-}
-
-// RunID parses a run id given on a command line or in a job parameter.
-func RunID(s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, &Error{Op: "reading the run id", Kind: ErrInvalidInput, Err: fmt.Errorf("%q is not a positive integer", s)}
-	}
-	return id, nil
 }
