@@ -56,7 +56,8 @@ type PipelineUpdate struct {
 	ResultState string // COMPLETED, FAILED, CANCELED; empty while active
 	// Live marks an update only the REST API knows yet (the system tables arrive about an
 	// hour late), or one whose end only the API knows: MergeLiveUpdates. The API's listing
-	// carries no end time, so End is zero on an update the warehouse has not got.
+	// carries no end time: End is then the time of the update's final update_progress
+	// event, read with its expectation results, and zero when those were not read.
 	Live bool
 }
 
@@ -112,4 +113,8 @@ type LineageTable struct {
 	Consumer  string // the entity (job or pipeline id) that reads it, for downstream tables
 	// ConsumerName is the consumer's job or pipeline name, where the reader resolved it.
 	ConsumerName string
+	// BeforeDeploy marks lineage that stands in for the window's: what the release's jobs
+	// and pipelines read and wrote in the week before the deploy, while the system tables
+	// (about an hour late) hold none of the lineage of its runs and updates since.
+	BeforeDeploy bool
 }

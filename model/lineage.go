@@ -18,6 +18,18 @@ func BlastRadius(ts []LineageTable) int {
 	return len(seen)
 }
 
+// LineageBeforeDeploy reports whether a deployment's lineage is its jobs' and pipelines'
+// from before the deploy, standing in while the system tables hold none of its window's
+// (LineageTable.BeforeDeploy).
+func LineageBeforeDeploy(ts []LineageTable) bool {
+	for _, t := range ts {
+		if t.BeforeDeploy {
+			return true
+		}
+	}
+	return false
+}
+
 // TableMark says why a table of a deployment's lineage is known to be broken: a failing
 // check that names it (row-count drift, freshness, ...) or an expectation on it that
 // regressed against the previous deployment.

@@ -132,3 +132,20 @@ func tables(ls []LineageTable) []string {
 	}
 	return out
 }
+
+func TestLineageBeforeDeployIsSaidOfTheWholeLineageByAnyRow(t *testing.T) {
+	cases := []struct {
+		name string
+		ts   []LineageTable
+		want bool
+	}{
+		{"none", nil, false},
+		{"the window's", []LineageTable{{Table: "a", Direction: LineageWritten}, {Table: "b", Direction: LineageUpstream}}, false},
+		{"from before the deploy", []LineageTable{{Table: "a", Direction: LineageWritten, BeforeDeploy: true}, {Table: "b", Direction: LineageDownstream, Hops: 1, Consumer: "1", BeforeDeploy: true}}, true},
+	}
+	for _, c := range cases {
+		if got := LineageBeforeDeploy(c.ts); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -35,6 +35,10 @@ type LiveUpdate struct {
 	// Results are those expectation results one by one (their sum is Passed and Failed),
 	// for the release screen's Data quality tab (MergeLiveExpectations).
 	Results []ExpectationResult
+	// End is when the update ended, from its final update_progress event (read with its
+	// expectation results): zero while active, or when not read (the API's listing of
+	// updates carries no end).
+	End time.Time
 }
 
 // Known is what the warehouse's health of a window already counted: the state of each run
@@ -97,7 +101,7 @@ func MergeLive(h Health, known Known, w LiveWindow, runs []Run, updates []LiveUp
 		seenU[u.UpdateID] = true
 		was, ok := known.Updates[u.UpdateID]
 		state := u.State
-		if !ended(state) {
+		if !UpdateEnded(state) {
 			state = ""
 		}
 		switch {
@@ -140,7 +144,7 @@ func addUpdate(h *Health, state string, n int) {
 	}
 }
 
-// ended reports whether a pipeline update state is final.
-func ended(state string) bool {
+// UpdateEnded reports whether a pipeline update state is final.
+func UpdateEnded(state string) bool {
 	return state == "COMPLETED" || state == "FAILED" || state == "CANCELED"
 }

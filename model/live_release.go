@@ -1,5 +1,7 @@
 package model
 
+import "time"
+
 // The release screen's pipeline updates and expectation results, with what the REST API
 // says now merged in by the rules of MergeLive (the home's counts): an update of one of the
 // release's pipelines that started inside the window, update ids the key, the warehouse's
@@ -9,7 +11,8 @@ package model
 // updates of the REST API that belong to the window and the warehouse does not hold yet,
 // marked Live and named after their pipeline in the API's pipelines list; an update the
 // warehouse shows active and the API shows ended takes the API's state (COMPLETED, FAILED or
-// CANCELED). Update ids are the key, so nothing is listed twice;
+// CANCELED), and its end where the API's events said it (LiveUpdate.End). Update ids are
+// the key, so nothing is listed twice;
 // the warehouse's rows keep their order and the new ones follow in the API's order.
 func MergeLiveUpdates(rows []PipelineUpdate, w LiveWindow, live []LiveUpdate, workspaceID string) []PipelineUpdate {
 	out := append([]PipelineUpdate(nil), rows...)
@@ -22,18 +25,25 @@ func MergeLiveUpdates(rows []PipelineUpdate, w LiveWindow, live []LiveUpdate, wo
 			continue
 		}
 		state := u.State
-		if !ended(state) {
+		if !UpdateEnded(state) {
 			state = ""
+		}
+		end := u.End
+		if state == "" {
+			end = time.Time{}
 		}
 		if i, ok := at[u.UpdateID]; ok {
 			if out[i].ResultState == "" && state != "" {
 				out[i].ResultState, out[i].Live = state, true
+				if out[i].End.IsZero() {
+					out[i].End = end
+				}
 			}
 			continue
 		}
 		at[u.UpdateID] = len(out)
 		out = append(out, PipelineUpdate{WorkspaceID: workspaceID, PipelineID: u.PipelineID, Name: u.PipelineName, UpdateID: u.UpdateID,
-			Start: u.Start, ResultState: state, Live: true})
+			Start: u.Start, End: end, ResultState: state, Live: true})
 	}
 	return out
 }

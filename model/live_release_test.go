@@ -16,27 +16,41 @@ func TestMergeLiveUpdatesListsWhatOnlyTheAPIKnowsOnce(t *testing.T) {
 	up := func(id string, start time.Duration, state string) LiveUpdate {
 		return LiveUpdate{PipelineID: "p1", PipelineName: "orders_pipeline", UpdateID: id, Start: t0.Add(start), State: state}
 	}
+	// ended is an update whose events were read: its final update_progress said when it ended.
+	ended := func(id string, start, took time.Duration, state string) LiveUpdate {
+		u := up(id, start, state)
+		u.End = u.Start.Add(took)
+		return u
+	}
 	cases := []struct {
 		name  string
 		live  []LiveUpdate
-		want  []string // update id and state, in order
+		want  []string // update id, state and how long it took (when it has an end), in order
 		lives int
 	}{
-		{"nothing new", nil, []string{"u100 COMPLETED", "u101 "}, 0},
-		{"a failed update only the API knows", []LiveUpdate{up("u102", 20*time.Minute, "FAILED")}, []string{"u100 COMPLETED", "u101 ", "u102 FAILED"}, 1},
-		{"a held update the API shows ended", []LiveUpdate{up("u101", 10*time.Minute, "CANCELED")}, []string{"u100 COMPLETED", "u101 CANCELED"}, 1},
-		{"a held ended update keeps the warehouse's state", []LiveUpdate{up("u100", time.Minute, "FAILED")}, []string{"u100 COMPLETED", "u101 "}, 0},
-		{"listed twice by the API, listed once", []LiveUpdate{up("u102", 20*time.Minute, "COMPLETED"), up("u102", 20*time.Minute, "COMPLETED")}, []string{"u100 COMPLETED", "u101 ", "u102 COMPLETED"}, 1},
-		{"another pipeline's update", []LiveUpdate{{PipelineID: "p2", UpdateID: "u103", Start: t0.Add(time.Minute), State: "FAILED"}}, []string{"u100 COMPLETED", "u101 "}, 0},
-		{"an update before the window", []LiveUpdate{up("u104", -time.Minute, "FAILED")}, []string{"u100 COMPLETED", "u101 "}, 0},
-		{"a running update only the API knows", []LiveUpdate{up("u105", 30*time.Minute, "RUNNING")}, []string{"u100 COMPLETED", "u101 ", "u105 "}, 1},
+		{"nothing new", nil, []string{"u100 COMPLETED 4m0s", "u101 "}, 0},
+		{"a failed update only the API knows", []LiveUpdate{up("u102", 20*time.Minute, "FAILED")}, []string{"u100 COMPLETED 4m0s", "u101 ", "u102 FAILED"}, 1},
+		{"a held update the API shows ended", []LiveUpdate{up("u101", 10*time.Minute, "CANCELED")}, []string{"u100 COMPLETED 4m0s", "u101 CANCELED"}, 1},
+		{"a held ended update keeps the warehouse's state", []LiveUpdate{up("u100", time.Minute, "FAILED")}, []string{"u100 COMPLETED 4m0s", "u101 "}, 0},
+		{"listed twice by the API, listed once", []LiveUpdate{up("u102", 20*time.Minute, "COMPLETED"), up("u102", 20*time.Minute, "COMPLETED")}, []string{"u100 COMPLETED 4m0s", "u101 ", "u102 COMPLETED"}, 1},
+		{"another pipeline's update", []LiveUpdate{{PipelineID: "p2", UpdateID: "u103", Start: t0.Add(time.Minute), State: "FAILED"}}, []string{"u100 COMPLETED 4m0s", "u101 "}, 0},
+		{"an update before the window", []LiveUpdate{up("u104", -time.Minute, "FAILED")}, []string{"u100 COMPLETED 4m0s", "u101 "}, 0},
+		{"a running update only the API knows", []LiveUpdate{up("u105", 30*time.Minute, "RUNNING")}, []string{"u100 COMPLETED 4m0s", "u101 ", "u105 "}, 1},
+		{"an ended update only the API knows, its end from its events", []LiveUpdate{ended("u106", 20*time.Minute, 7*time.Minute, "COMPLETED")}, []string{"u100 COMPLETED 4m0s", "u101 ", "u106 COMPLETED 7m0s"}, 1},
+		{"a held active update the API shows ended, with its end", []LiveUpdate{ended("u101", 10*time.Minute, 3*time.Minute, "FAILED")}, []string{"u100 COMPLETED 4m0s", "u101 FAILED 3m0s"}, 1},
+		{"a held ended update keeps the warehouse's end", []LiveUpdate{ended("u100", time.Minute, 9*time.Minute, "COMPLETED")}, []string{"u100 COMPLETED 4m0s", "u101 "}, 0},
+		{"an active update has no end, whatever the feed holds", []LiveUpdate{ended("u107", 30*time.Minute, time.Minute, "RUNNING")}, []string{"u100 COMPLETED 4m0s", "u101 ", "u107 "}, 1},
 	}
 	for _, c := range cases {
 		got := MergeLiveUpdates(held, w, c.live, "ws")
 		var ids []string
 		lives := 0
 		for _, u := range got {
-			ids = append(ids, u.UpdateID+" "+u.ResultState)
+			took := ""
+			if !u.End.IsZero() {
+				took = " " + u.End.Sub(u.Start).String()
+			}
+			ids = append(ids, u.UpdateID+" "+u.ResultState+took)
 			if u.Live {
 				lives++
 			}
@@ -49,7 +63,7 @@ func TestMergeLiveUpdatesListsWhatOnlyTheAPIKnowsOnce(t *testing.T) {
 		if fmt.Sprint(ids) != fmt.Sprint(c.want) || lives != c.lives {
 			t.Errorf("%s: %q (%d live), want %q (%d live)", c.name, ids, lives, c.want, c.lives)
 		}
-		if held[1].ResultState != "" || held[1].Live {
+		if held[1].ResultState != "" || held[1].Live || !held[1].End.IsZero() {
 			t.Fatalf("%s: the warehouse's rows were changed in place", c.name)
 		}
 	}
@@ -121,6 +135,26 @@ func TestMergeLiveExpectationsAddsWhatOnlyTheAPIKnowsOnce(t *testing.T) {
 		}
 		if held[0].PassedRecords != 900 || !held[1].Dropped || held[0].Live {
 			t.Fatalf("%s: the warehouse's rows were changed in place", c.name)
+		}
+	}
+}
+
+// Health.Started counts what the Cost tab expects billed: every run and update of the
+// window, ended or running, not the expectation records.
+func TestHealthStartedCountsRunsAndUpdatesEndedOrRunning(t *testing.T) {
+	cases := []struct {
+		name string
+		h    Health
+		want int
+	}{
+		{"nothing", Health{}, 0},
+		{"records only", Health{RecordsPassed: 10, RecordsFailed: 1}, 0},
+		{"a run failed, one running, two updates", Health{RunsFailed: 1, RunsActive: 1, UpdatesOK: 1, UpdatesFailed: 1}, 4},
+		{"runs succeeded", Health{RunsSucceeded: 3}, 3},
+	}
+	for _, c := range cases {
+		if got := c.h.Started(); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
 		}
 	}
 }

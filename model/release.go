@@ -103,6 +103,12 @@ func (h Health) ExpectationFailureRatio() float64 {
 	return float64(h.RecordsFailed) / float64(total)
 }
 
+// Started is how many job runs and pipeline updates of the window the health counts,
+// ended or running: the runs and updates whose cost the window's billing will hold.
+func (h Health) Started() int {
+	return h.RunsSucceeded + h.RunsFailed + h.RunsActive + h.UpdatesOK + h.UpdatesFailed
+}
+
 // HasData reports whether anything ran in the window.
 func (h Health) HasData() bool {
 	return h.RunsSucceeded+h.RunsFailed+h.UpdatesOK+h.UpdatesFailed > 0 || h.RecordsPassed+h.RecordsFailed > 0

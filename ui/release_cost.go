@@ -10,11 +10,17 @@ const billingLateness = "12 h"
 
 // costTable is the Cost tab: the DBUs of each run and update of the window, most expensive
 // first, the total, and how far billing data reaches: usage arrives up to 12 hours late,
-// so a young deployment's cost is incomplete and says so.
-func costTable(c *Common, cost model.Cost) *relTable {
+// so a young deployment's cost is incomplete and says so. started is how many runs and
+// updates the deployment's health counts (model.Health.Started, live facts included): the
+// cost lists them only once the system tables hold them, about an hour late.
+func costTable(c *Common, cost model.Cost, started int) *relTable {
 	t, now := c.Theme, c.Time()
+	empty := "no job runs or pipeline updates since the deploy, so no cost yet"
+	if started > 0 {
+		empty = "its runs and updates are not in the system tables yet, so no cost to show yet"
+	}
 	tb := &relTable{
-		Empty: "no job runs or pipeline updates since the deploy, so no cost yet",
+		Empty: empty,
 		Cols: []Column{
 			{Title: "TYPE"},
 			{Title: "RESOURCE", Min: 12, Name: true},
@@ -39,7 +45,7 @@ func costTable(c *Common, cost model.Cost) *relTable {
 		}
 		tb.Rows = append(tb.Rows, relRow{Cells: []relCell{plainCell(c, it.ResourceType), resource, plainCell(c, it.RunID), dbus}})
 	}
-	tb.Notes = append(tb.Notes, costSummary(c, cost, billed))
+	tb.Notes = append(tb.Notes, costSummary(c, cost, billed, started))
 	late := "no billing data since the deploy " + ruleDash(c.Glyphs) + " late by up to " + billingLateness
 	if !cost.DataThrough.IsZero() {
 		late = "billing data through " + clockText(now, cost.DataThrough, false) + " " + ruleDash(c.Glyphs) +
@@ -52,10 +58,13 @@ func costTable(c *Common, cost model.Cost) *relTable {
 
 // costSummary is the total: "not billed yet" while no run or update of the window is
 // billed (a total of 0.00 DBUs would read as free), else the DBUs billed so far and for how
-// many of them.
-func costSummary(c *Common, cost model.Cost, billed int) []relCell {
+// many of them. Runs and updates the health counts but the cost does not list yet are not
+// "nothing ran": the system tables list them about an hour late.
+func costSummary(c *Common, cost model.Cost, billed, started int) []relCell {
 	t := c.Theme
 	switch {
+	case len(cost.Items) == 0 && started > 0:
+		return []relCell{{"not billed yet", t.Title}, {fmt.Sprintf(": the %d run(s) and update(s) since the deploy reach the system tables about an hour late", started), t.Base}}
 	case len(cost.Items) == 0:
 		return []relCell{{"no cost: nothing ran since the deploy", t.Muted}}
 	case billed == 0:

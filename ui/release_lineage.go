@@ -83,7 +83,12 @@ func lineageTable(c *Common, d domain.Deployment, data lineageTabData) *relTable
 	for _, u := range upstream {
 		table(up, u, "", t.Base)
 	}
-	rel := &treeNode{Text: g.Arrow + " " + d.Release.ID() + " (its jobs and pipelines) wrote", Style: t.Title}
+	before := domain.LineageBeforeDeploy(ls)
+	wrote := " (its jobs and pipelines) wrote"
+	if before {
+		wrote = " (its jobs and pipelines) wrote before the deploy"
+	}
+	rel := &treeNode{Text: g.Arrow + " " + d.Release.ID() + wrote, Style: t.Title}
 	// Each written table carries the hop-1 consumers that read it; a consumer reached from
 	// several written tables hangs under the first, with the others named. Hop 2 hangs under
 	// every hop-1 node whose table it reads.
@@ -159,6 +164,15 @@ func lineageTable(c *Common, d domain.Deployment, data lineageTabData) *relTable
 		{fmt.Sprintf("blast radius: %d consumer(s)", radius), style},
 		{fmt.Sprintf(" within two hops of the %d table(s) written", len(written)), t.Muted},
 	}}
+	if before {
+		// The system tables hold a window's lineage about an hour late: until then the
+		// jobs' and pipelines' lineage from before the deploy stands in, and says so.
+		tb.Notes[0] = append(tb.Notes[0], relCell{" before the deploy", t.Muted})
+		tb.Notes = append(tb.Notes, []relCell{
+			{g.Provisional + " lineage from the week before the deploy:", t.Warning},
+			{" the system tables hold the runs since about an hour late", t.Muted},
+		})
+	}
 	switch {
 	case data.marksErr != nil:
 		tb.Notes = append(tb.Notes, []relCell{{"nothing marked: could not read the checks and expectations: " + data.marksErr.Error(), t.Warning}})

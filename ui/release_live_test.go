@@ -12,7 +12,8 @@ import (
 )
 
 // An update only the REST API knows yet is marked on the Runs tab like a live run, its
-// duration unknown rather than "so far", and the tab says how many there are.
+// duration the one its events gave, or unknown rather than "so far" when they were not
+// read, and the tab says how many there are.
 func TestTheRunsTabMarksTheUpdatesOnlyTheAPIKnows(t *testing.T) {
 	c := testCommon()
 	at := time.Date(2026, 11, 23, 11, 30, 0, 0, time.UTC)
@@ -20,6 +21,7 @@ func TestTheRunsTabMarksTheUpdatesOnlyTheAPIKnows(t *testing.T) {
 	updates := []domain.PipelineUpdate{
 		{UpdateID: "0b5c7d1e-aaaa-4bbb-8ccc-111111111111", PipelineID: "p1", Name: "prod-orders-dlt", UpdateType: "REFRESH", Start: at, End: at.Add(5 * time.Minute), ResultState: "COMPLETED"},
 		{UpdateID: "9f3e2d1c-aaaa-4bbb-8ccc-222222222222", PipelineID: "p1", Name: "prod-orders-dlt", Start: at.Add(10 * time.Minute), ResultState: "FAILED", Live: true},
+		{UpdateID: "4d2a6b8c-aaaa-4bbb-8ccc-333333333333", PipelineID: "p1", Name: "prod-orders-dlt", Start: at.Add(12 * time.Minute), End: at.Add(19 * time.Minute), ResultState: "COMPLETED", Live: true},
 	}
 	tb := runsTable(c, domain.Deployment{DeployedAt: at}, runsTabData{updates: updates})
 	cells := map[string][]relCell{}
@@ -33,7 +35,10 @@ func TestTheRunsTabMarksTheUpdatesOnlyTheAPIKnows(t *testing.T) {
 	} else if live[4].Text != "-" || held[4].Text != FormatDuration(5*time.Minute) {
 		t.Errorf("TOOK cells %q and %q: want - for the live update (the API gives no end) and its duration", live[4].Text, held[4].Text)
 	}
-	if all := notesText(tb); !strings.Contains(all, "1 pipeline update(s) only the REST API knows yet") {
+	if ended := cells["4d2a6b8c"]; ended[4].Text != FormatDuration(7*time.Minute) {
+		t.Errorf("TOOK cell %q of a live update whose events said when it ended: want %q", ended[4].Text, FormatDuration(7*time.Minute))
+	}
+	if all := notesText(tb); !strings.Contains(all, "2 pipeline update(s) only the REST API knows yet") {
 		t.Errorf("the notes do not say an update is live: %q", all)
 	}
 }
@@ -92,5 +97,48 @@ func TestReleaseTabsWithoutLiveUpdatesOrResultsKeepTheirRows(t *testing.T) {
 	}
 	if _, _, err := fetchReleaseTab(context.Background(), src, "prod", domain.Deployment{}, tabQuality); err == nil {
 		t.Error("a failed read of the expectations did not fail the Data quality tab")
+	}
+}
+
+// While the system tables hold none of a young window's lineage, the lineage of the
+// release's jobs and pipelines from before the deploy stands in (model.LineageTable's
+// BeforeDeploy): the tree says they wrote it before the deploy, and the notes say why.
+func TestTheLineageTabSaysWhenItsLineageIsFromBeforeTheDeploy(t *testing.T) {
+	c := testCommon()
+	d := domain.Deployment{Release: domain.Release{Bundle: "orders", Version: "1.2.0"}}
+	rows := func(before bool) []domain.LineageTable {
+		return []domain.LineageTable{
+			{Direction: domain.LineageUpstream, Table: "main.bronze.orders", BeforeDeploy: before},
+			{Direction: domain.LineageWritten, Table: "main.silver.orders", BeforeDeploy: before},
+			{Direction: domain.LineageDownstream, Hops: 1, Table: "main.gold.revenue", Via: "main.silver.orders", Consumer: "42", ConsumerName: "revenue-dlt", BeforeDeploy: before},
+		}
+	}
+	for _, before := range []bool{false, true} {
+		tb := lineageTable(c, d, lineageTabData{tables: rows(before)})
+		var spans []string
+		for _, r := range tb.Rows {
+			var line string
+			for _, s := range r.Span {
+				line += s.Text
+			}
+			spans = append(spans, line)
+		}
+		var lines []string
+		for _, n := range tb.Notes {
+			var line string
+			for _, cell := range n {
+				line += cell.Text
+			}
+			lines = append(lines, line)
+		}
+		tree, notes := strings.Join(spans, "\n"), strings.Join(lines, "\n")
+		said := strings.Contains(notes, "lineage from the week before the deploy") && strings.Contains(notes, "1 table(s) written before the deploy")
+		wrote := strings.Contains(tree, "orders@1.2.0 (its jobs and pipelines) wrote before the deploy")
+		if said != before || wrote != before {
+			t.Errorf("lineage before the deploy %v: the notes say so %v, the tree says so %v:\n%s\n%s", before, said, wrote, notes, tree)
+		}
+		if !strings.Contains(tree, "main.gold.revenue") || !strings.Contains(notes, "blast radius: 1 consumer(s)") {
+			t.Errorf("lineage before the deploy %v: the tree or blast radius lost the consumer:\n%s\n%s", before, notes, tree)
+		}
 	}
 }

@@ -129,7 +129,7 @@ func (s *ReleaseScreen) build(tab relTab, data any) *relTable {
 	case []domain.LedgerEvent:
 		return auditTable(s.c, s.env, v)
 	case domain.Cost:
-		return costTable(s.c, v)
+		return costTable(s.c, v, s.d.Health.Started())
 	case domain.Changes:
 		return changesTable(s.c, s.d.Deployment, v)
 	}

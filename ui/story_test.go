@@ -122,27 +122,31 @@ func TestTheSinceNoticeSaysTheOrderWhileItReloads(t *testing.T) {
 	}
 }
 
-// The Cost tab says "not billed yet" rather than a total of 0.00 DBUs, and how many of the
-// runs a partial total covers.
+// The Cost tab says "not billed yet" rather than a total of 0.00 DBUs, how many of the
+// runs a partial total covers, and never "nothing ran" of a deployment whose runs the
+// system tables do not list yet (about an hour late) but its health counts.
 func TestTheCostSummarySaysNotBilledYetInsteadOfZero(t *testing.T) {
 	c := tabCommon()
 	item := func(dbus float64) domain.CostItem {
 		return domain.CostItem{ResourceType: "job", RunID: "1", DBUs: dbus}
 	}
 	cases := []struct {
-		name string
-		cost domain.Cost
-		want string
+		name    string
+		cost    domain.Cost
+		started int // the runs and updates the deployment's health counts
+		want    string
 	}{
-		{"nothing ran", domain.Cost{}, "no cost: nothing ran since the deploy"},
-		{"nothing billed", domain.Cost{Items: []domain.CostItem{item(0), item(0)}}, "not billed yet: none of the 2 run(s) and update(s) since the deploy"},
-		{"some billed", domain.Cost{Items: []domain.CostItem{item(1.5), item(0)}, DBUs: 1.5}, "total 1.50 DBUs billed so far for 1 of 2 run(s) and update(s)"},
-		{"all billed", domain.Cost{Items: []domain.CostItem{item(1.5)}, DBUs: 1.5}, "total 1.50 DBUs for 1 run(s) and update(s), all billed"},
+		{"nothing ran", domain.Cost{}, 0, "no cost: nothing ran since the deploy"},
+		{"ran, not in the system tables yet", domain.Cost{}, 3, "not billed yet: the 3 run(s) and update(s) since the deploy reach the system tables about an hour late"},
+		{"nothing billed", domain.Cost{Items: []domain.CostItem{item(0), item(0)}}, 2, "not billed yet: none of the 2 run(s) and update(s) since the deploy"},
+		{"some billed", domain.Cost{Items: []domain.CostItem{item(1.5), item(0)}, DBUs: 1.5}, 2, "total 1.50 DBUs billed so far for 1 of 2 run(s) and update(s)"},
+		{"all billed", domain.Cost{Items: []domain.CostItem{item(1.5)}, DBUs: 1.5}, 1, "total 1.50 DBUs for 1 run(s) and update(s), all billed"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var got string
-			for _, s := range costTable(c, tc.cost).Notes[0] {
+			tb := costTable(c, tc.cost, tc.started)
+			for _, s := range tb.Notes[0] {
 				got += s.Text
 			}
 			if got != tc.want {
@@ -150,6 +154,9 @@ func TestTheCostSummarySaysNotBilledYetInsteadOfZero(t *testing.T) {
 			}
 			if strings.Contains(got, "0.00") {
 				t.Errorf("the summary says 0.00: %q", got)
+			}
+			if len(tc.cost.Items) == 0 && (tc.started > 0) == strings.Contains(tb.Empty, "no job runs or pipeline updates since the deploy") {
+				t.Errorf("%d runs and updates counted, the empty table says %q", tc.started, tb.Empty)
 			}
 		})
 	}

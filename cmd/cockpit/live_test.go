@@ -125,7 +125,9 @@ func TestReleasesSaysWhyLiveFactsAreMissing(t *testing.T) {
 
 // TestShowMarksWhatOnlyTheAPIKnows: with the system tables an hour late, `cockpit show`
 // lists the incident's runs and updates that only the REST API knows yet, as the release
-// screen does: marked ~ in the text with how many, "live": true in the JSON.
+// screen does: marked ~ in the text with how many, "live": true in the JSON, the ended
+// updates with their end. The lineage is the week before the deploy's, said so, and the
+// cost says the runs are not billed yet rather than that nothing ran.
 func TestShowMarksWhatOnlyTheAPIKnows(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "lag.duckdb")
 	show := func(format string) string {
@@ -144,9 +146,15 @@ func TestShowMarksWhatOnlyTheAPIKnows(t *testing.T) {
 			Live        bool   `json:"live"`
 		} `json:"runs"`
 		Updates []struct {
-			UpdateID string `json:"update_id"`
-			Live     bool   `json:"live"`
+			UpdateID    string `json:"update_id"`
+			End         string `json:"end"`
+			ResultState string `json:"result_state"`
+			Live        bool   `json:"live"`
 		} `json:"updates"`
+		Lineage struct {
+			BlastRadius  int  `json:"blast_radius"`
+			BeforeDeploy bool `json:"before_deploy"`
+		} `json:"lineage"`
 	}
 	if err := json.Unmarshal([]byte(show("json")), &s); err != nil {
 		t.Fatal(err)
@@ -163,13 +171,22 @@ func TestShowMarksWhatOnlyTheAPIKnows(t *testing.T) {
 		if u.Live {
 			live = append(live, u.UpdateID)
 		}
+		if u.Live && u.ResultState != "" && u.End == "" {
+			t.Errorf("update %s ended (%s) with no end: its final update_progress event gives it", u.UpdateID, u.ResultState)
+		}
+	}
+	if !s.Lineage.BeforeDeploy || s.Lineage.BlastRadius == 0 {
+		t.Errorf("lineage: before the deploy %v, blast radius %d; want the week before the deploy's, with its consumers", s.Lineage.BeforeDeploy, s.Lineage.BlastRadius)
 	}
 	if len(live) == 0 || !failed {
 		t.Fatalf("with the tables an hour late the incident's show marks %d rows live (a failed run among them: %v), want its failed run at least", len(live), failed)
 	}
 	text := show("text")
-	if want := fmt.Sprintf("~ %d of them only the REST API knows yet", len(live)); !strings.Contains(text, want) {
-		t.Errorf("the text lacks %q:\n%s", want, text)
+	for _, want := range []string{fmt.Sprintf("~ %d of them only the REST API knows yet", len(live)),
+		"~ lineage from the week before the deploy", "COST: not billed yet: the 3 run(s) and update(s) since the deploy"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the text lacks %q:\n%s", want, text)
+		}
 	}
 	marked := 0
 	for _, id := range live {

@@ -72,8 +72,11 @@ type qualityJSON struct {
 }
 
 type lineageJSON struct {
-	BlastRadius int                `json:"blast_radius"`
-	Tables      []lineageTableJSON `json:"tables"`
+	BlastRadius int `json:"blast_radius"`
+	// BeforeDeploy: the system tables hold none of the window's lineage yet; the tables are
+	// what the release's jobs and pipelines read and wrote in the week before the deploy.
+	BeforeDeploy bool               `json:"before_deploy,omitempty"`
+	Tables       []lineageTableJSON `json:"tables"`
 }
 
 type lineageTableJSON struct {
@@ -144,7 +147,7 @@ func writeShowJSON(w io.Writer, s *shown) error {
 		}
 	}
 	if s.errs["lineage"] == nil {
-		l := &lineageJSON{BlastRadius: model.BlastRadius(s.lineage), Tables: []lineageTableJSON{}}
+		l := &lineageJSON{BlastRadius: model.BlastRadius(s.lineage), BeforeDeploy: model.LineageBeforeDeploy(s.lineage), Tables: []lineageTableJSON{}}
 		for _, t := range s.lineage {
 			l.Tables = append(l.Tables, lineageTableJSON{t.Table, string(t.Direction), t.Hops, t.Via, t.Consumer, t.ConsumerName})
 		}

@@ -109,7 +109,13 @@ func writeShowText(w io.Writer, s *shown, now time.Time, st tableStyle) {
 		if !s.cost.DataThrough.IsZero() {
 			late = "billing data through " + clock(s.cost.DataThrough)
 		}
-		p("COST: %.2f DBUs for %d run(s) and update(s); %s (late by up to 12 h)", s.cost.DBUs, len(s.cost.Items), late)
+		if started := d.Health.Started(); len(s.cost.Items) == 0 && started > 0 {
+			// Not "0.00 DBUs for 0 runs": they ran, and the system tables list them late.
+			p("COST: not billed yet: the %d run(s) and update(s) since the deploy reach the system tables", started)
+			p("about an hour late; %s (late by up to 12 h)", late)
+		} else {
+			p("COST: %.2f DBUs for %d run(s) and update(s); %s (late by up to 12 h)", s.cost.DBUs, len(s.cost.Items), late)
+		}
 		items := append([]model.CostItem(nil), s.cost.Items...)
 		sort.SliceStable(items, func(i, j int) bool { return items[i].DBUs > items[j].DBUs })
 		var rows [][]string
@@ -153,6 +159,9 @@ func writeShowRows(w io.Writer, cols []column, rows [][]string, st tableStyle, m
 // writeShowLineage prints the blast radius, the tables read and written, and the consumers.
 func writeShowLineage(p func(string, ...any), ls []model.LineageTable, g ui.Glyphs) {
 	p("LINEAGE: blast radius %d consumer(s) within two hops", model.BlastRadius(ls))
+	if model.LineageBeforeDeploy(ls) {
+		p("%s lineage from the week before the deploy: the system tables hold the runs since about an hour late", g.Provisional)
+	}
 	var read, wrote []string
 	for _, l := range ls {
 		switch l.Direction {

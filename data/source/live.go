@@ -243,10 +243,9 @@ func (s *Source) liveUpdates(ctx context.Context, e *Environment, scope warehous
 		}
 		for _, u := range ups {
 			lu := model.LiveUpdate{PipelineID: p.ID, PipelineName: p.Name, UpdateID: u.ID, Start: u.Created, State: u.State}
-			ended := u.State == "COMPLETED" || u.State == "FAILED" || u.State == "CANCELED"
-			if ended && !scope.Known.Expectations[u.ID] {
+			if model.UpdateEnded(u.State) && !scope.Known.Expectations[u.ID] {
 				if ce, ok := s.expectations.get(e.Env.Name, u.ID); ok {
-					lu.Expectations, lu.Passed, lu.Failed, lu.Results = true, ce.passed, ce.failed, ce.results
+					lu.Expectations, lu.Passed, lu.Failed, lu.Results, lu.End = true, ce.passed, ce.failed, ce.results, ce.end
 				} else {
 					missing = append(missing, len(out))
 				}
@@ -263,20 +262,27 @@ func (s *Source) liveUpdates(ctx context.Context, e *Environment, scope warehous
 // eventReaders is how many updates' events are read at once.
 const eventReaders = 8
 
-// readExpectations reads the flow_progress events of the updates at the indexes given,
-// a few at a time, fills in their expectation results and caches them.
+// readExpectations reads the flow_progress and update_progress events of the updates at
+// the indexes given (one listing each: the API cannot filter on the event type), a few at
+// a time, fills in their expectation results and their end, and caches them.
 func (s *Source) readExpectations(ctx context.Context, e *Environment, ups []model.LiveUpdate, idx []int) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(eventReaders)
 	for _, i := range idx {
 		lu := &ups[i]
 		g.Go(func() error {
-			events, err := e.Workspace.UpdateEvents(ctx, lu.PipelineID, lu.UpdateID, "flow_progress")
+			events, err := e.Workspace.UpdateEvents(ctx, lu.PipelineID, lu.UpdateID, "flow_progress", "update_progress")
 			if err != nil {
 				return err
 			}
 			ce := cachedExpectations{start: lu.Start}
 			for _, ev := range events {
+				if ev.EventType == "update_progress" {
+					if model.UpdateEnded(ev.UpdateState) {
+						ce.end = ev.Timestamp
+					}
+					continue
+				}
 				ce.results = append(ce.results, ev.Expectations...)
 				for _, x := range ev.Expectations {
 					ce.passed += x.PassedRecords
@@ -284,7 +290,7 @@ func (s *Source) readExpectations(ctx context.Context, e *Environment, ups []mod
 				}
 			}
 			s.expectations.put(e.Env.Name, lu.UpdateID, ce)
-			lu.Expectations, lu.Passed, lu.Failed, lu.Results = true, ce.passed, ce.failed, ce.results
+			lu.Expectations, lu.Passed, lu.Failed, lu.Results, lu.End = true, ce.passed, ce.failed, ce.results, ce.end
 			return nil
 		})
 	}

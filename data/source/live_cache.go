@@ -13,9 +13,11 @@ import (
 const maxCachedUpdates = 2000
 
 // cachedExpectations is an ended update's expectation results, from its flow_progress
-// events: an ended update's events do not change, so they are read once.
+// events, and its end, from its final update_progress event: an ended update's events do
+// not change, so they are read once.
 type cachedExpectations struct {
 	start          time.Time // when the update started
+	end            time.Time // zero when no event said it ended
 	passed, failed int64
 	results        []model.ExpectationResult
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +103,11 @@ func TestTheReleaseScreenHasTheUpdatesAndExpectationsOnlyTheAPIKnowsYet(t *testi
 			if u.Live != live || u.ResultState != "COMPLETED" || u.PipelineID != pipeline || u.Name == "" {
 				t.Errorf("%s: the scripted update is listed as %+v; want COMPLETED, named, live %v", when, u, live)
 			}
+			// Its end: the system tables' once they hold it, its final update_progress
+			// event's before (the API's listing of updates carries none).
+			if !u.Start.Equal(start) || !u.End.Equal(end) {
+				t.Errorf("%s: the scripted update ran from %s to %s; want %s to %s", when, u.Start, u.End, start, end)
+			}
 		}
 		if n != 1 {
 			t.Errorf("%s: the scripted update is listed %d times, want once", when, n)
@@ -143,8 +149,9 @@ func TestTheReleaseScreenHasTheUpdatesAndExpectationsOnlyTheAPIKnowsYet(t *testi
 }
 
 // The incident (about 35 minutes old) with the system tables an hour late: the release
-// screen's pipeline updates and expectations are those it shows without the delay, the
-// ones the tables lack marked live, each update once and every record counted once.
+// screen's pipeline updates and expectations are those it shows without the delay (an
+// update's start and end too), the ones the tables lack marked live, each update once and
+// every record counted once.
 func TestTheReleaseScreenUpdatesAndQualityOfTheIncidentMatchTheTablesOnTime(t *testing.T) {
 	ctx := context.Background()
 	type screen struct {
@@ -183,6 +190,8 @@ func TestTheReleaseScreenUpdatesAndQualityOfTheIncidentMatchTheTablesOnTime(t *t
 			t.Errorf("update %s (%s) is listed without the delay, not with it", id, want.ResultState)
 		case got.ResultState != want.ResultState:
 			t.Errorf("update %s: %q with the delay, %q without", id, got.ResultState, want.ResultState)
+		case !withinMilli(got.Start, want.Start) || !withinMilli(got.End, want.End):
+			t.Errorf("update %s: from %s to %s with the delay, from %s to %s without", id, got.Start, got.End, want.Start, want.End)
 		case got.Live:
 			live++
 		}
@@ -211,6 +220,10 @@ func TestTheReleaseScreenUpdatesAndQualityOfTheIncidentMatchTheTablesOnTime(t *t
 		t.Errorf("%d expectations with the delay (%d live), %d without", len(late.exps), liveExps, len(now.exps))
 	}
 }
+
+// withinMilli says whether two instants are the same to the millisecond: the REST API's
+// times are whole milliseconds, the system tables' finer.
+func withinMilli(a, b time.Time) bool { return a.Sub(b).Abs() < time.Millisecond }
 
 // A storm on the REST API leaves the release screen's updates and expectations the
 // warehouse's, with an error that says the live facts are missing and why.
@@ -255,5 +268,52 @@ func storm(t *testing.T, s *Source) {
 	s.SetLiveTimeout(2 * time.Second)
 	if err := s.DemoRESTFault(503); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The incident (about 35 minutes old) with the system tables an hour late: their lineage
+// of its runs and updates is not there yet, so the Lineage tab's and `cockpit show`'s
+// lineage is what its jobs and pipelines read and wrote in the week before the deploy,
+// every row marked: the tables it writes and the blast radius are those the tables give on
+// time. On time, nothing is marked.
+func TestTheLineageBeforeTheDeployStandsInWhileTheTablesAreLate(t *testing.T) {
+	ctx := context.Background()
+	type lineage struct {
+		read, wrote []string
+		radius      int
+		before      int // rows marked BeforeDeploy
+		rows        int
+	}
+	read := func(s *Source) lineage {
+		t.Helper()
+		ls, _, err := s.Lineage(ctx, "prod", theIncident(t, s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := lineage{radius: model.BlastRadius(ls), rows: len(ls)}
+		for _, l := range ls {
+			switch l.Direction {
+			case model.LineageUpstream:
+				out.read = append(out.read, l.Table)
+			case model.LineageWritten:
+				out.wrote = append(out.wrote, l.Table)
+			}
+			if l.BeforeDeploy {
+				out.before++
+			}
+		}
+		return out
+	}
+	late, onTime := read(openLagged(t, time.Hour)), read(openLagged(t, 0))
+	if onTime.before != 0 || len(onTime.wrote) == 0 || onTime.radius == 0 {
+		t.Fatalf("on time: %d rows marked before the deploy, %d tables written, blast radius %d; want none marked, some of each",
+			onTime.before, len(onTime.wrote), onTime.radius)
+	}
+	if late.before != late.rows || late.rows == 0 {
+		t.Errorf("an hour late: %d of %d rows marked before the deploy; want all", late.before, late.rows)
+	}
+	if !reflect.DeepEqual(late.wrote, onTime.wrote) || !reflect.DeepEqual(late.read, onTime.read) || late.radius != onTime.radius {
+		t.Errorf("an hour late: read %v, wrote %v, blast radius %d; on time read %v, wrote %v, blast radius %d",
+			late.read, late.wrote, late.radius, onTime.read, onTime.wrote, onTime.radius)
 	}
 }

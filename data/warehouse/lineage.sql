@@ -2,11 +2,14 @@
 -- job runs and pipeline updates that started in its window, and the consumers of the
 -- written tables up to two hops: entities other than the release's own that read a written
 -- table (hop 1) with what they write, then entities that read those tables (hop 2). A
--- consumer that only reads (a query, a dashboard) has an empty table.
+-- consumer that only reads (a query, a dashboard) has an empty table. Each row's basis says
+-- whose lineage it is: 'window' (the runs and updates since the deploy) or 'before' (the
+-- release's jobs and pipelines before it, while the system tables hold none of the
+-- window's yet).
 -- Parameters: release id, environment; the job_runs fragment (workspace, scan start, scan end);
 -- window start, window end; the pipeline_updates fragment (workspace, scan start, scan end);
--- window start, window end; workspace, lineage from date, lineage to date; workspace (job
--- names); workspace (pipeline names).
+-- window start, window end; workspace, lineage from date, lineage to date; window start
+-- (lineage before the deploy); workspace (job names); workspace (pipeline names).
 -- Each consumer comes with its job's or pipeline's name (the latest row of the SCD2 system
 -- tables, as names.sql reads it; empty for a query or a dashboard), so the lineage needs
 -- no second statement for them.
@@ -32,17 +35,37 @@ window_updates AS (
   WHERE u.start_time >= CAST(? AS TIMESTAMP) AND u.start_time < CAST(? AS TIMESTAMP)
 ),
 lineage AS (
-  SELECT l.entity_type, l.entity_id, l.entity_run_id,
+  SELECT l.entity_type, l.entity_id, l.entity_run_id, l.event_time,
     l.source_table_full_name AS source_table, l.target_table_full_name AS target_table
   FROM {{table_lineage}} AS l
   WHERE l.workspace_id = ? AND l.event_date >= CAST(? AS DATE) AND l.event_date <= CAST(? AS DATE)
 ),
-own AS (
+own_window AS (
   SELECT l.source_table, l.target_table
   FROM lineage AS l
   WHERE (l.entity_type = 'JOB' AND l.entity_run_id IN (SELECT r.run_id FROM window_runs AS r))
      OR (l.entity_type = 'PIPELINE'
        AND l.entity_run_id IN (SELECT u.update_id FROM window_updates AS u))
+),
+-- The system tables hold a window's lineage about an hour late. Until they hold some, what
+-- the release's jobs and pipelines read and wrote before the deploy stands in for it, and
+-- every row says so (basis 'before').
+own_before AS (
+  SELECT l.source_table, l.target_table
+  FROM lineage AS l
+  WHERE NOT EXISTS (SELECT 1 FROM own_window)
+    AND l.entity_type IN ('JOB', 'PIPELINE')
+    AND l.entity_id IN (SELECT s.resource_id FROM resources AS s)
+    AND l.event_time < CAST(? AS TIMESTAMP)
+),
+own AS (
+  SELECT o.source_table, o.target_table FROM own_window AS o
+  UNION ALL
+  SELECT o.source_table, o.target_table FROM own_before AS o
+),
+basis AS (
+  SELECT CASE WHEN EXISTS (SELECT 1 FROM own_window) THEN 'window'
+    WHEN EXISTS (SELECT 1 FROM own_before) THEN 'before' ELSE 'window' END AS basis
 ),
 written AS (
   SELECT DISTINCT o.target_table AS table_name FROM own AS o WHERE o.target_table IS NOT NULL
@@ -95,13 +118,16 @@ pipeline_names AS (
   WHERE p.workspace_id = ? AND p.pipeline_id IN (SELECT d.consumer FROM downstream AS d)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY p.workspace_id, p.pipeline_id ORDER BY p.change_time DESC) = 1
 )
-SELECT 'upstream' AS direction, 0 AS hops, u.table_name, '' AS via, '' AS consumer, '' AS consumer_name
-FROM upstream AS u
+SELECT 'upstream' AS direction, 0 AS hops, u.table_name, '' AS via, '' AS consumer, '' AS consumer_name,
+  b.basis
+FROM upstream AS u CROSS JOIN basis AS b
 UNION ALL
-SELECT 'written', 0, w.table_name, '', '', '' FROM written AS w
+SELECT 'written', 0, w.table_name, '', '', '', b.basis FROM written AS w CROSS JOIN basis AS b
 UNION ALL
-SELECT 'downstream', d.hops, COALESCE(d.table_name, ''), d.via, d.consumer, COALESCE(jn.name, pn.name, '')
+SELECT 'downstream', d.hops, COALESCE(d.table_name, ''), d.via, d.consumer, COALESCE(jn.name, pn.name, ''),
+  b.basis
 FROM downstream AS d
+CROSS JOIN basis AS b
 LEFT JOIN job_names AS jn ON jn.id = d.consumer
 LEFT JOIN pipeline_names AS pn ON pn.id = d.consumer
 ORDER BY 1, 2, 3, 5, 4
