@@ -30,6 +30,16 @@ func LineageBeforeDeploy(ts []LineageTable) bool {
 	return false
 }
 
+// WhyLineageBeforeDeploy says why a deployment's lineage is its jobs' and pipelines' from
+// before the deploy, from what its health counts: nothing of theirs has run in its window,
+// or what ran is not in the system tables yet (they hold lineage about an hour late).
+func WhyLineageBeforeDeploy(h Health) string {
+	if h.Started() == 0 {
+		return "nothing of its jobs and pipelines has run since"
+	}
+	return "the system tables hold the runs since about an hour late"
+}
+
 // TableMark says why a table of a deployment's lineage is known to be broken: a failing
 // check that names it (row-count drift, freshness, ...) or an expectation on it that
 // regressed against the previous deployment.

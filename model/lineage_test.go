@@ -149,3 +149,20 @@ func TestLineageBeforeDeployIsSaidOfTheWholeLineageByAnyRow(t *testing.T) {
 		}
 	}
 }
+
+func TestWhyLineageBeforeDeploySaysWhetherAnythingRan(t *testing.T) {
+	cases := []struct {
+		name string
+		h    Health
+		want string
+	}{
+		{"nothing ran in the window", Health{}, "nothing of its jobs and pipelines has run since"},
+		{"a run failed: the tables are late", Health{RunsFailed: 1}, "the system tables hold the runs since about an hour late"},
+		{"a run running", Health{RunsActive: 1}, "the system tables hold the runs since about an hour late"},
+	}
+	for _, c := range cases {
+		if got := WhyLineageBeforeDeploy(c.h); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}

@@ -170,7 +170,7 @@ func lineageTable(c *Common, d domain.Deployment, data lineageTabData) *relTable
 		tb.Notes[0] = append(tb.Notes[0], relCell{" before the deploy", t.Muted})
 		tb.Notes = append(tb.Notes, []relCell{
 			{g.Provisional + " lineage from the week before the deploy:", t.Warning},
-			{" the system tables hold the runs since about an hour late", t.Muted},
+			{" " + domain.WhyLineageBeforeDeploy(d.Health), t.Muted},
 		})
 	}
 	switch {

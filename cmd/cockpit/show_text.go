@@ -99,7 +99,7 @@ func writeShowText(w io.Writer, s *shown, now time.Time, st tableStyle) {
 			{title: "FAILED"}, {title: "RATIO"}, {title: "BEFORE"}}, rows, st, more)
 	}
 	if section("lineage", "lineage") {
-		writeShowLineage(p, s.lineage, g)
+		writeShowLineage(p, s.lineage, d.Health, g)
 	}
 	if section("changes", "changes") {
 		writeShowChanges(p, s.changes, d.Deployment, g, now)
@@ -157,10 +157,10 @@ func writeShowRows(w io.Writer, cols []column, rows [][]string, st tableStyle, m
 }
 
 // writeShowLineage prints the blast radius, the tables read and written, and the consumers.
-func writeShowLineage(p func(string, ...any), ls []model.LineageTable, g ui.Glyphs) {
+func writeShowLineage(p func(string, ...any), ls []model.LineageTable, h model.Health, g ui.Glyphs) {
 	p("LINEAGE: blast radius %d consumer(s) within two hops", model.BlastRadius(ls))
 	if model.LineageBeforeDeploy(ls) {
-		p("%s lineage from the week before the deploy: the system tables hold the runs since about an hour late", g.Provisional)
+		p("%s lineage from the week before the deploy: %s", g.Provisional, model.WhyLineageBeforeDeploy(h))
 	}
 	var read, wrote []string
 	for _, l := range ls {
