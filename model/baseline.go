@@ -36,6 +36,13 @@ type ExpectationChange struct {
 // those, i.e. at most floor(5% of Earlier) of them lasted as long.
 type DurationSample struct {
 	Runs, Slower, Earlier int
+	// ResourceType (job or pipeline) and ResourceID say whose runs these are.
+	ResourceType, ResourceID string
+	// P95 is the longest an earlier run may last without a window run that lasts as long
+	// being slower: the floor(5% of Earlier) + 1-th longest earlier duration (zero when
+	// Earlier is). A window run is Slower exactly when it lasted longer; MergeLive holds the
+	// runs only the REST API knows yet against it.
+	P95 time.Duration
 }
 
 // rank is r of the p95 threshold: the r-th longest of the earlier runs.

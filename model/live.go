@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -71,9 +72,13 @@ type LiveHealth struct {
 // update of one of its pipelines that started inside it. Each id counts once; ids the
 // warehouse holds keep the warehouse's counts unless it shows them active and the API
 // shows them ended. Runs are counted as the health statement counts them: SUCCEEDED,
-// failed (FAILED, ERROR, TIMED_OUT, CANCELLED), active; updates COMPLETED or FAILED.
+// failed (FAILED, ERROR, TIMED_OUT, CANCELLED), active; updates COMPLETED or FAILED. A
+// successful run, and a completed update whose end its events gave, is held against its
+// job's or pipeline's p95 before the deploy as the baseline statement holds the
+// warehouse's (addDuration), so the verdict is the same whichever source the facts came from.
 func MergeLive(h Health, known Known, w LiveWindow, runs []Run, updates []LiveUpdate) LiveHealth {
 	out := LiveHealth{Health: h}
+	out.Health.Baseline.Durations = slices.Clone(h.Baseline.Durations) // h's stay as they were
 	seen := map[string]bool{}
 	for _, r := range runs {
 		id := strconv.FormatInt(r.RunID, 10)
@@ -91,6 +96,11 @@ func MergeLive(h Health, known Known, w LiveWindow, runs []Run, updates []LiveUp
 			addRun(&out.Health, "", -1)
 			addRun(&out.Health, state, 1)
 			out.Provisional++
+		default:
+			continue
+		}
+		if state == "SUCCEEDED" && !r.End.Before(r.Start) {
+			addDuration(&out.Health.Baseline, "job", strconv.FormatInt(r.JobID, 10), r.End.Sub(r.Start))
 		}
 	}
 	seenU := map[string]bool{}
@@ -104,13 +114,19 @@ func MergeLive(h Health, known Known, w LiveWindow, runs []Run, updates []LiveUp
 		if !UpdateEnded(state) {
 			state = ""
 		}
+		counted := false
 		switch {
 		case !ok:
 			addUpdate(&out.Health, state, 1)
 			out.Provisional++
+			counted = true
 		case was == "" && state != "":
 			addUpdate(&out.Health, state, 1)
 			out.Provisional++
+			counted = true
+		}
+		if counted && state == "COMPLETED" && !u.End.IsZero() && !u.End.Before(u.Start) {
+			addDuration(&out.Health.Baseline, "pipeline", u.PipelineID, u.End.Sub(u.Start))
 		}
 		if u.Expectations && !known.Expectations[u.UpdateID] {
 			out.Health.RecordsPassed += u.Passed
@@ -120,6 +136,24 @@ func MergeLive(h Health, known Known, w LiveWindow, runs []Run, updates []LiveUp
 	}
 	out.Health.LiveFacts += out.Provisional
 	return out
+}
+
+// addDuration holds one successful run or completed update of a job or pipeline, which
+// only the REST API knows yet, against its p95 before the deploy (DurationSample.P95), as
+// deployments_baseline.sql holds the warehouse's: slower exactly when it lasted longer. A
+// job or pipeline with no sample gets one with no earlier runs, which compares nothing.
+func addDuration(b *Baseline, resourceType, resourceID string, took time.Duration) {
+	for i := range b.Durations {
+		d := &b.Durations[i]
+		if d.ResourceType == resourceType && d.ResourceID == resourceID {
+			d.Runs++
+			if took > d.P95 {
+				d.Slower++
+			}
+			return
+		}
+	}
+	b.Durations = append(b.Durations, DurationSample{Runs: 1, Slower: 1, ResourceType: resourceType, ResourceID: resourceID})
 }
 
 // addRun counts n runs of a system result state ("" active) as the health statement does.

@@ -58,8 +58,8 @@ func TestLiveFeedReachesBackToTheOldestOpenWindow(t *testing.T) {
 		if got.Health.LiveFacts > 0 && got.DeployedAt.Before(testNow.Add(-3*time.Hour)) {
 			beyond++
 		}
-		// The counts are the live path's to merge; the durations and per-expectation
-		// baselines are read from the warehouse alone.
+		// The counts and the durations held against the p95 before the deploy are the live
+		// path's to merge; the per-expectation baselines are read from the warehouse alone.
 		gh, wh := counts(got.Health), counts(want.Health)
 		if gh != wh || got.Verdict != want.Verdict {
 			t.Errorf("%s deployed %s: with the tables %s late %s %+v, without delay %s %+v", want.Release.ID(), want.DeployedAt.Format(time.RFC3339),
@@ -71,9 +71,13 @@ func TestLiveFeedReachesBackToTheOldestOpenWindow(t *testing.T) {
 	}
 }
 
-// counts are the facts of a health the live path merges.
-func counts(h model.Health) [7]int64 {
-	return [7]int64{int64(h.RunsSucceeded), int64(h.RunsFailed), int64(h.RunsActive), int64(h.UpdatesOK), int64(h.UpdatesFailed), h.RecordsPassed, h.RecordsFailed}
+// counts are the facts of a health the live path merges: the runs and updates by outcome,
+// the expectation records, and the successful runs and updates held against their p95
+// before the deploy with how many of them were slower.
+func counts(h model.Health) [9]int64 {
+	timed, slower, _ := h.Baseline.Timed()
+	return [9]int64{int64(h.RunsSucceeded), int64(h.RunsFailed), int64(h.RunsActive), int64(h.UpdatesOK), int64(h.UpdatesFailed), h.RecordsPassed, h.RecordsFailed,
+		int64(timed), int64(slower)}
 }
 
 // TestExpectationCacheForgetsWhatTheWindowsNoLongerNeed: the expectation results of an

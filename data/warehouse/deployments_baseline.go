@@ -31,7 +31,7 @@ func (s *Store) baselines(ctx context.Context, env Env, bundle string, sel pageS
 	)
 	out := map[string]model.Baseline{}
 	err := s.query(ctx, "reading the pre-deploy baselines of deployments in "+env.Name, sel.sql(deploymentsBaselineSQL), args, func(rows *sql.Rows) error {
-		v, err := scanAny(rows, 7)
+		v, err := scanAny(rows, 10)
 		if err != nil {
 			return err
 		}
@@ -45,8 +45,9 @@ func (s *Store) baselines(ctx context.Context, env Env, bundle string, sel pageS
 }
 
 // decodeBaseline reads a row of deployments_baseline.sql: the deployment's failure counts
-// and, when the row names a job or pipeline with successful runs, its duration sample. A
-// row without a deployment id is left out, like every undecodable row.
+// and, when the row names a job or pipeline with successful runs in the window or before
+// it, its duration sample with its p95 (the p95 run's end minus its start). A row without
+// a deployment id is left out, like every undecodable row.
 func decodeBaseline(v []any) (string, model.Baseline, []model.DurationSample, bool) {
 	id, ok := present(v[0])
 	if !ok {
@@ -54,8 +55,15 @@ func decodeBaseline(v []any) (string, model.Baseline, []model.DurationSample, bo
 	}
 	b := model.Baseline{Lookback: BaselineLookback, Finished: int(count(v[1])), Failed: int(count(v[2]))}
 	var d []model.DurationSample
-	if _, ok := present(v[3]); ok && count(v[4]) > 0 {
-		d = append(d, model.DurationSample{Runs: int(count(v[4])), Earlier: int(count(v[5])), Slower: int(count(v[6]))})
+	if resource, ok := present(v[3]); ok && count(v[4])+count(v[5]) > 0 {
+		s := model.DurationSample{Runs: int(count(v[4])), Earlier: int(count(v[5])), Slower: int(count(v[6])),
+			ResourceType: text(v[7]), ResourceID: resource}
+		start, okStart := when(v[8])
+		end, okEnd := when(v[9])
+		if okStart && okEnd && !end.Before(start) {
+			s.P95 = end.Sub(start)
+		}
+		d = append(d, s)
 	}
 	return id, b, d, true
 }

@@ -6,7 +6,9 @@
 -- first, whose default frame takes in the equally long: no join of runs with runs): one row per (deployment, job or pipeline) with
 -- how many successful runs it had in the window, how many it had in the 7 days (N), and
 -- how many window runs were slower than the p95, i.e. at most floor(5% of N) of the N
--- lasted as long (model.DurationSample says what chance gives). Durations are compared as
+-- lasted as long (model.DurationSample says what chance gives), and that p95 itself for
+-- every job or pipeline with successful runs before the deploy, window runs or not (a row
+-- with timed 0). Durations are compared as
 -- intervals (end - start), which both engines order. A deployment without durations has
 -- one row with a NULL resource_id.
 -- Parameters: the deployments fragment (deploymentsArgs); the page fragment (6 keys);
@@ -169,15 +171,44 @@ durations AS (
   FROM ranked AS k
   WHERE k.inside
   GROUP BY k.window_id, k.resource_type, k.resource_id
+),
+-- The p95 itself, per job or pipeline with successful runs before the deploy: the
+-- floor(5% of N) + 1-th longest of them (a window run is slower exactly when it lasted
+-- longer), as its start and end, so that runs only the REST API knows yet are held against
+-- it as these are (model.MergeLive).
+earlier_ranked AS (
+  SELECT pl.window_id, pl.resource_type, pl.resource_id, pl.start_time, pl.end_time,
+    COUNT(*) OVER (PARTITION BY pl.window_id, pl.resource_type, pl.resource_id) AS n,
+    ROW_NUMBER() OVER (PARTITION BY pl.window_id, pl.resource_type, pl.resource_id
+      ORDER BY pl.end_time - pl.start_time DESC, pl.start_time) AS rn
+  FROM placed AS pl
+  WHERE NOT pl.inside AND NOT pl.failed
+),
+thresholds AS (
+  SELECT e.window_id, e.resource_type, e.resource_id, e.n, e.start_time AS p95_start,
+    e.end_time AS p95_end
+  FROM earlier_ranked AS e
+  WHERE e.rn = FLOOR(e.n * 0.05) + 1
+),
+samples AS (
+  SELECT COALESCE(d.window_id, t.window_id) AS window_id,
+    COALESCE(d.resource_type, t.resource_type) AS resource_type,
+    COALESCE(d.resource_id, t.resource_id) AS resource_id,
+    COALESCE(d.timed, 0) AS timed, COALESCE(d.earlier, t.n, 0) AS earlier,
+    COALESCE(d.slower, 0) AS slower, t.p95_start, t.p95_end
+  FROM durations AS d
+  FULL OUTER JOIN thresholds AS t ON t.window_id = d.window_id
+    AND t.resource_type = d.resource_type AND t.resource_id = d.resource_id
 )
 SELECT p.event_id AS deployment_id,
   COALESCE(f.finished, 0) AS finished_before,
   COALESCE(f.failed, 0) AS failed_before,
-  d.resource_id,
-  COALESCE(d.timed, 0) AS timed,
-  COALESCE(d.earlier, 0) AS earlier,
-  COALESCE(d.slower, 0) AS slower
+  s.resource_id,
+  CAST(COALESCE(s.timed, 0) AS BIGINT) AS timed,
+  CAST(COALESCE(s.earlier, 0) AS BIGINT) AS earlier,
+  CAST(COALESCE(s.slower, 0) AS BIGINT) AS slower,
+  s.resource_type, s.p95_start, s.p95_end
 FROM page AS p
 LEFT JOIN failures AS f ON f.window_id = p.event_id
-LEFT JOIN durations AS d ON d.window_id = p.event_id
-ORDER BY p.event_id, d.resource_id
+LEFT JOIN samples AS s ON s.window_id = p.event_id
+ORDER BY p.event_id, s.resource_type, s.resource_id
