@@ -84,7 +84,7 @@ func (f *fakeSource) Runs(context.Context, string, model.Deployment) ([]model.Jo
 func (f *fakeSource) Updates(context.Context, string, model.Deployment) ([]model.PipelineUpdate, model.Skipped, error) {
 	return f.updates, model.Skipped{}, f.updatesErr
 }
-func (f *fakeSource) Baselines(context.Context, string, model.Deployment, []model.JobRun) (map[string][]time.Duration, error) {
+func (f *fakeSource) Baselines(context.Context, string, model.Deployment) (map[string][]time.Duration, error) {
 	return map[string][]time.Duration{"11": {5 * time.Minute, 4 * time.Minute}}, nil
 }
 func (f *fakeSource) Checks(context.Context, string, model.Deployment) ([]model.Check, error) {

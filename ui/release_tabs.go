@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -66,19 +67,27 @@ func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deplo
 	var none domain.Skipped
 	switch tab {
 	case tabRuns:
-		// The runs and the updates are read side by side: one round trip, not two.
+		// The runs, the updates and the jobs' baselines are read side by side: one round
+		// trip, not two.
 		var (
 			updates        []domain.PipelineUpdate
 			skippedUpdates domain.Skipped
 			uerr           error
-			done           = make(chan struct{})
+			b              map[string][]time.Duration
+			berr           error
+			wg             sync.WaitGroup
 		)
+		wg.Add(2)
 		go func() {
-			defer close(done)
+			defer wg.Done()
 			updates, skippedUpdates, uerr = src.Updates(ctx, env, d)
 		}()
+		go func() {
+			defer wg.Done()
+			b, berr = src.Baselines(ctx, env, d)
+		}()
 		runs, skipped, err := src.Runs(ctx, env, d)
-		<-done
+		wg.Wait()
 		liveErr, err := splitLive(err)
 		liveUpdatesErr, uerr := splitLive(uerr)
 		if liveErr == nil {
@@ -88,7 +97,6 @@ func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deplo
 			return nil, none, err
 		}
 		skipped.Merge(skippedUpdates)
-		b, berr := src.Baselines(ctx, env, d, runs)
 		return runsTabData{runs: runs, updates: updates, baselines: b, baselineErr: berr, liveErr: liveErr}, skipped, nil
 	case tabChecks:
 		cs, err := src.Checks(ctx, env, d)

@@ -13,6 +13,22 @@ import (
 //go:embed baselines.sql
 var baselinesSQL string
 
+//go:embed frag_baseline_jobs_by_id.sql
+var fragBaselineJobsByID string
+
+//go:embed frag_baseline_jobs_of_release.sql
+var fragBaselineJobsOfRelease string
+
+// baselinesOf is baselines.sql over the jobs of a {{baseline_jobs}} fragment.
+func baselinesOf(fragment string) string {
+	return strings.Replace(baselinesSQL, "{{baseline_jobs}}", strings.TrimSpace(stripComments(fragment)), 1)
+}
+
+var (
+	baselinesByIDSQL      = baselinesOf(fragBaselineJobsByID)
+	baselinesOfReleaseSQL = baselinesOf(fragBaselineJobsOfRelease)
+)
+
 const (
 	// baselineLookback bounds how far before a deployment a job's runs are looked for: a
 	// job that ran fewer than n times in it gets a shorter baseline.
@@ -43,18 +59,38 @@ func (s *Store) JobDurationBaselines(ctx context.Context, env Env, jobIDs []stri
 			ids = append(ids, id)
 		}
 	}
-	out := map[string][]time.Duration{}
 	if len(ids) == 0 {
-		return out, nil
+		return map[string][]time.Duration{}, nil
 	}
 	sort.Strings(ids)
+	return s.durationBaselines(ctx, env, fmt.Sprintf("reading the duration baselines of %d job(s)", len(ids)), baselinesByIDSQL,
+		[]any{env.WorkspaceID, strings.Join(ids, ",")}, before, n)
+}
+
+// ReleaseDurationBaselines is JobDurationBaselines for the jobs of a release in the
+// environment (its release resources, as its runs are selected): it needs no read of the
+// runs first, so the Runs tab sends it beside them (one round trip).
+func (s *Store) ReleaseDurationBaselines(ctx context.Context, env Env, releaseID string, before time.Time, n int) (map[string][]time.Duration, error) {
+	if err := env.validate(); err != nil {
+		return nil, err
+	}
+	if n < 1 || n > MaxBaselineRuns {
+		return nil, fmt.Errorf("%w: baseline of %d runs (want 1 to %d)", ErrInvalidInput, n, MaxBaselineRuns)
+	}
+	return s.durationBaselines(ctx, env, "reading the duration baselines of the jobs of "+releaseID, baselinesOfReleaseSQL,
+		[]any{releaseID, env.Name}, before, n)
+}
+
+// durationBaselines runs baselines.sql over the jobs its text selects (jobArgs are that
+// fragment's parameters).
+func (s *Store) durationBaselines(ctx context.Context, env Env, what, text string, jobArgs []any, before time.Time, n int) (map[string][]time.Duration, error) {
+	out := map[string][]time.Duration{}
 	from := before.Add(-baselineLookback)
-	args := []any{
-		env.WorkspaceID, strings.Join(ids, ","),
+	args := append(jobArgs,
 		env.WorkspaceID, ts(from.Add(-sliceMargin)), ts(before),
 		ts(from), n,
-	}
-	err := s.query(ctx, fmt.Sprintf("reading the duration baselines of %d job(s)", len(ids)), baselinesSQL, args, func(rows *sql.Rows) error {
+	)
+	err := s.query(ctx, what, text, args, func(rows *sql.Rows) error {
 		v, err := scanAny(rows, 4)
 		if err != nil {
 			return err

@@ -2,15 +2,12 @@
 -- before an instant (a deployment), folded from their hourly slices, newest first per job.
 -- Slices are read up to the instant only, so a run still going then has no final slice (no
 -- result_state) and is left out; a run whose first slice precedes the scan is cut off by the
--- lookback bound. The job ids arrive as one comma-separated parameter (a list cannot be one
--- portable parameter), matched against the jobs system table, which keeps every job's latest row.
--- Parameters: workspace id, job ids joined by commas; the job_runs fragment (workspace, scan
--- start, scan end = the instant); lookback start; n.
-WITH run_jobs AS (
-  SELECT DISTINCT j.job_id
-  FROM {{jobs}} AS j
-  WHERE j.workspace_id = ? AND array_contains(split(CAST(? AS STRING), ','), j.job_id)
-),
+-- lookback bound. The jobs are those of the baseline_jobs fragment: named by id
+-- (frag_baseline_jobs_by_id.sql: one comma-separated parameter, as a list cannot be one
+-- portable parameter) or a release's (frag_baseline_jobs_of_release.sql).
+-- Parameters: those of the baseline_jobs fragment; the job_runs fragment (workspace, scan start,
+-- scan end = the instant); lookback start; n.
+WITH {{baseline_jobs}},
 {{job_runs}}
 SELECT r.job_id, r.run_id, r.start_time, r.end_time
 FROM runs AS r

@@ -3,12 +3,61 @@ package warehouse
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sort"
 	"testing"
 	"time"
 )
 
-func init() { statements["baselines"] = baselinesSQL }
+func init() {
+	statements["baselines"] = baselinesByIDSQL
+	statements["baselines_of_release"] = baselinesOfReleaseSQL
+}
+
+// A release's baselines (read beside its runs, without them) are those of its jobs named by
+// id: every job of its runs among them.
+func TestAReleasesBaselinesAreThoseOfItsJobs(t *testing.T) {
+	s := testStore(t)
+	ctx := context.Background()
+	d := incident(t, s)
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT resource_id FROM sim.release_cockpit.release_resources
+		WHERE release_id = ? AND environment = 'prod' AND resource_type = 'job'`, d.Release.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	byID, err := s.JobDurationBaselines(ctx, prod, ids, d.DeployedAt, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ofRelease, err := s.ReleaseDurationBaselines(ctx, prod, d.Release.ID(), d.DeployedAt, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ofRelease) == 0 || !reflect.DeepEqual(ofRelease, byID) {
+		t.Fatalf("the release's baselines (%d jobs) are not its %d jobs' (%d with a baseline)", len(ofRelease), len(ids), len(byID))
+	}
+	runs, _, err := s.DeploymentRuns(ctx, prod, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if _, ok := ofRelease[r.JobID]; !ok {
+			t.Errorf("run %s of job %s has no baseline among the release's", r.RunID, r.JobID)
+		}
+	}
+	if len(runs) == 0 {
+		t.Error("the incident has no runs in the warehouse: the test proves little")
+	}
+}
 
 // The baselines are an independent fold of the timeline in Go: per job, the runs whose
 // slices all started before the deployment and whose last slice carries a result, the last
