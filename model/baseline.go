@@ -6,6 +6,13 @@ import (
 	"time"
 )
 
+// DurationBaselines are the durations of a deployment's jobs' last runs and pipelines' last
+// updates before it, oldest first, by job id and by pipeline id: what the Runs tab holds
+// each run and update against (its median) and draws as a sparkline.
+type DurationBaselines struct {
+	Jobs, Pipelines map[string][]time.Duration
+}
+
 // Baseline is what a deployment's window is held against, like Kayenta's baseline: the same
 // jobs' and pipelines' runs before the deploy, and the previous deployment's expectations.
 // The zero value means nothing was measured, and nothing is condemned on it.

@@ -84,8 +84,8 @@ func (f *fakeSource) Runs(context.Context, string, model.Deployment) ([]model.Jo
 func (f *fakeSource) Updates(context.Context, string, model.Deployment) ([]model.PipelineUpdate, model.Skipped, error) {
 	return f.updates, model.Skipped{}, f.updatesErr
 }
-func (f *fakeSource) Baselines(context.Context, string, model.Deployment) (map[string][]time.Duration, error) {
-	return map[string][]time.Duration{"11": {5 * time.Minute, 4 * time.Minute}}, nil
+func (f *fakeSource) Baselines(context.Context, string, model.Deployment) (model.DurationBaselines, error) {
+	return model.DurationBaselines{Jobs: map[string][]time.Duration{"11": {5 * time.Minute, 4 * time.Minute}}}, nil
 }
 func (f *fakeSource) Checks(context.Context, string, model.Deployment) ([]model.Check, error) {
 	return nil, nil

@@ -23,7 +23,8 @@ func TestTheRunsTabMarksTheUpdatesOnlyTheAPIKnows(t *testing.T) {
 		{UpdateID: "9f3e2d1c-aaaa-4bbb-8ccc-222222222222", PipelineID: "p1", Name: "prod-orders-dlt", Start: at.Add(10 * time.Minute), ResultState: "FAILED", Live: true},
 		{UpdateID: "4d2a6b8c-aaaa-4bbb-8ccc-333333333333", PipelineID: "p1", Name: "prod-orders-dlt", Start: at.Add(12 * time.Minute), End: at.Add(19 * time.Minute), ResultState: "COMPLETED", Live: true},
 	}
-	tb := runsTable(c, domain.Deployment{DeployedAt: at}, runsTabData{updates: updates})
+	base := domain.DurationBaselines{Pipelines: map[string][]time.Duration{"p1": {5 * time.Minute, 5 * time.Minute, 5 * time.Minute}}}
+	tb := runsTable(c, domain.Deployment{DeployedAt: at}, runsTabData{updates: updates, baselines: base})
 	cells := map[string][]relCell{}
 	for _, r := range tb.Rows {
 		if u, ok := r.Ref.(domain.PipelineUpdate); ok {
@@ -37,6 +38,13 @@ func TestTheRunsTabMarksTheUpdatesOnlyTheAPIKnows(t *testing.T) {
 	}
 	if ended := cells["4d2a6b8c"]; ended[4].Text != FormatDuration(7*time.Minute) {
 		t.Errorf("TOOK cell %q of a live update whose events said when it ended: want %q", ended[4].Text, FormatDuration(7*time.Minute))
+	}
+	// Each update is held against its pipeline's updates before the deploy, as a run against
+	// its job's; one with no end known is not.
+	if ended, held, live := cells["4d2a6b8c"], cells["0b5c7d1e"], cells["9f3e2d1c"]; !strings.Contains(ended[5].Text, "vs median") ||
+		!strings.Contains(held[5].Text, "vs median") || live[5].Text != "-" || ended[6].Text == "" {
+		t.Errorf("VS BASELINE cells %q, %q and %q (sparkline %q): want the ended updates against their pipeline's median, - without an end",
+			ended[5].Text, held[5].Text, live[5].Text, ended[6].Text)
 	}
 	if all := notesText(tb); !strings.Contains(all, "2 pipeline update(s) only the REST API knows yet") {
 		t.Errorf("the notes do not say an update is live: %q", all)

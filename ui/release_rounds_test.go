@@ -11,9 +11,9 @@ import (
 )
 
 // A remote warehouse answers each statement hundreds of milliseconds late: the Runs tab's
-// statements (the runs, the pipeline updates, their live scopes and the jobs' duration
-// baselines) all go out in its first round trip, none after an answer; the baselines are
-// its release's jobs', not read from its runs.
+// statements (the runs, the pipeline updates, their live scopes and the jobs' and
+// pipelines' duration baselines) all go out in its first round trip, none after an answer;
+// the baselines are its release's jobs' and pipelines', not read from its runs.
 func TestTheRunsTabCostsOneRoundTrip(t *testing.T) {
 	needSim(t)
 	const late = time.Second
@@ -56,9 +56,17 @@ func TestTheRunsTabCostsOneRoundTrip(t *testing.T) {
 		t.Fatalf("the Runs tab read %T (%v)", r.data, data.baselineErr)
 	}
 	for _, run := range data.runs {
-		if len(data.baselines[run.JobID]) == 0 {
-			t.Errorf("run %s of job %s has no baseline: %v", run.RunID, run.JobID, keys(data.baselines))
+		if len(data.baselines.Jobs[run.JobID]) == 0 {
+			t.Errorf("run %s of job %s has no baseline: %v", run.RunID, run.JobID, keys(data.baselines.Jobs))
 		}
+	}
+	for _, u := range data.updates {
+		if len(data.baselines.Pipelines[u.PipelineID]) == 0 {
+			t.Errorf("update %s of pipeline %s has no baseline: %v", u.UpdateID, u.PipelineID, keys(data.baselines.Pipelines))
+		}
+	}
+	if len(data.updates) == 0 {
+		t.Error("the incident has no pipeline updates: the test proves little")
 	}
 }
 

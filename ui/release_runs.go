@@ -10,8 +10,9 @@ import (
 
 // runsTable is the Runs tab: the window's job runs and pipeline updates, what failed first,
 // then what runs, then the rest, each newest first (model.SortRuns), each job run held
-// against the median of its job's runs before the deploy, with a sparkline of those runs.
-// enter opens a job run or a pipeline update.
+// against the median of its job's runs before the deploy and each pipeline update against
+// its pipeline's updates, with a sparkline of those. enter opens a job run or a pipeline
+// update.
 func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 	t, now := c.Theme, c.Time()
 	type item struct {
@@ -23,20 +24,13 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 	failed, active, live, liveUpdates := 0, 0, 0, 0
 	for _, r := range data.runs {
 		st := runStatus(c, r.ResultState)
-		took, vs := runTook(c, now, r.Start, r.End, r.Active()), mutedCell(c, "no baseline")
-		base := data.baselines[r.JobID]
-		if len(base) > 0 {
-			d, suffix := r.Duration(), ""
-			if r.Active() {
-				d, suffix = now.Sub(r.Start), " so far"
-			}
-			vs = plainCell(c, CompareToMedian(d, base)+suffix)
-			if m, ok := Median(base); ok {
-				if pct, ok := AgainstMedian(d, m); ok && (pct >= 50 || pct <= -50) {
-					vs.Style = t.Warning
-				}
-			}
+		took := runTook(c, now, r.Start, r.End, r.Active())
+		base := data.baselines.Jobs[r.JobID]
+		dur := r.Duration()
+		if r.Active() {
+			dur = now.Sub(r.Start)
 		}
+		vs := againstBaseline(c, dur, r.Active(), base)
 		if r.Failed() {
 			failed++
 		}
@@ -67,6 +61,14 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 			active++
 		}
 		id, took := mutedCell(c, shortID(u.UpdateID)), runTook(c, now, u.Start, u.End, running)
+		base := data.baselines.Pipelines[u.PipelineID]
+		vs := mutedCell(c, "-")
+		switch {
+		case running:
+			vs = againstBaseline(c, now.Sub(u.Start), true, base)
+		case !u.End.IsZero():
+			vs = againstBaseline(c, u.End.Sub(u.Start), false, base)
+		}
 		if u.Live {
 			liveUpdates++
 			id = plainCell(c, c.Glyphs.Provisional+shortID(u.UpdateID))
@@ -76,7 +78,7 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 		}
 		items = append(items, item{u.Failed(), running, u.Start, relRow{Ref: u, Cells: []relCell{
 			st.cell(), plainCell(c, strings.TrimSpace(updateName(u)+" "+u.UpdateType)), id,
-			mutedCell(c, FormatAge(now, u.Start)), took, mutedCell(c, "-"), {},
+			mutedCell(c, FormatAge(now, u.Start)), took, vs, {Text: Sparkline(base, c.Glyphs.Spark, domain.BaselineRuns), Style: t.Muted},
 		}}})
 	}
 	domain.SortRuns(items, func(it item) (bool, bool, time.Time) { return it.failed, it.active, it.start })
@@ -115,12 +117,32 @@ func runsTable(c *Common, d domain.Deployment, data runsTabData) *relTable {
 	if data.liveErr != nil {
 		tb.Notes = append(tb.Notes, []relCell{{Clean(data.liveErr.Error()) + "; these are the system tables' runs and updates, which may lack the last hour's", t.Warning}})
 	}
-	note := []relCell{{fmt.Sprintf("baseline: each job's last %d runs before %s", domain.BaselineRuns, clockText(now, d.DeployedAt, false)), t.Muted}}
+	note := []relCell{{fmt.Sprintf("baseline: each job's last %d runs and pipeline's last %d updates before %s", domain.BaselineRuns, domain.BaselineRuns, clockText(now, d.DeployedAt, false)), t.Muted}}
 	if data.baselineErr != nil {
 		note = []relCell{{"baselines unavailable: " + data.baselineErr.Error(), t.Warning}}
 	}
 	tb.Notes = append(tb.Notes, note)
 	return tb
+}
+
+// againstBaseline holds a run's or update's duration (how long it has been going, while
+// active) against the median of its job's or pipeline's before the deploy: "+40% vs median
+// 11m", in the warning style beyond half again or half as long; "no baseline" without one.
+func againstBaseline(c *Common, d time.Duration, active bool, base []time.Duration) relCell {
+	if len(base) == 0 {
+		return mutedCell(c, "no baseline")
+	}
+	suffix := ""
+	if active {
+		suffix = " so far"
+	}
+	vs := plainCell(c, CompareToMedian(d, base)+suffix)
+	if m, ok := Median(base); ok {
+		if pct, ok := AgainstMedian(d, m); ok && (pct >= 50 || pct <= -50) {
+			vs.Style = c.Theme.Warning
+		}
+	}
+	return vs
 }
 
 // runTook is a run's duration, or how long it has been going.

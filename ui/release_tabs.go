@@ -24,11 +24,11 @@ type releaseTabLoaded struct {
 }
 
 // runsTabData is what the Runs tab shows: the window's job runs and pipeline updates, and
-// the jobs' duration baselines (their failure does not fail the tab).
+// the jobs' and pipelines' duration baselines (their failure does not fail the tab).
 type runsTabData struct {
 	runs        []domain.JobRun
 	updates     []domain.PipelineUpdate
-	baselines   map[string][]time.Duration
+	baselines   domain.DurationBaselines
 	baselineErr error
 	// liveErr says why the runs and updates only the REST API knows yet are missing (they
 	// are the warehouse's alone); it does not fail the tab either.
@@ -67,13 +67,13 @@ func fetchReleaseTab(ctx context.Context, src Source, env string, d domain.Deplo
 	var none domain.Skipped
 	switch tab {
 	case tabRuns:
-		// The runs, the updates and the jobs' baselines are read side by side: one round
+		// The runs, the updates and their baselines are read side by side: one round
 		// trip, not two.
 		var (
 			updates        []domain.PipelineUpdate
 			skippedUpdates domain.Skipped
 			uerr           error
-			b              map[string][]time.Duration
+			b              domain.DurationBaselines
 			berr           error
 			wg             sync.WaitGroup
 		)

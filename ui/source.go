@@ -27,9 +27,10 @@ type Source interface {
 	// (Cost in model.Cost.Skipped); checks and ledger events keep every row.
 	Runs(ctx context.Context, env string, d model.Deployment) ([]model.JobRun, model.Skipped, error)
 	Updates(ctx context.Context, env string, d model.Deployment) ([]model.PipelineUpdate, model.Skipped, error)
-	// Baselines are the durations of each of d's jobs' last model.BaselineRuns runs before d
-	// (its release's jobs, so they need no read of its runs first).
-	Baselines(ctx context.Context, env string, d model.Deployment) (map[string][]time.Duration, error)
+	// Baselines are the durations of each of d's jobs' last model.BaselineRuns runs and
+	// pipelines' last updates before d (its release's, so they need no read of its runs
+	// first).
+	Baselines(ctx context.Context, env string, d model.Deployment) (model.DurationBaselines, error)
 	Checks(ctx context.Context, env string, d model.Deployment) ([]model.Check, error)
 	Expectations(ctx context.Context, env string, d model.Deployment) ([]model.ExpectationDelta, model.Skipped, error)
 	Lineage(ctx context.Context, env string, d model.Deployment) ([]model.LineageTable, model.Skipped, error)

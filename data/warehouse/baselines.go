@@ -13,6 +13,9 @@ import (
 //go:embed baselines.sql
 var baselinesSQL string
 
+//go:embed update_baselines.sql
+var updateBaselinesSQL string
+
 //go:embed frag_baseline_jobs_by_id.sql
 var fragBaselineJobsByID string
 
@@ -81,12 +84,27 @@ func (s *Store) ReleaseDurationBaselines(ctx context.Context, env Env, releaseID
 		[]any{releaseID, env.Name}, before, n)
 }
 
-// durationBaselines runs baselines.sql over the jobs its text selects (jobArgs are that
-// fragment's parameters).
-func (s *Store) durationBaselines(ctx context.Context, env Env, what, text string, jobArgs []any, before time.Time, n int) (map[string][]time.Duration, error) {
+// PipelineDurationBaselines is ReleaseDurationBaselines for the pipelines of a release:
+// per pipeline id, the durations of its last n updates that ended before `before`, oldest
+// first (update_baselines.sql).
+func (s *Store) PipelineDurationBaselines(ctx context.Context, env Env, releaseID string, before time.Time, n int) (map[string][]time.Duration, error) {
+	if err := env.validate(); err != nil {
+		return nil, err
+	}
+	if n < 1 || n > MaxBaselineRuns {
+		return nil, fmt.Errorf("%w: baseline of %d updates (want 1 to %d)", ErrInvalidInput, n, MaxBaselineRuns)
+	}
+	return s.durationBaselines(ctx, env, "reading the duration baselines of the pipelines of "+releaseID, updateBaselinesSQL,
+		[]any{releaseID, env.Name}, before, n)
+}
+
+// durationBaselines runs baselines.sql over the jobs its text selects, or
+// update_baselines.sql over a release's pipelines (idArgs are the parameters that select
+// them): rows of id, run or update id, start and end, newest first per id.
+func (s *Store) durationBaselines(ctx context.Context, env Env, what, text string, idArgs []any, before time.Time, n int) (map[string][]time.Duration, error) {
 	out := map[string][]time.Duration{}
 	from := before.Add(-baselineLookback)
-	args := append(jobArgs,
+	args := append(idArgs,
 		env.WorkspaceID, ts(from.Add(-sliceMargin)), ts(before),
 		ts(from), n,
 	)
@@ -97,8 +115,8 @@ func (s *Store) durationBaselines(ctx context.Context, env Env, what, text strin
 		}
 		start, okStart := when(v[2])
 		end, okEnd := when(v[3])
-		if jobID, ok := present(v[0]); ok && okStart && okEnd {
-			out[jobID] = append(out[jobID], end.Sub(start))
+		if id, ok := present(v[0]); ok && okStart && okEnd {
+			out[id] = append(out[id], end.Sub(start))
 		}
 		return nil
 	})

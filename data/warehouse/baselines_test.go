@@ -12,6 +12,65 @@ import (
 func init() {
 	statements["baselines"] = baselinesByIDSQL
 	statements["baselines_of_release"] = baselinesOfReleaseSQL
+	statements["update_baselines"] = updateBaselinesSQL
+}
+
+// A release's pipelines' baselines are an independent fold of the update timeline in Go,
+// as the jobs' are of the runs': per pipeline of the release, the updates whose slices all
+// started before the deployment and whose last slice carries a result, the last n by
+// start, oldest first; every pipeline of the window's updates among them.
+func TestPipelineDurationBaselinesAreTheLastUpdatesEndedBeforeTheDeploy(t *testing.T) {
+	s := testStore(t)
+	ctx := context.Background()
+	d := incident(t, s)
+	const n = 5
+	before := d.DeployedAt
+	sls := readSlices(t, s, `SELECT pipeline_id, update_id, period_start_time, period_end_time, result_state
+		FROM sim.lakeflow.pipeline_update_timeline WHERE workspace_id = ?`, prod.WorkspaceID)
+	var early []slice
+	for _, sl := range sls {
+		if sl.start.Before(before) {
+			early = append(early, sl)
+		}
+	}
+	ended := map[string][]*slice{}
+	for k, f := range fold(early) {
+		if f.result.Valid && !f.start.Before(before.Add(-baselineLookback)) {
+			ended[k[0]] = append(ended[k[0]], f)
+		}
+	}
+	got, err := s.PipelineDurationBaselines(ctx, prod, d.Release.ID(), before, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	updates, _, err := s.DeploymentUpdates(ctx, prod, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(updates) == 0 || len(got) == 0 {
+		t.Fatalf("%d updates in the window, baselines of %d pipelines: the test proves little", len(updates), len(got))
+	}
+	for _, u := range updates {
+		if _, ok := got[u.PipelineID]; !ok {
+			t.Errorf("update %s of pipeline %s has no baseline", u.UpdateID, u.PipelineID)
+		}
+	}
+	for pipeline, ds := range got {
+		fs := ended[pipeline]
+		sort.Slice(fs, func(i, j int) bool { return fs[i].start.Before(fs[j].start) })
+		if len(fs) > n {
+			fs = fs[len(fs)-n:]
+		}
+		if len(ds) != len(fs) {
+			t.Errorf("pipeline %s: %d baseline updates, the timeline holds %d", pipeline, len(ds), len(fs))
+			continue
+		}
+		for i, f := range fs {
+			if want := f.end.Sub(f.start); ds[i] != want {
+				t.Errorf("pipeline %s update %s: baseline %v, timeline %v", pipeline, f.run, ds[i], want)
+			}
+		}
+	}
 }
 
 // A release's baselines (read beside its runs, without them) are those of its jobs named by
