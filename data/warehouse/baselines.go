@@ -45,11 +45,8 @@ const (
 // deployment's run durations are held against. Runs of every outcome count; a run still
 // going at `before` does not. Jobs without such runs are absent from the map.
 func (s *Store) JobDurationBaselines(ctx context.Context, env Env, jobIDs []string, before time.Time, n int) (map[string][]time.Duration, error) {
-	if err := env.validate(); err != nil {
+	if err := baselineArgs(env, n, "runs"); err != nil {
 		return nil, err
-	}
-	if n < 1 || n > MaxBaselineRuns {
-		return nil, fmt.Errorf("%w: baseline of %d runs (want 1 to %d)", ErrInvalidInput, n, MaxBaselineRuns)
 	}
 	ids := make([]string, 0, len(jobIDs))
 	seen := map[string]bool{}
@@ -74,11 +71,8 @@ func (s *Store) JobDurationBaselines(ctx context.Context, env Env, jobIDs []stri
 // environment (its release resources, as its runs are selected): it needs no read of the
 // runs first, so the Runs tab sends it beside them (one round trip).
 func (s *Store) ReleaseDurationBaselines(ctx context.Context, env Env, releaseID string, before time.Time, n int) (map[string][]time.Duration, error) {
-	if err := env.validate(); err != nil {
+	if err := baselineArgs(env, n, "runs"); err != nil {
 		return nil, err
-	}
-	if n < 1 || n > MaxBaselineRuns {
-		return nil, fmt.Errorf("%w: baseline of %d runs (want 1 to %d)", ErrInvalidInput, n, MaxBaselineRuns)
 	}
 	return s.durationBaselines(ctx, env, "reading the duration baselines of the jobs of "+releaseID, baselinesOfReleaseSQL,
 		[]any{releaseID, env.Name}, before, n)
@@ -88,14 +82,22 @@ func (s *Store) ReleaseDurationBaselines(ctx context.Context, env Env, releaseID
 // per pipeline id, the durations of its last n updates that ended before `before`, oldest
 // first (update_baselines.sql).
 func (s *Store) PipelineDurationBaselines(ctx context.Context, env Env, releaseID string, before time.Time, n int) (map[string][]time.Duration, error) {
-	if err := env.validate(); err != nil {
+	if err := baselineArgs(env, n, "updates"); err != nil {
 		return nil, err
-	}
-	if n < 1 || n > MaxBaselineRuns {
-		return nil, fmt.Errorf("%w: baseline of %d updates (want 1 to %d)", ErrInvalidInput, n, MaxBaselineRuns)
 	}
 	return s.durationBaselines(ctx, env, "reading the duration baselines of the pipelines of "+releaseID, updateBaselinesSQL,
 		[]any{releaseID, env.Name}, before, n)
+}
+
+// baselineArgs checks the environment and how many runs or updates a baseline holds.
+func baselineArgs(env Env, n int, of string) error {
+	if err := env.validate(); err != nil {
+		return err
+	}
+	if n < 1 || n > MaxBaselineRuns {
+		return fmt.Errorf("%w: baseline of %d %s (want 1 to %d)", ErrInvalidInput, n, of, MaxBaselineRuns)
+	}
+	return nil
 }
 
 // durationBaselines runs baselines.sql over the jobs its text selects, or

@@ -25,20 +25,8 @@ func TestPipelineDurationBaselinesAreTheLastUpdatesEndedBeforeTheDeploy(t *testi
 	d := incident(t, s)
 	const n = 5
 	before := d.DeployedAt
-	sls := readSlices(t, s, `SELECT pipeline_id, update_id, period_start_time, period_end_time, result_state
-		FROM sim.lakeflow.pipeline_update_timeline WHERE workspace_id = ?`, prod.WorkspaceID)
-	var early []slice
-	for _, sl := range sls {
-		if sl.start.Before(before) {
-			early = append(early, sl)
-		}
-	}
-	ended := map[string][]*slice{}
-	for k, f := range fold(early) {
-		if f.result.Valid && !f.start.Before(before.Add(-baselineLookback)) {
-			ended[k[0]] = append(ended[k[0]], f)
-		}
-	}
+	ended := endedBefore(t, s, `SELECT pipeline_id, update_id, period_start_time, period_end_time, result_state
+		FROM sim.lakeflow.pipeline_update_timeline WHERE workspace_id = ?`, before)
 	got, err := s.PipelineDurationBaselines(ctx, prod, d.Release.ID(), before, n)
 	if err != nil {
 		t.Fatal(err)
@@ -118,6 +106,26 @@ func TestAReleasesBaselinesAreThoseOfItsJobs(t *testing.T) {
 	}
 }
 
+// endedBefore folds a timeline's slices (query: id, run or update id, start, end, result;
+// one parameter, prod's workspace) that started before an instant, and keeps, per id, the
+// runs or updates with a result that started within the baseline lookback before it.
+func endedBefore(t *testing.T, s *Store, query string, before time.Time) map[string][]*slice {
+	t.Helper()
+	var early []slice
+	for _, sl := range readSlices(t, s, query, prod.WorkspaceID) {
+		if sl.start.Before(before) {
+			early = append(early, sl)
+		}
+	}
+	out := map[string][]*slice{}
+	for k, f := range fold(early) {
+		if f.result.Valid && !f.start.Before(before.Add(-baselineLookback)) {
+			out[k[0]] = append(out[k[0]], f)
+		}
+	}
+	return out
+}
+
 // The baselines are an independent fold of the timeline in Go: per job, the runs whose
 // slices all started before the deployment and whose last slice carries a result, the last
 // n of them by start, oldest first.
@@ -131,20 +139,8 @@ func TestJobDurationBaselinesAreTheLastRunsFinishedBeforeTheDeploy(t *testing.T)
 	}
 	const n = 5
 	before := d.DeployedAt
-	sls := readSlices(t, s, `SELECT job_id, run_id, period_start_time, period_end_time, result_state
-		FROM sim.lakeflow.job_run_timeline WHERE workspace_id = ?`, prod.WorkspaceID)
-	var early []slice
-	for _, sl := range sls {
-		if sl.start.Before(before) {
-			early = append(early, sl)
-		}
-	}
-	finished := map[string][]*slice{}
-	for k, f := range fold(early) {
-		if f.result.Valid && !f.start.Before(before.Add(-baselineLookback)) {
-			finished[k[0]] = append(finished[k[0]], f)
-		}
-	}
+	finished := endedBefore(t, s, `SELECT job_id, run_id, period_start_time, period_end_time, result_state
+		FROM sim.lakeflow.job_run_timeline WHERE workspace_id = ?`, before)
 	// The incident's jobs, and the three jobs that ran most, so that some baselines are full.
 	jobs := map[string]bool{}
 	for _, r := range runs {
