@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/release-cockpit/cockpit/data/source"
 	"github.com/release-cockpit/cockpit/data/workspace"
@@ -54,13 +56,26 @@ func runDoctor(ctx context.Context, g *globals) error {
 			fmt.Fprintf(g.stdout, "      %s %s\n", gl.Arrow, ui.Clean(next))
 		}
 	}
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
 	for _, name := range src.Environments() {
 		e, _ := src.Environment(name)
 		fmt.Fprintf(g.stdout, "\n%s\n", name)
-		before := src.Usage()
+		before, failedBefore := src.Usage(), failed
 		doctorEnvironment(ctx, src, e, check, info)
 		cost := src.Usage().Since(before)
 		fmt.Fprintf(g.stdout, "  %s these checks cost %s\n", gl.Arrow, countText(cost.Total()))
+		// What watching costs is measured only where the checks passed: a warehouse that
+		// did not answer them would make the doctor wait for it again.
+		if failed != failedBefore {
+			continue
+		}
+		if idle, err := doctorWatching(ctx, src, name); err == nil {
+			per, when := watchingText(idle, time.Duration(cfg.Refresh), time.Duration(cfg.FullRefresh))
+			fmt.Fprintf(g.stdout, "  %s %s\n      %s\n", gl.Arrow, per, when)
+		}
 	}
 	if failed {
 		return errDoctor
@@ -100,6 +115,48 @@ func doctorEnvironment(ctx context.Context, src *source.Source, e *source.Enviro
 	may := workspace.MayRunJob(me, acl)
 	check(may, fmt.Sprintf("you may run deployer job %d (CAN_MANAGE_RUN)", e.Config.DeployerJobID),
 		"ask a workspace admin for CAN_MANAGE_RUN on the deployer job; until then promote and roll back stay disabled")
+}
+
+// doctorWatching measures what the TUI's home costs watching an environment while nothing
+// happens: after the home's list (the last day) and a first probe, which learns where the
+// ledger and the live feed stand, what one more probe (every refresh) asks.
+func doctorWatching(ctx context.Context, src *source.Source, env string) (source.Count, error) {
+	ctx, cancel := context.WithTimeout(ctx, src.Timeout())
+	defer cancel()
+	if _, err := src.ListAll(ctx, env, source.Query{Since: 24 * time.Hour}); err != nil {
+		return source.Count{}, err
+	}
+	if _, err := src.Probe(ctx, env, true); err != nil {
+		return source.Count{}, err
+	}
+	before := src.Usage()
+	if _, err := src.Probe(ctx, env, false); err != nil {
+		return source.Count{}, err
+	}
+	return src.Usage().Since(before).Total(), nil
+}
+
+// watchingText says what watching an environment costs per refresh and per minute, and
+// when the warehouse is read at all.
+func watchingText(probe source.Count, refresh, full time.Duration) (perRefresh, whenRead string) {
+	perMinute := func(n int64) string {
+		return strconv.FormatFloat(float64(n)*float64(time.Minute)/float64(refresh), 'f', -1, 64)
+	}
+	perRefresh = fmt.Sprintf("watching it idle, each refresh (every %s) costs %s: %s REST calls and %s warehouse statements a minute",
+		shortDuration(refresh), countText(probe), perMinute(probe.Calls), perMinute(probe.Statements))
+	whenRead = "the warehouse is read again only when a refresh sees something new, and at least every " + shortDuration(full)
+	return perRefresh, whenRead
+}
+
+// shortDuration is a whole number of minutes or seconds as "5m" or "15s", else as Go says it.
+func shortDuration(d time.Duration) string {
+	switch {
+	case d > 0 && d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	case d > 0 && d < time.Minute && d%time.Second == 0:
+		return fmt.Sprintf("%ds", d/time.Second)
+	}
+	return d.String()
 }
 
 func userSuffix(u string) string {

@@ -8,7 +8,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -260,6 +262,20 @@ func TestDoctorChecksEveryEnvironment(t *testing.T) {
 	}
 	if strings.Count(out, "✓ you may run deployer job") != 3 || !strings.Contains(out, "all checks passed") {
 		t.Errorf("doctor output:\n%s", out)
+	}
+	// What watching each environment idle costs, measured: one refresh of the frozen demo
+	// asks no statement and at most three REST calls, four refreshes a minute.
+	watching := regexp.MustCompile(`watching it idle, each refresh \(every 15s\) costs 0 warehouse statements and (\d+) REST calls: (\d+) REST calls and 0 warehouse statements a minute\n\s+the warehouse is read again only when a refresh sees something new, and at least every 5m\n`)
+	ms := watching.FindAllStringSubmatch(out, -1)
+	if len(ms) != 3 {
+		t.Fatalf("doctor says what watching costs for %d environments, want 3:\n%s", len(ms), out)
+	}
+	for _, m := range ms {
+		perRefresh, _ := strconv.Atoi(m[1])
+		perMinute, _ := strconv.Atoi(m[2])
+		if perRefresh < 1 || perRefresh > 3 || perMinute != 4*perRefresh {
+			t.Errorf("an idle refresh costs %d REST calls, %d a minute; want 1 to 3, four times that a minute", perRefresh, perMinute)
+		}
 	}
 }
 
