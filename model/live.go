@@ -114,19 +114,13 @@ func MergeLive(h Health, known Known, w LiveWindow, runs []Run, updates []LiveUp
 		if !UpdateEnded(state) {
 			state = ""
 		}
-		counted := false
-		switch {
-		case !ok:
+		// Unknown to the warehouse, or ended since it saw it active.
+		if !ok || was == "" && state != "" {
 			addUpdate(&out.Health, state, 1)
 			out.Provisional++
-			counted = true
-		case was == "" && state != "":
-			addUpdate(&out.Health, state, 1)
-			out.Provisional++
-			counted = true
-		}
-		if counted && state == "COMPLETED" && !u.End.IsZero() && !u.End.Before(u.Start) {
-			addDuration(&out.Health.Baseline, "pipeline", u.PipelineID, u.End.Sub(u.Start))
+			if state == "COMPLETED" && !u.End.IsZero() && !u.End.Before(u.Start) {
+				addDuration(&out.Health.Baseline, "pipeline", u.PipelineID, u.End.Sub(u.Start))
+			}
 		}
 		if u.Expectations && !known.Expectations[u.UpdateID] {
 			out.Health.RecordsPassed += u.Passed

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -57,24 +59,15 @@ func TestTheRunsTabCostsOneRoundTrip(t *testing.T) {
 	}
 	for _, run := range data.runs {
 		if len(data.baselines.Jobs[run.JobID]) == 0 {
-			t.Errorf("run %s of job %s has no baseline: %v", run.RunID, run.JobID, keys(data.baselines.Jobs))
+			t.Errorf("run %s of job %s has no baseline: %v", run.RunID, run.JobID, slices.Sorted(maps.Keys(data.baselines.Jobs)))
 		}
 	}
 	for _, u := range data.updates {
 		if len(data.baselines.Pipelines[u.PipelineID]) == 0 {
-			t.Errorf("update %s of pipeline %s has no baseline: %v", u.UpdateID, u.PipelineID, keys(data.baselines.Pipelines))
+			t.Errorf("update %s of pipeline %s has no baseline: %v", u.UpdateID, u.PipelineID, slices.Sorted(maps.Keys(data.baselines.Pipelines)))
 		}
 	}
 	if len(data.updates) == 0 {
 		t.Error("the incident has no pipeline updates: the test proves little")
 	}
-}
-
-// keys are a map's keys, for messages.
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }

@@ -56,10 +56,7 @@ func runDoctor(ctx context.Context, g *globals) error {
 			fmt.Fprintf(g.stdout, "      %s %s\n", gl.Arrow, ui.Clean(next))
 		}
 	}
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
+	cfg := src.Config()
 	for _, name := range src.Environments() {
 		e, _ := src.Environment(name)
 		fmt.Fprintf(g.stdout, "\n%s\n", name)

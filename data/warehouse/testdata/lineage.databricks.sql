@@ -91,8 +91,7 @@ own AS (
   SELECT o.source_table, o.target_table FROM own_before AS o
 ),
 basis AS (
-  SELECT CASE WHEN EXISTS (SELECT 1 FROM own_window) THEN 'window'
-    WHEN EXISTS (SELECT 1 FROM own_before) THEN 'before' ELSE 'window' END AS basis
+  SELECT CASE WHEN EXISTS (SELECT 1 FROM own_before) THEN 'before' ELSE 'window' END AS basis
 ),
 written AS (
   SELECT DISTINCT o.target_table AS table_name FROM own AS o WHERE o.target_table IS NOT NULL
